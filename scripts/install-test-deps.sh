@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the real components the tests start on loopback (Debian packages), if missing:
+# Docker engine + docker-compose (retire), Prometheus + Alertmanager (verify, soak),
+# Chromium (soak's HTML report). The tests start and stop their own processes; this script
+# starts nothing, and dockerd is only ever started by tests with no bridge and no NAT.
+set -euo pipefail
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "install-test-deps: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # A temporary policy-rc.d keeps the packages from starting their services on install
+  # (node-exporter and Prometheus would listen on every address; dockerd would create a bridge).
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
+fi
+echo "install-test-deps: ok ($(prometheus --version 2>&1 | head -1 | cut -d' ' -f1-3); $(dockerd --version))"

@@ -1,0 +1,90 @@
+package dev.migrate;
+
+import dev.migrate.cli.ConfigCommand;
+import dev.migrate.cli.StatusCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * The `migrate` command. Each step is one subcommand class under cli/; this class only wires them
+ * and turns errors into one-line messages and exit codes ({@link ExitCodes}).
+ */
+@Command(name = "migrate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+                "Moves Claude Code monitoring from a laptop's Docker Compose stack to a homelab Kubernetes",
+                "cluster, proves the new pipeline works, and only then retires the old stack.",
+                "",
+                "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
+        subcommands = {
+                ConfigCommand.class,
+                StatusCommand.class,
+        },
+        footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",
+                "Set MIGRATE_DEBUG=1 to see stack traces."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code, without exiting (tests call this). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::handleParameters);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        if (e instanceof UserError user) {
+            cli.getErr().println("migrate: error: " + user.getMessage());
+            debug(e, cli);
+            return user.exitCode();
+        }
+        cli.getErr().println("migrate: internal error: " + e + " (please report it; MIGRATE_DEBUG=1 shows the stack trace)");
+        debug(e, cli);
+        return ExitCodes.FAILED;
+    }
+
+    private static int handleParameters(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        cli.getErr().println("migrate: error: " + e.getMessage());
+        cli.getErr().println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
+        return ExitCodes.USAGE;
+    }
+
+    private static void debug(Exception e, CommandLine cli) {
+        if ("1".equals(System.getenv("MIGRATE_DEBUG"))) {
+            e.printStackTrace(cli.getErr());
+        }
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/migrate-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"migrate " + p.getProperty("version", "unknown")};
+        }
+    }
+}

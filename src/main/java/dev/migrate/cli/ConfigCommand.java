@@ -1,0 +1,57 @@
+package dev.migrate.cli;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.Json;
+import dev.migrate.settings.SettingKey;
+import dev.migrate.settings.SettingKeys;
+import dev.migrate.settings.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** `migrate config`: the effective settings and where each value came from. */
+@Command(name = "config", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Print the effective settings and where each value came from",
+                "(default < migrate.yaml < MIGRATE_* environment < flags)."})
+public final class ConfigCommand implements Callable<Integer> {
+    @Mixin
+    SettingsOptions settingsOptions;
+    @Mixin
+    KubeOptions kube;
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settingsOptions.load(kube);
+        if (output.json()) {
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (SettingKey key : SettingKeys.ALL) {
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("key", key.name());
+                row.put("value", settings.raw(key));
+                row.put("source", settings.provenance(key).describe());
+                row.put("env", key.envVar());
+                rows.add(row);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("settings", rows);
+            doc.put("digest", settings.digest());
+            System.out.println(Json.MAPPER.writeValueAsString(doc));
+            return ExitCodes.OK;
+        }
+        int width = SettingKeys.ALL.stream().mapToInt(k -> k.name().length()).max().orElse(10);
+        for (SettingKey key : SettingKeys.ALL) {
+            String value = settings.raw(key).isEmpty() ? "(not set)" : settings.raw(key);
+            System.out.printf("%-" + width + "s  %-45s  %s%n", key.name(), value, settings.provenance(key).describe());
+        }
+        System.out.println();
+        System.out.println("settings digest: " + settings.digest());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.migrate.cli;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.Json;
+import dev.migrate.ledger.Ledger;
+import dev.migrate.ledger.StepRecord;
+import dev.migrate.settings.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** `migrate status`: where the migration stands, read from the ledger, and the next step. */
+@Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Show the last run of each step from the state directory and what to do next.")
+public final class StatusCommand implements Callable<Integer> {
+    /** The steps in the order a migration takes them. */
+    public static final List<String> STEPS = List.of("deploy", "verify", "soak", "retire");
+
+    @Mixin
+    SettingsOptions settingsOptions;
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settingsOptions.load();
+        Ledger ledger = new Ledger(settings.stateDir());
+        Map<String, Optional<StepRecord>> latest = new LinkedHashMap<>();
+        for (String step : STEPS) {
+            latest.put(step, ledger.latest(step));
+        }
+        String next = nextStep(latest, settings.digest());
+        if (output.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("stateDir", settings.stateDir().toString());
+            doc.put("settingsDigest", settings.digest());
+            Map<String, Object> steps = new LinkedHashMap<>();
+            latest.forEach((step, rec) -> steps.put(step, rec.orElse(null)));
+            doc.put("steps", steps);
+            doc.put("next", next);
+            System.out.println(Json.MAPPER.writeValueAsString(doc));
+            return ExitCodes.OK;
+        }
+        System.out.println("state: " + settings.stateDir().toAbsolutePath() + "   settings digest: " + settings.digest());
+        for (String step : STEPS) {
+            Optional<StepRecord> rec = latest.get(step);
+            if (rec.isEmpty()) {
+                System.out.printf("  %-7s  not run%n", step);
+                continue;
+            }
+            StepRecord r = rec.get();
+            String stale = r.settingsDigest().equals(settings.digest()) ? "" : "  (other settings: " + r.settingsDigest() + ")";
+            System.out.printf("  %-7s  %-12s %s  %s%s%n", step, r.outcome(), r.finishedAt(), r.summary(), stale);
+        }
+        System.out.println("next: " + next);
+        return ExitCodes.OK;
+    }
+
+    /** The first step, in order, whose last run did not pass with the current settings. */
+    static String nextStep(Map<String, Optional<StepRecord>> latest, String digest) {
+        for (String step : STEPS) {
+            Optional<StepRecord> rec = latest.get(step);
+            if (rec.isEmpty() || !rec.get().passed() || !rec.get().settingsDigest().equals(digest)) {
+                return "migrate " + step;
+            }
+        }
+        return "nothing: the migration is complete";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.migrate.settings;
+
+import dev.migrate.settings.SettingKey.Kind;
+
+import java.util.List;
+
+/**
+ * Every setting the tool knows, with the homelab's values as defaults (shared REFERENCE.md §1).
+ * Adding a setting is one line here plus an accessor in {@link Settings}.
+ */
+public final class SettingKeys {
+    // Cluster
+    public static final SettingKey KUBECONFIG = key("kubeconfig", "~/.kube/homelab.yaml", Kind.PATH,
+            "kubeconfig file for the homelab (never the default ~/.kube/config silently)", false);
+    public static final SettingKey CONTEXT = key("context", "", Kind.TEXT,
+            "kubeconfig context to use; required for any cluster access, the current-context is never assumed", true);
+    public static final SettingKey NAMESPACE = key("namespace", "monitoring", Kind.NAME,
+            "namespace of the collector and of kube-prometheus-stack and Loki", true);
+    public static final SettingKey VIP = key("vip", "10.10.30.22", Kind.IPV4,
+            "LoadBalancer address requested for the collector through Cilium LB IPAM", true);
+    public static final SettingKey LB_POOL = key("lb-pool", "10.10.30.20-10.10.30.99", Kind.IP_RANGE,
+            "address range of the Cilium LB IPAM pool the VIP must come from", true);
+    public static final SettingKey RESERVED_IPS = key("reserved-ips",
+            "10.10.30.10,10.10.30.11,10.10.30.12,10.10.30.13,10.10.30.20,10.10.30.21,10.10.30.53", Kind.IPV4_LIST,
+            "addresses already taken on the homelab network (API VIP, nodes, gateway, GitLab SSH, AdGuard)", true);
+    public static final SettingKey TRUSTED_CIDRS = key("trusted-cidrs", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
+            Kind.CIDR_LIST, "client networks allowed to reach the collector (loadBalancerSourceRanges)", true);
+    public static final SettingKey COLLECTOR_IMAGE = key("collector-image",
+            "otel/opentelemetry-collector-contrib:0.149.0", Kind.IMAGE, "collector image, pinned to a version", true);
+    public static final SettingKey COLLECTOR_CONFIG = key("collector-config", "", Kind.PATH,
+            "your own collector config instead of the built-in collector/config.yaml", true);
+    public static final SettingKey DASHBOARD = key("dashboard", "", Kind.PATH,
+            "your own Grafana dashboard JSON instead of the built-in one", true);
+    public static final SettingKey PROMETHEUS_RELEASE = key("prometheus-release", "prometheus", Kind.NAME,
+            "Helm release of kube-prometheus-stack (its selectors want release=<this>)", true);
+    public static final SettingKey PROMETHEUS_SERVICE = key("prometheus-service",
+            "prometheus-kube-prometheus-prometheus:9090", Kind.TEXT, "in-cluster Prometheus service:port", true);
+    public static final SettingKey GRAFANA_SERVICE = key("grafana-service", "prometheus-grafana:80", Kind.TEXT,
+            "in-cluster Grafana service:port", true);
+    public static final SettingKey ALERTMANAGER_SERVICE = key("alertmanager-service",
+            "prometheus-kube-prometheus-alertmanager:9093", Kind.TEXT, "in-cluster Alertmanager service:port", true);
+    public static final SettingKey LOKI_SERVICE = key("loki-service", "loki:3100", Kind.TEXT,
+            "in-cluster Loki service:port", true);
+    public static final SettingKey LOKI_OTLP_ENDPOINT = key("loki-otlp-endpoint",
+            "http://loki.monitoring.svc.cluster.local:3100/otlp", Kind.TEXT,
+            "where the collector sends logs (Loki's native OTLP endpoint; the exporter appends /v1/logs)", true);
+    public static final SettingKey PROMETHEUS_DATASOURCE_UID = key("prometheus-datasource-uid", "prometheus",
+            Kind.TEXT, "Grafana datasource UID of Prometheus in the cluster", true);
+    public static final SettingKey LOKI_DATASOURCE_UID = key("loki-datasource-uid", "loki", Kind.TEXT,
+            "Grafana datasource UID of Loki in the cluster", true);
+    public static final SettingKey DAILY_SPEND_ALERT_USD = key("daily-spend-alert-usd", "10", Kind.NUMBER,
+            "daily Claude Code spend (USD) above which the alert fires", true);
+
+    // Local machine
+    public static final SettingKey STATE_DIR = key("state-dir", ".migrate", Kind.PATH,
+            "where each step records its outcome (the ledger) and its reports", false);
+    public static final SettingKey CHECKS_DIR = key("checks-dir", "", Kind.PATH,
+            "your own checks/ folder instead of the built-in expectations", true);
+
+    // Soak
+    public static final SettingKey SOAK_DURATION = key("soak-duration", "24h", Kind.DURATION,
+            "how long the soak must observe the pipeline", true);
+    public static final SettingKey SOAK_INTERVAL = key("soak-interval", "60s", Kind.DURATION,
+            "time between soak cycles", true);
+
+    // Retire
+    public static final SettingKey COMPOSE_PROJECT = key("compose-project", "claude-monitoring", Kind.NAME,
+            "Docker Compose project of the old stack (the compose directory's name)", true);
+    public static final SettingKey BACKUP_DIR = key("backup-dir", "~/migrate-backups", Kind.PATH,
+            "where retire archives the old stack's volumes", false);
+    public static final SettingKey DOCKER_HOST = key("docker-host", "", Kind.TEXT,
+            "Docker Engine endpoint; empty means DOCKER_HOST or the docker CLI's current context", false);
+
+    public static final List<SettingKey> ALL = List.of(
+            KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, COLLECTOR_IMAGE,
+            COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
+            ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
+            LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, SOAK_DURATION, SOAK_INTERVAL,
+            COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST);
+
+    private SettingKeys() {
+    }
+
+    private static SettingKey key(String name, String def, Kind kind, String description, boolean digested) {
+        return new SettingKey(name, def, kind, description, digested);
+    }
+
+    public static java.util.Optional<SettingKey> byName(String name) {
+        return ALL.stream().filter(k -> k.name().equals(name)).findFirst();
+    }
+}

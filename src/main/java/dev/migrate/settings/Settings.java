@@ -1,0 +1,186 @@
+package dev.migrate.settings;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The effective settings: every key's raw text (already validated by {@link SettingsLoader}) and
+ * where it came from. Accessors parse on demand; the raw map is the single source of truth.
+ */
+public final class Settings {
+    private final Map<String, String> values;
+    private final Map<String, Provenance> provenance;
+
+    Settings(Map<String, String> values, Map<String, Provenance> provenance) {
+        this.values = Map.copyOf(values);
+        this.provenance = Map.copyOf(provenance);
+    }
+
+    /** The built-in defaults alone, for tests and for the dry-run without a migrate.yaml. */
+    public static Settings defaults() {
+        return SettingsLoader.load(Optional.empty(), Map.of(), Map.of());
+    }
+
+    /** A copy with some keys overridden as if by flags. Keys and values are validated as in load. */
+    public Settings with(Map<String, String> flags) {
+        return SettingsLoader.overlay(this, flags);
+    }
+
+    public String raw(SettingKey key) {
+        return values.get(key.name());
+    }
+
+    public Provenance provenance(SettingKey key) {
+        return provenance.get(key.name());
+    }
+
+    Map<String, String> values() {
+        return values;
+    }
+
+    Map<String, Provenance> provenances() {
+        return provenance;
+    }
+
+    public Optional<Path> kubeconfig() {
+        return optionalPath(SettingKeys.KUBECONFIG);
+    }
+
+    public Optional<String> context() {
+        return optionalText(SettingKeys.CONTEXT);
+    }
+
+    public String namespace() {
+        return raw(SettingKeys.NAMESPACE);
+    }
+
+    public String vip() {
+        return raw(SettingKeys.VIP);
+    }
+
+    public Values.IpRange lbPool() {
+        return Values.range(raw(SettingKeys.LB_POOL));
+    }
+
+    public List<String> reservedIps() {
+        return Values.list(raw(SettingKeys.RESERVED_IPS));
+    }
+
+    public List<String> trustedCidrs() {
+        return Values.list(raw(SettingKeys.TRUSTED_CIDRS));
+    }
+
+    public String collectorImage() {
+        return raw(SettingKeys.COLLECTOR_IMAGE);
+    }
+
+    /** Empty means the built-in collector/config.yaml. */
+    public Optional<Path> collectorConfig() {
+        return optionalPath(SettingKeys.COLLECTOR_CONFIG);
+    }
+
+    /** Empty means the built-in dashboard. */
+    public Optional<Path> dashboard() {
+        return optionalPath(SettingKeys.DASHBOARD);
+    }
+
+    public String prometheusRelease() {
+        return raw(SettingKeys.PROMETHEUS_RELEASE);
+    }
+
+    public String prometheusService() {
+        return raw(SettingKeys.PROMETHEUS_SERVICE);
+    }
+
+    public String grafanaService() {
+        return raw(SettingKeys.GRAFANA_SERVICE);
+    }
+
+    public String alertmanagerService() {
+        return raw(SettingKeys.ALERTMANAGER_SERVICE);
+    }
+
+    public String lokiService() {
+        return raw(SettingKeys.LOKI_SERVICE);
+    }
+
+    public String lokiOtlpEndpoint() {
+        return raw(SettingKeys.LOKI_OTLP_ENDPOINT);
+    }
+
+    public String prometheusDatasourceUid() {
+        return raw(SettingKeys.PROMETHEUS_DATASOURCE_UID);
+    }
+
+    public String lokiDatasourceUid() {
+        return raw(SettingKeys.LOKI_DATASOURCE_UID);
+    }
+
+    public double dailySpendAlertUsd() {
+        return Double.parseDouble(raw(SettingKeys.DAILY_SPEND_ALERT_USD));
+    }
+
+    public Path stateDir() {
+        return Values.path(raw(SettingKeys.STATE_DIR));
+    }
+
+    /** Empty means the built-in checks/. */
+    public Optional<Path> checksDir() {
+        return optionalPath(SettingKeys.CHECKS_DIR);
+    }
+
+    public Duration soakDuration() {
+        return Values.duration(raw(SettingKeys.SOAK_DURATION));
+    }
+
+    public Duration soakInterval() {
+        return Values.duration(raw(SettingKeys.SOAK_INTERVAL));
+    }
+
+    public String composeProject() {
+        return raw(SettingKeys.COMPOSE_PROJECT);
+    }
+
+    public Path backupDir() {
+        return Values.path(raw(SettingKeys.BACKUP_DIR));
+    }
+
+    public Optional<String> dockerHost() {
+        return optionalText(SettingKeys.DOCKER_HOST);
+    }
+
+    /**
+     * SHA-256 over the digested keys, in a fixed order: what a soak proved and what retire trusts.
+     * Local places (state directory, kubeconfig path, backup directory) are left out.
+     */
+    public String digest() {
+        StringBuilder canonical = new StringBuilder();
+        for (SettingKey key : SettingKeys.ALL) {
+            if (key.digested()) {
+                canonical.append(key.name()).append('=').append(values.get(key.name())).append('\n');
+            }
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<String> optionalText(SettingKey key) {
+        String v = raw(key);
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    private Optional<Path> optionalPath(SettingKey key) {
+        return optionalText(key).map(Values::path);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.migrate.settings;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.migrate.Json;
+import dev.migrate.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the effective {@link Settings}: built-in defaults, then migrate.yaml, then MIGRATE_*
+ * environment variables, then flags. Every value is validated here, so a bad one stops the command
+ * before anything is read from or written to a cluster or a Docker engine.
+ */
+public final class SettingsLoader {
+    /** The file read when no --config is given, if it exists in the working directory. */
+    public static final String DEFAULT_FILE = "migrate.yaml";
+    public static final String CONFIG_ENV = "MIGRATE_CONFIG";
+
+    private SettingsLoader() {
+    }
+
+    /** Loads from the real environment. */
+    public static Settings load(Optional<Path> explicitFile, Map<String, String> flags) {
+        return load(explicitFile, System.getenv(), flags);
+    }
+
+    /**
+     * @param explicitFile --config, which must exist when given
+     * @param env          the environment (MIGRATE_CONFIG and MIGRATE_* keys are read)
+     * @param flags        setting name to raw value, as given on the command line
+     */
+    public static Settings load(Optional<Path> explicitFile, Map<String, String> env, Map<String, String> flags) {
+        Map<String, String> values = new HashMap<>();
+        Map<String, Provenance> provenance = new HashMap<>();
+        for (SettingKey key : SettingKeys.ALL) {
+            values.put(key.name(), key.defaultValue());
+            provenance.put(key.name(), new Provenance(Source.DEFAULT, ""));
+        }
+
+        Optional<Path> file = explicitFile.isPresent() ? explicitFile
+                : Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank()).map(Values::path);
+        if (file.isPresent()) {
+            if (!Files.isRegularFile(file.get())) {
+                throw new UserError("config file " + file.get() + " does not exist: create it or drop --config");
+            }
+        } else if (Files.isRegularFile(Path.of(DEFAULT_FILE))) {
+            file = Optional.of(Path.of(DEFAULT_FILE));
+        }
+        if (file.isPresent()) {
+            Provenance fromFile = new Provenance(Source.FILE, file.get().toString());
+            readFile(file.get()).forEach((name, value) -> {
+                values.put(name, value);
+                provenance.put(name, fromFile);
+            });
+        }
+
+        for (SettingKey key : SettingKeys.ALL) {
+            String value = env.get(key.envVar());
+            if (value != null) {
+                set(values, provenance, key, value.trim(), new Provenance(Source.ENV, key.envVar()));
+            }
+        }
+        applyFlags(values, provenance, flags);
+        return new Settings(values, provenance);
+    }
+
+    static Settings overlay(Settings base, Map<String, String> flags) {
+        Map<String, String> values = new HashMap<>(base.values());
+        Map<String, Provenance> provenance = new HashMap<>(base.provenances());
+        applyFlags(values, provenance, flags);
+        return new Settings(values, provenance);
+    }
+
+    private static void applyFlags(Map<String, String> values, Map<String, Provenance> provenance,
+                                   Map<String, String> flags) {
+        flags.forEach((name, value) -> {
+            SettingKey key = SettingKeys.byName(name)
+                    .orElseThrow(() -> new IllegalArgumentException("no setting named " + name));
+            set(values, provenance, key, value.trim(), new Provenance(Source.FLAG, "--" + name));
+        });
+    }
+
+    private static void set(Map<String, String> values, Map<String, Provenance> provenance, SettingKey key,
+                            String value, Provenance from) {
+        String problem = Values.problem(key.kind(), value);
+        if (problem != null) {
+            throw new UserError(from.describe() + ": " + key.name() + " '" + value + "' is " + problem
+                    + "; fix the value or remove it to use the default '" + key.defaultValue() + "'");
+        }
+        values.put(key.name(), value);
+        provenance.put(key.name(), from);
+    }
+
+    /** Reads and validates migrate.yaml: a mapping of known keys to scalars or lists of scalars. */
+    private static Map<String, String> readFile(Path file) {
+        JsonNode root;
+        try {
+            root = Json.YAML.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new UserError(where + ": not valid YAML (" + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + "); fix the syntax");
+        } catch (IOException e) {
+            throw new UserError("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new HashMap<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return out; // an empty file is allowed: all defaults
+        }
+        if (!root.isObject()) {
+            throw new UserError(file + ": expected a mapping of setting names to values, e.g. 'vip: 10.10.30.22'");
+        }
+        Provenance from = new Provenance(Source.FILE, file.toString());
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            SettingKey key = SettingKeys.byName(field.getKey()).orElseThrow(() -> new UserError(file
+                    + ": unknown key '" + field.getKey() + "'" + suggestion(field.getKey())
+                    + "; run 'migrate config' to list the known keys"));
+            String value = scalarText(file, key, field.getValue());
+            String problem = Values.problem(key.kind(), value);
+            if (problem != null) {
+                throw new UserError(from.describe() + ": " + key.name() + " '" + value + "' is " + problem
+                        + "; fix the value or remove the key");
+            }
+            out.put(key.name(), value);
+        }
+        return out;
+    }
+
+    private static String scalarText(Path file, SettingKey key, JsonNode node) {
+        if (node.isNull()) {
+            return "";
+        }
+        if (node.isValueNode()) {
+            return node.asText().trim();
+        }
+        if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isValueNode()) {
+                    throw new UserError(file + ": " + key.name() + " must be a list of plain values");
+                }
+                items.add(item.asText().trim());
+            }
+            return String.join(",", items);
+        }
+        throw new UserError(file + ": " + key.name() + " must be a value or a list, not a mapping");
+    }
+
+    /** "; did you mean 'vip'?" for a near miss, else "". */
+    private static String suggestion(String unknown) {
+        return SettingKeys.ALL.stream()
+                .min(Comparator.comparingInt(k -> distance(k.name(), unknown)))
+                .filter(k -> distance(k.name(), unknown) <= 3)
+                .map(k -> " (did you mean '" + k.name() + "'?)")
+                .orElse("");
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,170 @@
+package dev.migrate.settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for setting values. Each returns null when the text is acceptable and a short reason
+ * otherwise ({@link #problem}), and a typed value for valid text. Shared by the settings loader and
+ * by any flag that takes the same kind of value.
+ */
+public final class Values {
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})");
+
+    private Values() {
+    }
+
+    /** Why {@code raw} is not acceptable as {@code kind}, or null if it is. */
+    public static String problem(SettingKey.Kind kind, String raw) {
+        if (raw.isEmpty()) {
+            return null; // "not set" is decided by the code that needs the value
+        }
+        return switch (kind) {
+            case TEXT, PATH -> null;
+            case NAME -> DNS_LABEL.matcher(raw).matches() ? null
+                    : "not a valid name (lower-case letters, digits and '-', at most 63 characters)";
+            case IPV4 -> ipv4(raw) >= 0 ? null : "not an IPv4 address (expected four numbers 0-255, e.g. 10.10.30.22)";
+            case IPV4_LIST -> firstBad(list(raw), s -> ipv4(s) >= 0, "is not an IPv4 address");
+            case CIDR_LIST -> firstBad(list(raw), Values::isCidr, "is not an IPv4 CIDR such as 10.10.0.0/16");
+            case IP_RANGE -> range(raw) != null ? null
+                    : "not an address range (expected FIRST-LAST, e.g. 10.10.30.20-10.10.30.99, FIRST <= LAST)";
+            case DURATION -> duration(raw) != null ? null : "not a duration (expected e.g. 90s, 15m, 24h, 2d)";
+            case NUMBER -> isNumber(raw) ? null : "not a non-negative number";
+            case IMAGE -> IMAGE.matcher(raw).matches() && !raw.endsWith(":latest") ? null
+                    : "not a pinned image reference (expected repo/name:version or @sha256:..., never :latest)";
+        };
+    }
+
+    private static String firstBad(List<String> items, java.util.function.Predicate<String> ok, String what) {
+        for (String item : items) {
+            if (!ok.test(item)) {
+                return "'" + item + "' " + what;
+            }
+        }
+        return null;
+    }
+
+    /** Comma-separated text to a list, blanks dropped. */
+    public static List<String> list(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    /** The address as an unsigned 32-bit number, or -1 if it is not dotted-quad IPv4. */
+    public static long ipv4(String text) {
+        Matcher m = IPV4.matcher(text);
+        if (!m.matches()) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 1; i <= 4; i++) {
+            int octet = Integer.parseInt(m.group(i));
+            if (octet > 255 || (m.group(i).length() > 1 && m.group(i).startsWith("0"))) {
+                return -1;
+            }
+            value = (value << 8) | octet;
+        }
+        return value;
+    }
+
+    public static boolean isCidr(String text) {
+        String[] parts = text.split("/", -1);
+        if (parts.length != 2 || ipv4(parts[0]) < 0 || !parts[1].matches("\\d{1,2}")) {
+            return false;
+        }
+        return Integer.parseInt(parts[1]) <= 32;
+    }
+
+    /** Whether {@code ip} lies inside {@code cidr}; both must already be valid. */
+    public static boolean cidrContains(String cidr, String ip) {
+        String[] parts = cidr.split("/");
+        int bits = Integer.parseInt(parts[1]);
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return (ipv4(parts[0]) & mask) == (ipv4(ip) & mask);
+    }
+
+    /** An inclusive IPv4 range. */
+    public record IpRange(String first, String last) {
+        public boolean contains(String ip) {
+            long v = ipv4(ip);
+            return v >= ipv4(first) && v <= ipv4(last);
+        }
+
+        @Override
+        public String toString() {
+            return first + "-" + last;
+        }
+    }
+
+    public static IpRange range(String text) {
+        String[] parts = text.split("-", -1);
+        if (parts.length != 2) {
+            return null;
+        }
+        String first = parts[0].trim();
+        String last = parts[1].trim();
+        long a = ipv4(first);
+        long b = ipv4(last);
+        return a >= 0 && b >= 0 && a <= b ? new IpRange(first, last) : null;
+    }
+
+    /** "90s", "15m", "24h", "2d", "500ms" to a Duration, or null. */
+    public static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    /** The shortest of the forms {@link #duration} reads, for printing. */
+    public static String format(Duration d) {
+        long s = d.getSeconds();
+        if (d.toMillisPart() != 0 || s == 0) {
+            return d.toMillis() + "ms";
+        }
+        for (var unit : Arrays.asList(new Object[][] {{86400L, "d"}, {3600L, "h"}, {60L, "m"}})) {
+            long size = (Long) unit[0];
+            if (s % size == 0) {
+                return s / size + (String) unit[1];
+            }
+        }
+        return s + "s";
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            return Double.parseDouble(text) >= 0 && !text.contains("e") && !text.contains("E");
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Expands a leading ~ to the user's home directory. */
+    public static Path path(String text) {
+        if (text.equals("~") || text.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + text.substring(1));
+        }
+        return Path.of(text);
+    }
+}
