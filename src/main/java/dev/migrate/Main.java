@@ -19,8 +19,8 @@ import java.util.Properties;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-                "Moves Claude Code monitoring from a laptop's Docker Compose stack to a homelab Kubernetes",
-                "cluster, proves the new pipeline works, and only then retires the old stack.",
+                "Moves Claude Code monitoring from a laptop's Docker Compose stack to a homelab Kubernetes "
+                        + "cluster, proves the new pipeline works, and only then retires the old stack.",
                 "",
                 "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
         subcommands = {

@@ -3,7 +3,6 @@ package dev.migrate.settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,19 +136,16 @@ public final class Values {
         };
     }
 
-    /** The shortest of the forms {@link #duration} reads, for printing. */
+    /** The shortest of ms/s/m/h that {@link #duration} reads back; hours, not days, as operators say "24h". */
     public static String format(Duration d) {
         long s = d.getSeconds();
         if (d.toMillisPart() != 0 || s == 0) {
             return d.toMillis() + "ms";
         }
-        for (var unit : Arrays.asList(new Object[][] {{86400L, "d"}, {3600L, "h"}, {60L, "m"}})) {
-            long size = (Long) unit[0];
-            if (s % size == 0) {
-                return s / size + (String) unit[1];
-            }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
         }
-        return s + "s";
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     private static boolean isNumber(String text) {
