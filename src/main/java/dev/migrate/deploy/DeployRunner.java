@@ -125,7 +125,11 @@ public final class DeployRunner {
         }
         for (ManifestObject o : bundle.objects()) {
             if (isLoadBalancer(o)) {
-                waits.add(print(new VipWaitStep(cluster, poller, clock).run(o.namespace(), o.name(), settings.vip(), deadline)));
+                String name = "vip " + settings.vip();
+                // After a definite rollout failure, waiting out the timeout for the VIP only delays the answer.
+                waits.add(print(waits.stream().anyMatch(CheckResult::failed)
+                        ? CheckResult.skipped(name, "not waited for: the rollout failed first")
+                        : new VipWaitStep(cluster, poller, clock).run(o.namespace(), o.name(), settings.vip(), deadline)));
             }
         }
         return waits;

@@ -40,6 +40,11 @@ final class Poller {
         this.progress = progress;
     }
 
+    private static String seconds(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s == 0 ? "0s" : Values.format(Duration.ofSeconds(s));
+    }
+
     /**
      * @param onTimeout builds the failure from the last waiting message
      */
@@ -54,10 +59,8 @@ final class Poller {
                 return l.verdict().withElapsed(Duration.between(start, now));
             }
             if (!l.waiting().equals(last) || Duration.between(lastPrinted, now).compareTo(HEARTBEAT) >= 0) {
-                progress.println("  waiting for " + what + ": " + l.waiting() + " ("
-                        + Values.format(Duration.ofSeconds(Duration.between(start, now).toSeconds())) + " elapsed, "
-                        + Values.format(Duration.ofSeconds(Math.max(0, Duration.between(now, deadline).toSeconds())))
-                        + " left)");
+                progress.println("  waiting for " + what + ": " + l.waiting() + " (" + seconds(Duration.between(start, now))
+                        + " elapsed, " + seconds(Duration.between(now, deadline)) + " left)");
                 last = l.waiting();
                 lastPrinted = now;
             }
