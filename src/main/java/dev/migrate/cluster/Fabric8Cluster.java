@@ -258,12 +258,21 @@ public final class Fabric8Cluster implements Cluster {
             if (code == 401 || code == 403) {
                 throw denied(code, what);
             }
-            if (code == 0 || code >= 500 && e.getStatus() == null) {
-                throw unreachable(what, e);
+            if (code <= 0 || transportFailure(e)) {
+                throw unreachable(what, e); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
             }
             throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP " + code + ": "
                     + statusMessage(e) + " (server " + serverUrl + ", context " + context + ")", e);
         }
+    }
+
+    private static boolean transportFailure(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ClusterException denied(int code, String what) {

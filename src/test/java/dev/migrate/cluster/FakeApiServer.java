@@ -100,9 +100,9 @@ public final class FakeApiServer implements AutoCloseable {
         denied.add(verb + " " + group + "/" + resource);
     }
 
-    /** Another field manager owns {@code field} (dotted path, e.g. spec.replicas) of the object at {@code resourcePath}. */
-    public void ownField(String resourcePath, String field, String manager) {
-        owners.computeIfAbsent(resourcePath, k -> new ConcurrentHashMap<>()).put(field, manager);
+    /** Another field manager owns the field at {@code path} (map keys, e.g. "spec", "replicas") of the object. */
+    public void ownField(String resourcePath, String manager, String... path) {
+        owners.computeIfAbsent(resourcePath, k -> new ConcurrentHashMap<>()).put(String.join("\u0000", path), manager);
     }
 
     /** Answer every request with this status (401, 403) as an API server rejecting the credentials would. */
@@ -216,11 +216,11 @@ public final class FakeApiServer implements AutoCloseable {
             if (e.getValue().equals(params.get("fieldManager"))) {
                 continue;
             }
-            String[] field = e.getKey().split("\\.");
+            String[] field = e.getKey().split("\u0000");
             Object want = Trees.at(applied, field);
             if (want != null && !Objects.equals(want, existing == null ? null : Trees.at(existing, field))) {
                 causes.add(Map.of("reason", "FieldManagerConflict", "message",
-                        "conflict with \"" + e.getValue() + "\" using " + applied.get("apiVersion"), "field", "." + e.getKey()));
+                        "conflict with \"" + e.getValue() + "\" using " + applied.get("apiVersion"), "field", "." + String.join(".", field)));
             }
         }
         if (!causes.isEmpty() && !force) {

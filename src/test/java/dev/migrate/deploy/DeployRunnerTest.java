@@ -196,7 +196,7 @@ class DeployRunnerTest {
         // Someone scaled the collector by hand with kubectl; kubectl now owns spec.replicas.
         api.client().apps().deployments().inNamespace(Homelab.NS).withName("otel-collector")
                 .edit(d -> { d.getSpec().setReplicas(3); return d; });
-        api.ownField(DEPLOYMENT_PATH, "spec.replicas", "kubectl-edit");
+        api.ownField(DEPLOYMENT_PATH, "kubectl-edit", "spec", "replicas");
         api.clearRequests();
 
         DeployResult result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
