@@ -1,6 +1,7 @@
 package dev.migrate.deploy;
 
 import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.checks.CheckResult;
@@ -70,13 +71,29 @@ public final class DeployRunner {
                 DeployPlan.timeout(options.timeout()));
     }
 
+    /**
+     * Plans, preflights, applies, waits and records. Returns the outcome for anything the cluster
+     * answered (a failed check, a conflict, a rollout timeout); throws {@link UserError} for bad
+     * input before anything is sent, and rethrows (after recording it) an unreachable or
+     * unauthorized API server or an interrupt.
+     */
     public DeployResult run(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
         preflight.validateSkips(options.skipChecks());
         Instant started = clock.instant();
         DeployPlan plan = plan(settings, bundle, options, cluster);
         out.println(plan.render());
         out.println();
+        try {
+            return execute(settings, bundle, options, cluster, started, plan);
+        } catch (UserError e) {
+            record(settings, options, started, plan, List.of(), e.exitCode() == ExitCodes.INTERRUPTED
+                    ? StepRecord.INTERRUPTED : StepRecord.FAILED, e.getMessage(), cluster);
+            throw e;
+        }
+    }
 
+    private DeployResult execute(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster,
+                                 Instant started, DeployPlan plan) {
         LokiConfigSource loki = options.lokiUrl().map(LokiConfigSource::viaUrl)
                 .orElseGet(() -> LokiConfigSource.viaProxy(cluster, settings.namespace(), settings.lokiService()));
         out.println("preflight:");
@@ -163,6 +180,12 @@ public final class DeployRunner {
         out.println();
         out.println((ok ? "deploy " + (options.diffOnly() ? "diff" : "passed") : "deploy FAILED") + ": " + summary);
         String outcome = ok ? StepRecord.PASSED : StepRecord.FAILED;
+        record(settings, options, started, plan, changes, outcome, summary, cluster);
+        return new DeployResult(ok ? ExitCodes.OK : ExitCodes.FAILED, outcome, summary, plan, checks, changes, waits);
+    }
+
+    private void record(Settings settings, DeployOptions options, Instant started, DeployPlan plan,
+                        List<ObjectChange> changes, String outcome, String summary, Cluster cluster) {
         if (!options.diffOnly()) {
             // A diff changes nothing, so it is not a deploy run and must not look like one in `migrate status`.
             Map<String, String> details = new LinkedHashMap<>();
@@ -179,7 +202,6 @@ public final class DeployRunner {
             new Ledger(settings.stateDir()).append(new StepRecord("deploy", started, clock.instant(), settings.digest(),
                     outcome, summary, "", details));
         }
-        return new DeployResult(ok ? ExitCodes.OK : ExitCodes.FAILED, outcome, summary, plan, checks, changes, waits);
     }
 
     private CheckResult print(CheckResult r) {

@@ -256,6 +256,21 @@ class DeployRunnerTest {
     }
 
     @Test
+    void anApiServerThatRejectsTheCredentialsStopsTheRunWithOneLineAndIsRecorded() {
+        api.answerEverything(401);
+
+        dev.migrate.cluster.ClusterException e = assertThrows(dev.migrate.cluster.ClusterException.class,
+                () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
+
+        assertEquals(ExitCodes.FAILED, e.exitCode());
+        assertTrue(e.getMessage().contains("(context homelab) answered 401 Unauthorized"), e.getMessage());
+        assertTrue(out().contains("context homelab, server " + api.url()), "the plan was printed first: " + out());
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.FAILED, rec.outcome());
+        assertFalse(rec.summary().contains(FakeApiServer.TOKEN));
+    }
+
+    @Test
     void aRolloutThatNeverCompletesTimesOutNamingTheCondition() {
         FakeTime time = new FakeTime().onSleep(() -> api.client().apps().deployments().inNamespace(Homelab.NS)
                 .withName("otel-collector").editStatus(d -> {
