@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Server-side applies the objects one by one in {@link ApplyOrder}, and stops at the first failure
- * so nothing after it is applied. An object whose resourceVersion did not move was unchanged (the
- * API server does not bump it for a no-op apply). With {@code diffOnly} every apply is a server
+ * so nothing after it is applied. An object whose resourceVersion did not move, or whose content
+ * (server-owned fields aside) is the same as before, was unchanged. With {@code diffOnly} every apply is a server
  * dry-run (dryRun=All) and the result is compared with the live object instead.
  */
 public final class ApplyStep {
@@ -45,7 +45,7 @@ public final class ApplyStep {
         List<ObjectChange> changes = new ArrayList<>();
         for (ManifestObject obj : ApplyOrder.sort(objects)) {
             try {
-                ObjectChange change = diffOnly ? diff(obj) : apply(obj, force);
+                ObjectChange change = diffOnly ? diff(obj, force) : apply(obj, force);
                 changes.add(change);
                 out.println("  " + obj.id() + " " + change.action());
                 change.diff().forEach(line -> out.println("      " + line));
@@ -75,12 +75,15 @@ public final class ApplyStep {
         if (!before.isEmpty() && before.equals(after)) {
             return new ObjectChange(obj.id(), ObjectChange.UNCHANGED, List.of());
         }
-        return new ObjectChange(obj.id(), ObjectChange.CONFIGURED, ObjectDiff.between(live.get(), applied));
+        // Some API servers still write on a no-op apply (a new managedFields timestamp, kubernetes#124605),
+        // which moves resourceVersion; the content is what says whether anything changed.
+        List<String> lines = ObjectDiff.between(live.get(), applied);
+        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.UNCHANGED : ObjectChange.CONFIGURED, lines);
     }
 
-    private ObjectChange diff(ManifestObject obj) {
+    private ObjectChange diff(ManifestObject obj, boolean force) {
         Optional<Map<String, Object>> live = cluster.get(obj.apiVersion(), obj.kind(), obj.namespace(), obj.name());
-        Map<String, Object> wouldBe = cluster.apply(obj, false, true);
+        Map<String, Object> wouldBe = cluster.apply(obj, force, true); // with force: what a forced apply would change
         if (live.isEmpty()) {
             return new ObjectChange(obj.id(), ObjectChange.WOULD_CREATE, ObjectDiff.between(Map.of(), wouldBe));
         }

@@ -53,6 +53,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, String>> owners = new ConcurrentHashMap<>();
     private volatile Integer everything;
+    private volatile boolean noOpWrites;
     private final KubernetesClient client;
 
     /** One request as the server saw it. */
@@ -103,6 +104,14 @@ public final class FakeApiServer implements AutoCloseable {
     /** Another field manager owns the field at {@code path} (map keys, e.g. "spec", "replicas") of the object. */
     public void ownField(String resourcePath, String manager, String... path) {
         owners.computeIfAbsent(resourcePath, k -> new ConcurrentHashMap<>()).put(String.join("\u0000", path), manager);
+    }
+
+    /**
+     * Make a no-op apply still write (bumping resourceVersion and a managedFields time), as some
+     * API server versions do (kubernetes/kubernetes#124605, #121404).
+     */
+    public void noOpApplyWrites(boolean on) {
+        noOpWrites = on;
     }
 
     /** Answer every request with this status (401, 403) as an API server rejecting the credentials would. */
@@ -237,7 +246,12 @@ public final class FakeApiServer implements AutoCloseable {
         Map<String, Object> merged = existing == null ? new LinkedHashMap<>() : deepCopy(existing);
         merge(merged, applied);
         if (existing != null && merged.equals(existing)) {
-            return json(200, existing); // no-op apply: same object, same resourceVersion
+            if (!noOpWrites || dryRun) {
+                return json(200, existing); // no-op apply: same object, same resourceVersion
+            }
+            metadata(merged).put("managedFields", List.of(Map.of("manager", params.get("fieldManager"),
+                    "operation", "Apply", "time", java.time.Instant.now().toString())));
+            return crud.handleUpdate(request(HttpMethod.PUT, path, merged));
         }
         Map<String, Object> meta = metadata(merged);
         meta.remove("managedFields");

@@ -154,6 +154,22 @@ class DeployRunnerTest {
     }
 
     @Test
+    void aNoOpApplyThatStillBumpsTheResourceVersionIsReportedUnchanged() {
+        FakeTime time = healthyCluster();
+        deploy(time, Homelab.bundle(), DeployOptions.defaults());
+        api.noOpApplyWrites(true);
+        String rvBefore = api.client().configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get()
+                .getMetadata().getResourceVersion();
+
+        DeployResult again = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+
+        assertFalse(rvBefore.equals(api.client().configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get()
+                .getMetadata().getResourceVersion()), "the double really wrote");
+        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.UNCHANGED)), again.changes().toString());
+        assertTrue(again.summary().startsWith("unchanged"), again.summary());
+    }
+
+    @Test
     void aChangedObjectIsConfiguredAndTheOthersUnchanged() {
         FakeTime time = healthyCluster();
         deploy(time, Homelab.bundle(), DeployOptions.defaults());
