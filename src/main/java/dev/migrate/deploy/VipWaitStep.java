@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 public final class VipWaitStep {
     static final Duration REFUSAL_GRACE = Duration.ofSeconds(30);
+    /** Our marker for "IPAM assigned some other address", which Cilium does when the request annotation is missing. */
+    static final String WRONG_ADDRESS = "wrong_address";
     static final Map<String, String> FIXES = Map.of(
             "already_allocated", "another Service holds the VIP: choose a free --vip in the pool, or release it (kubectl get svc -A -o wide)",
             "no_pool", "no CiliumLoadBalancerIPPool covers the VIP: pick a --vip inside a pool or add a block covering it",
@@ -54,14 +56,17 @@ public final class VipWaitStep {
                         + namespace + "-" + service + " yet (if clients cannot reach the VIP, check the CiliumL2AnnouncementPolicy)"));
             }
             Optional<Condition> ipam = svc.get().ipamCondition();
-            if (ipam.isPresent() && "False".equals(ipam.get().status()) && FIXES.containsKey(ipam.get().reason())) {
+            String refusal = !svc.get().ingressIps().isEmpty() ? WRONG_ADDRESS
+                    : ipam.filter(c -> "False".equals(c.status()) && FIXES.containsKey(c.reason())).map(Condition::reason).orElse("");
+            if (!refusal.isEmpty()) {
                 Instant now = clock.instant();
-                if (!ipam.get().reason().equals(lastReason[0])) {
-                    lastReason[0] = ipam.get().reason();
+                if (!refusal.equals(lastReason[0])) {
+                    lastReason[0] = refusal;
                     refusedSince[0] = now;
                 }
                 if (Duration.between(refusedSince[0], now).compareTo(REFUSAL_GRACE) >= 0) {
-                    return Poller.Look.done(refused(check, svc.get(), ipam.get()));
+                    return Poller.Look.done(refusal.equals(WRONG_ADDRESS) ? wrongAddress(check, svc.get(), vip)
+                            : refused(check, svc.get(), ipam.get()));
                 }
             } else {
                 lastReason[0] = "";
@@ -74,6 +79,13 @@ public final class VipWaitStep {
         return CheckResult.fail(check, svc.id() + " has no VIP: " + ipam.type() + "=False reason " + ipam.reason()
                         + (ipam.message().isEmpty() ? "" : " (" + ipam.message() + ")"),
                 "Cilium LB IPAM refused the request: " + ipam.reason(), FIXES.get(ipam.reason()));
+    }
+
+    private static CheckResult wrongAddress(String check, ServiceLb svc, String vip) {
+        return CheckResult.fail(check, svc.id() + " got " + svc.ingressIps() + ", not " + vip,
+                "LB IPAM assigned another address: the Service's lbipam.cilium.io/ips annotation is missing or was ignored",
+                "check the Service carries lbipam.cilium.io/ips: " + vip + " (kubectl -n " + svc.namespace()
+                        + " get svc " + svc.name() + " -o yaml), then re-run deploy");
     }
 
     private CheckResult timeout(String check, String namespace, String service, String vip, String lastState) {

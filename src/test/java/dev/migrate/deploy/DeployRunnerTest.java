@@ -341,6 +341,22 @@ class DeployRunnerTest {
     }
 
     @Test
+    void anotherAddressThanTheVipFailsNamingTheAnnotation() {
+        FakeTime time = new FakeTime().onSleep(() -> {
+            Homelab.rollOut(api, "otel-collector");
+            Homelab.assignVip(api, "otel-collector", "10.10.30.77", false);
+        });
+
+        DeployResult result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+
+        assertEquals(ExitCodes.FAILED, result.exitCode());
+        assertTrue(result.waits().get(1).observed().contains("monitoring/otel-collector got [10.10.30.77], not 10.10.30.22"),
+                result.waits().get(1).observed());
+        assertTrue(result.waits().get(1).fix().contains("lbipam.cilium.io/ips: 10.10.30.22"), result.waits().get(1).fix());
+        assertTrue(time.slept().compareTo(Duration.ofMinutes(1)) < 0, "slept " + time.slept());
+    }
+
+    @Test
     void aVipNobodyAssignsTimesOut() {
         FakeTime time = new FakeTime().onSleep(() -> Homelab.rollOut(api, "otel-collector"));
 
