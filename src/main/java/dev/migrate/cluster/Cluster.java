@@ -43,7 +43,10 @@ public interface Cluster extends AutoCloseable {
     /** SelfSubjectAccessReview: may the current identity do {@code verb} on group/resource in the namespace? */
     boolean canI(String verb, String group, String resource, String namespace);
 
-    /** Loki's running config (YAML), read through the API server's service proxy. */
+    /**
+     * GET {@code path} of a Service through the API server's service proxy
+     * ({@code /api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH}), e.g. Loki's /config: no port-forward needed.
+     */
     String serviceProxyGet(String namespace, String serviceAndPort, String path);
 
     /**

@@ -53,6 +53,7 @@ class Fabric8ClusterTest {
             assertEquals(Homelab.CONTEXT, cluster.context());
         }
         assertEquals("/api/v1/namespaces/monitoring", api.requests().get(0).path());
+        assertEquals("Bearer " + FakeApiServer.TOKEN, api.requests().get(0).authorization());
     }
 
     @Test
@@ -214,7 +215,10 @@ class Fabric8ClusterTest {
             assertFalse(pools.get(0).covers("10.10.30.22"));
 
             assertFalse(cluster.l2AnnouncementLeaseExists("monitoring", "otel-collector"));
+            api.clearRequests();
             assertEquals(Homelab.LOKI_CONFIG, cluster.serviceProxyGet("monitoring", "loki:3100", "/config"));
+            assertEquals("Bearer " + FakeApiServer.TOKEN, api.requests().get(0).authorization(),
+                    "the proxy request carries the named context's credentials");
             ClusterException noLoki = assertThrows(ClusterException.class,
                     () -> cluster.serviceProxyGet("monitoring", "loki-gateway:80", "/config"));
             assertTrue(noLoki.getMessage().contains("answered 503: "), noLoki.getMessage());

@@ -57,7 +57,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final KubernetesClient client;
 
     /** One request as the server saw it. */
-    public record Seen(String method, String path, String query, String contentType, String body) {
+    public record Seen(String method, String path, String query, String contentType, String body, String authorization) {
         public boolean isApply() {
             return "PATCH".equals(method) && contentType != null && contentType.startsWith("application/apply-patch+yaml");
         }
@@ -166,7 +166,8 @@ public final class FakeApiServer implements AutoCloseable {
             String query = q < 0 ? "" : full.substring(q + 1);
             // getBytes() does not consume the body (getUtf8Body() would, and CRUD would then see none)
             String body = request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            requests.add(new Seen(request.getMethod(), path, query, request.getHeader("Content-Type"), body));
+            requests.add(new Seen(request.getMethod(), path, query, request.getHeader("Content-Type"), body,
+                    request.getHeader("Authorization")));
             if (everything != null) {
                 return status(everything, everything == 401 ? "Unauthorized" : "Forbidden",
                         everything == 401 ? "Unauthorized" : "forbidden: User \"system:anonymous\" cannot do this");
