@@ -27,8 +27,9 @@ import java.util.concurrent.Callable;
  * deploy runs, minus the cluster; it never opens a network connection.
  */
 @Command(name = "deploy", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Render the collector, its Service, ServiceMonitor, alert rules and Grafana dashboard for the",
-                "cluster, validate them offline, and print the plan (objects in apply order and every rule).",
+        description = {"Render the collector, its Service, ServiceMonitor, alert rules and Grafana dashboard,",
+                "validate them offline and print the plan: objects in apply order and every rule.",
+                "Only --dry-run is available in this version; it needs no cluster and no network.",
                 "",
                 "Examples:",
                 "  migrate deploy --dry-run",
