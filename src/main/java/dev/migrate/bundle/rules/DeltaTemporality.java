@@ -6,7 +6,6 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +25,7 @@ public final class DeltaTemporality extends CollectorRule {
     CheckResult check(JsonNode config, Bundle bundle, Settings settings) {
         List<String> problems = new ArrayList<>();
         List<String> ok = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("service").path("pipelines").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> pipeline = it.next();
+        for (Map.Entry<String, JsonNode> pipeline : Parsed.pipelines(config)) {
             boolean metrics = Parsed.type(pipeline.getKey()).equals("metrics");
             boolean toPrometheus = Parsed.texts(pipeline.getValue().path("exporters")).stream()
                     .anyMatch(id -> Parsed.type(id).equals("prometheus"));

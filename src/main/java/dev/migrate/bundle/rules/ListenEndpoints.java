@@ -43,10 +43,7 @@ public final class ListenEndpoints extends CollectorRule {
         for (Map.Entry<String, JsonNode> prom : Parsed.ofType(config, "exporters", "prometheus")) {
             endpoint("exporters." + prom.getKey(), prom.getValue(), checked, problems);
         }
-        if (problems.isEmpty()) {
-            return CheckResult.pass(NAME, String.join(", ", checked));
-        }
-        return CheckResult.fail(NAME, String.join("; ", problems),
+        return Verdict.of(NAME, problems, String.join(", ", checked),
                 "since collector v0.104 endpoints default to localhost, which the LoadBalancer, the kubelet probes "
                         + "and Prometheus cannot reach: the collector runs but receives and serves nothing",
                 "write the endpoint as 0.0.0.0:<port>, e.g. endpoint: 0.0.0.0:4317");

@@ -6,7 +6,6 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -22,17 +21,13 @@ public final class MemoryLimiterFirst extends CollectorRule {
     @Override
     CheckResult check(JsonNode config, Bundle bundle, Settings settings) {
         List<String> problems = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("service").path("pipelines").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> pipeline = it.next();
+        for (Map.Entry<String, JsonNode> pipeline : Parsed.pipelines(config)) {
             List<String> processors = Parsed.texts(pipeline.getValue().path("processors"));
             if (processors.isEmpty() || !Parsed.type(processors.get(0)).equals("memory_limiter")) {
                 problems.add("pipeline " + pipeline.getKey() + " processors " + processors);
             }
         }
-        if (problems.isEmpty()) {
-            return CheckResult.pass(NAME, "memory_limiter first in every pipeline");
-        }
-        return CheckResult.fail(NAME, String.join("; ", problems),
+        return Verdict.of(NAME, problems, "memory_limiter first in every pipeline",
                 "without memory_limiter first, a burst of telemetry is buffered before anything can refuse it "
                         + "and the collector is OOM-killed",
                 "define processors.memory_limiter (check_interval 1s, limit_mib 512, spike_limit_mib 128) and list it "

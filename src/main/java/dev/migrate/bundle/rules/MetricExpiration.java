@@ -37,10 +37,7 @@ public final class MetricExpiration extends CollectorRule {
                 seen.add(shown);
             }
         }
-        if (problems.isEmpty()) {
-            return CheckResult.pass(NAME, seen.isEmpty() ? "no prometheus exporter" : String.join(", ", seen));
-        }
-        return CheckResult.fail(NAME, String.join("; ", problems),
+        return Verdict.of(NAME, problems, seen.isEmpty() ? "no prometheus exporter" : String.join(", ", seen),
                 "a one-shot counter (session, commit, pull request) is updated once; its series disappears that long "
                         + "after, before most dashboard ranges can see it",
                 "set metric_expiration: 2h on the prometheus exporter");

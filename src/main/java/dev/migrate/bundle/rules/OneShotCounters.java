@@ -38,10 +38,7 @@ public final class OneShotCounters implements Rule {
                 found.add("'" + e.getKey() + "' uses " + m.group(1) + "(" + m.group(2) + ")");
             }
         }
-        if (found.isEmpty()) {
-            return CheckResult.pass(NAME, exprs.size() + " queries, no increase()/rate() on a one-shot counter");
-        }
-        return CheckResult.fail(NAME, String.join("; ", found),
+        return Verdict.of(NAME, found, exprs.size() + " queries, no increase()/rate() on a one-shot counter",
                 "a one-shot counter appears at 1 and stays there, so increase()/rate() over it is 0: the panel says no "
                         + "sessions, commits or PRs when there were some",
                 "count them from zero when the series is born: sum(clamp_min(max_over_time(M[$__range]) - M offset "

@@ -109,6 +109,13 @@ final class Parsed {
         return out;
     }
 
+    /** service.pipelines as (pipeline ID, pipeline) pairs, in file order. */
+    static List<Map.Entry<String, JsonNode>> pipelines(JsonNode config) {
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        config.path("service").path("pipelines").fields().forEachRemaining(out::add);
+        return out;
+    }
+
     /** The text items of a list node (an absent node is an empty list). */
     static List<String> texts(JsonNode list) {
         List<String> out = new ArrayList<>();

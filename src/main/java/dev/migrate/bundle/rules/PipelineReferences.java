@@ -6,7 +6,6 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +29,7 @@ public final class PipelineReferences extends CollectorRule {
         if (pipelines.isEmpty()) {
             problems.add("no pipelines under service.pipelines");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = pipelines.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> pipeline = it.next();
+        for (Map.Entry<String, JsonNode> pipeline : Parsed.pipelines(config)) {
             for (String kind : KINDS) {
                 List<String> defined = Parsed.ids(config, kind);
                 for (String id : Parsed.texts(pipeline.getValue().path(kind))) {
@@ -53,10 +51,7 @@ public final class PipelineReferences extends CollectorRule {
                 problems.add("service.extensions enables '" + id + "' which is not defined under extensions");
             }
         }
-        if (problems.isEmpty()) {
-            return CheckResult.pass(NAME, pipelines.size() + " pipelines, every component defined");
-        }
-        return CheckResult.fail(NAME, String.join("; ", problems),
+        return Verdict.of(NAME, problems, pipelines.size() + " pipelines, every component defined",
                 "the collector refuses to start when a pipeline names an undefined component",
                 "define the component under its section, or fix the name in service.pipelines (IDs are type[/name])");
     }

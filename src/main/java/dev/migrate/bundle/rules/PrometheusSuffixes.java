@@ -44,10 +44,7 @@ public final class PrometheusSuffixes extends CollectorRule {
                 problems.add(e.getKey() + ".translation_strategy: " + strategy);
             }
         }
-        if (problems.isEmpty()) {
-            return CheckResult.pass(NAME, "suffixes kept (claude_code_cost_usage_USD_total ...)");
-        }
-        return CheckResult.fail(NAME, String.join("; ", problems),
+        return Verdict.of(NAME, problems, "suffixes kept (claude_code_cost_usage_USD_total ...)",
                 "metric names lose _USD, _tokens, _seconds and _total, so every dashboard panel, alert and verify "
                         + "check reads nothing",
                 "remove the option (the default keeps suffixes) or use translation_strategy: UnderscoreEscapingWithSuffixes");

@@ -72,10 +72,7 @@ public final class SelectorsConsistent implements Rule {
                 problems.add("ServiceMonitor endpoint port '" + port + "' is not a Service port name " + servicePorts);
             }
         }
-        if (problems.isEmpty()) {
-            return CheckResult.pass(NAME, "Deployment, Service and ServiceMonitor select each other on " + serviceSelector);
-        }
-        return CheckResult.fail(NAME, String.join("; ", problems),
+        return Verdict.of(NAME, problems, "Deployment, Service and ServiceMonitor select each other on " + serviceSelector,
                 "a selector or port name that matches nothing leaves the Service without endpoints or the collector "
                         + "unscraped, with no error anywhere",
                 "use the same labels (app.kubernetes.io/name: otel-collector) in the Deployment selector, pod template, "
