@@ -5,12 +5,11 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
 
 /** The collector config parses as a YAML mapping; the failure names file:line:column. */
-public final class CollectorYamlWellFormed implements Rule {
+public final class CollectorYamlWellFormed extends NamedRule {
     public static final String NAME = "collector.yaml-well-formed";
 
-    @Override
-    public String name() {
-        return NAME;
+    public CollectorYamlWellFormed() {
+        super(NAME);
     }
 
     @Override

@@ -5,12 +5,11 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
 
 /** The dashboard parses as a JSON object; the failure names file:line:column. */
-public final class DashboardJsonWellFormed implements Rule {
+public final class DashboardJsonWellFormed extends NamedRule {
     public static final String NAME = "dashboard.json-well-formed";
 
-    @Override
-    public String name() {
-        return NAME;
+    public DashboardJsonWellFormed() {
+        super(NAME);
     }
 
     @Override

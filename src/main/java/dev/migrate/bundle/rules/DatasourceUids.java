@@ -23,9 +23,8 @@ public final class DatasourceUids extends DashboardRule {
     /** Grafana's built-in pseudo datasources, valid anywhere. */
     private static final Set<String> BUILT_IN = Set.of("grafana", "-- Grafana --", "-- Mixed --", "-- Dashboard --", "datasource");
 
-    @Override
-    public String name() {
-        return NAME;
+    public DatasourceUids() {
+        super(NAME);
     }
 
     @Override

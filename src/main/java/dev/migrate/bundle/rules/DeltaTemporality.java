@@ -16,9 +16,8 @@ import java.util.Map;
 public final class DeltaTemporality extends CollectorRule {
     public static final String NAME = "collector.delta-temporality";
 
-    @Override
-    public String name() {
-        return NAME;
+    public DeltaTemporality() {
+        super(NAME);
     }
 
     @Override

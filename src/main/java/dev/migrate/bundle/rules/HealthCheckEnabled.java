@@ -15,9 +15,8 @@ import java.util.Map;
 public final class HealthCheckEnabled extends CollectorRule {
     public static final String NAME = "collector.health-check";
 
-    @Override
-    public String name() {
-        return NAME;
+    public HealthCheckEnabled() {
+        super(NAME);
     }
 
     @Override

@@ -18,9 +18,8 @@ import java.util.Map;
 public final class ListenEndpoints extends CollectorRule {
     public static final String NAME = "collector.listen-0.0.0.0";
 
-    @Override
-    public String name() {
-        return NAME;
+    public ListenEndpoints() {
+        super(NAME);
     }
 
     @Override

@@ -19,9 +19,8 @@ public final class LokiNoJson extends DashboardRule {
     public static final String NAME = "dashboard.loki-no-json";
     private static final Pattern JSON_STAGE = Pattern.compile("\\|\\s*json\\b");
 
-    @Override
-    public String name() {
-        return NAME;
+    public LokiNoJson() {
+        super(NAME);
     }
 
     @Override

@@ -19,9 +19,8 @@ public final class MemoryLimitAboveLimiter extends CollectorRule {
     private static final Map<String, Double> UNIT = Map.of("Ki", 1024d, "Mi", 1024d * 1024, "Gi", 1024d * 1024 * 1024,
             "Ti", 1024d * 1024 * 1024 * 1024, "k", 1e3, "M", 1e6, "G", 1e9, "T", 1e12);
 
-    @Override
-    public String name() {
-        return NAME;
+    public MemoryLimitAboveLimiter() {
+        super(NAME);
     }
 
     @Override

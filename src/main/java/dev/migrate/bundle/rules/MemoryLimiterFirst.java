@@ -13,9 +13,8 @@ import java.util.Map;
 public final class MemoryLimiterFirst extends CollectorRule {
     public static final String NAME = "collector.memory-limiter-first";
 
-    @Override
-    public String name() {
-        return NAME;
+    public MemoryLimiterFirst() {
+        super(NAME);
     }
 
     @Override

@@ -18,9 +18,8 @@ public final class MetricExpiration extends CollectorRule {
     static final Duration MINIMUM = Duration.ofHours(1);
     private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s)");
 
-    @Override
-    public String name() {
-        return NAME;
+    public MetricExpiration() {
+        super(NAME);
     }
 
     @Override

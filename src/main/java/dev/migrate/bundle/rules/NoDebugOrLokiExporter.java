@@ -12,9 +12,8 @@ import java.util.List;
 public final class NoDebugOrLokiExporter extends CollectorRule {
     public static final String NAME = "collector.no-debug-or-loki-exporter";
 
-    @Override
-    public String name() {
-        return NAME;
+    public NoDebugOrLokiExporter() {
+        super(NAME);
     }
 
     @Override

@@ -15,16 +15,15 @@ import java.util.regex.Pattern;
  * moves again within its series, and Prometheus never counts a new series from 0, so those
  * functions return 0 for exactly the events the panel is about.
  */
-public final class OneShotCounters implements Rule {
+public final class OneShotCounters extends NamedRule {
     public static final String NAME = "queries.one-shot-counters";
     public static final List<String> ONE_SHOT = List.of("claude_code_session_count_total",
             "claude_code_commit_count_total", "claude_code_pull_request_count_total");
     private static final Pattern BARE = Pattern.compile("\\b(increase|rate|irate|delta|idelta)\\s*\\(\\s*("
             + String.join("|", ONE_SHOT) + ")\\b");
 
-    @Override
-    public String name() {
-        return NAME;
+    public OneShotCounters() {
+        super(NAME);
     }
 
     @Override

@@ -17,9 +17,8 @@ public final class PipelineReferences extends CollectorRule {
     public static final String NAME = "collector.pipeline-references";
     private static final List<String> KINDS = List.of("receivers", "processors", "exporters");
 
-    @Override
-    public String name() {
-        return NAME;
+    public PipelineReferences() {
+        super(NAME);
     }
 
     @Override

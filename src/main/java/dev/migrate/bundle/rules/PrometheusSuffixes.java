@@ -19,9 +19,8 @@ public final class PrometheusSuffixes extends CollectorRule {
     /** translation_strategy values that drop the suffixes. */
     private static final Set<String> SUFFIXLESS = Set.of("UnderscoreEscapingWithoutSuffixes", "NoTranslation");
 
-    @Override
-    public String name() {
-        return NAME;
+    public PrometheusSuffixes() {
+        super(NAME);
     }
 
     @Override

@@ -13,12 +13,11 @@ import java.util.List;
  * The ServiceMonitor and PrometheusRule carry release=&lt;prometheus-release&gt;, which
  * kube-prometheus-stack's default selectors require (prometheus-operator #1470).
  */
-public final class ReleaseLabel implements Rule {
+public final class ReleaseLabel extends NamedRule {
     public static final String NAME = "monitors.release-label";
 
-    @Override
-    public String name() {
-        return NAME;
+    public ReleaseLabel() {
+        super(NAME);
     }
 
     @Override

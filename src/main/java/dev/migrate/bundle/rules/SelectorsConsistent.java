@@ -16,12 +16,11 @@ import java.util.Optional;
  * pods and targets ports they expose, and the ServiceMonitor selects the Service, in its namespace,
  * by a port name the Service has.
  */
-public final class SelectorsConsistent implements Rule {
+public final class SelectorsConsistent extends NamedRule {
     public static final String NAME = "selectors.consistent";
 
-    @Override
-    public String name() {
-        return NAME;
+    public SelectorsConsistent() {
+        super(NAME);
     }
 
     @Override

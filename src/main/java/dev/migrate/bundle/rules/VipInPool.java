@@ -10,15 +10,14 @@ import dev.migrate.settings.Values;
 import java.util.Optional;
 
 /** The address the Service asks Cilium for lies inside the LB IPAM pool and is not already taken. */
-public final class VipInPool implements Rule {
+public final class VipInPool extends NamedRule {
     public static final String NAME = "service.vip-in-pool";
     public static final String ANNOTATION = "lbipam.cilium.io/ips";
     /** Older Cilium releases read this one; accepted when reading a user's Service. */
     public static final String LEGACY_ANNOTATION = "io.cilium/lb-ipam-ips";
 
-    @Override
-    public String name() {
-        return NAME;
+    public VipInPool() {
+        super(NAME);
     }
 
     @Override
