@@ -77,8 +77,13 @@ public final class BundleRenderer {
             throw new IllegalStateException("built-in template " + template + " is not valid YAML; rebuild the jar", e);
         }
         body = (Map<String, Object>) Placeholders.replace(body, values, template);
-        Map<String, Object> metadata = (Map<String, Object>) body.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+        // name, namespace, then the rest, as kubectl prints it
+        Map<String, Object> fromTemplate = (Map<String, Object>) body.getOrDefault("metadata", Map.of());
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", fromTemplate.get("name"));
         metadata.put("namespace", namespace);
+        fromTemplate.forEach(metadata::putIfAbsent);
+        body.put("metadata", metadata);
         Map<String, Object> labels = (Map<String, Object>) metadata.computeIfAbsent("labels", k -> new LinkedHashMap<>());
         labels.put(ManifestObject.MANAGED_BY_LABEL, ManifestObject.MANAGED_BY_VALUE);
         labels.put(ManifestObject.PART_OF_LABEL, ManifestObject.PART_OF_VALUE);

@@ -48,9 +48,20 @@ public final class ObjectSummary {
         return spec.path("replicas").asText("1") + " replica of " + c.path("image").asText()
                 + ", requests " + res.path("requests").path("cpu").asText() + "/" + res.path("requests").path("memory").asText()
                 + ", limits " + res.path("limits").path("cpu").asText() + "/" + res.path("limits").path("memory").asText()
-                + ", probes on " + c.path("readinessProbe").path("httpGet").path("port").asText()
+                + ", probes on " + probePort(c)
                 + ", config " + abbrev(spec.path("template").path("metadata").path("annotations")
                 .path(BundleRenderer.CHECKSUM_ANNOTATION).asText("(no checksum)"));
+    }
+
+    /** The readiness probe's port, with the number when it is a named container port. */
+    private static String probePort(JsonNode container) {
+        String port = container.path("readinessProbe").path("httpGet").path("port").asText("(none)");
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals(port)) {
+                return port + " (" + p.path("containerPort").asText() + ")";
+            }
+        }
+        return port;
     }
 
     private static String service(JsonNode o) {
