@@ -17,6 +17,7 @@ import dev.migrate.bundle.rules.PrometheusSuffixes;
 import dev.migrate.bundle.rules.ReleaseLabel;
 import dev.migrate.bundle.rules.Rule;
 import dev.migrate.bundle.rules.SelectorsConsistent;
+import dev.migrate.bundle.rules.SourceRanges;
 import dev.migrate.bundle.rules.VipInPool;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
@@ -46,6 +47,7 @@ public final class BundleValidator {
             new LokiNoJson(),
             new OneShotCounters(),
             new VipInPool(),
+            new SourceRanges(),
             new SelectorsConsistent(),
             new ReleaseLabel());
 

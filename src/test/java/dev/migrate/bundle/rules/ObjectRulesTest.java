@@ -58,6 +58,35 @@ class ObjectRulesTest {
     }
 
     @Nested
+    class SourceRangesRule {
+        final Rule rule = new SourceRanges();
+
+        @Test
+        void defaultPrivateNetworksPass() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"), r.observed());
+        }
+
+        @Test
+        void catchAllRangeFails() {
+            Settings open = SETTINGS.with(Map.of("trusted-cidrs", "10.10.0.0/16,0.0.0.0/0"));
+            fails(rule, BundleRenderer.render(open), open, "0.0.0.0/0 admits every address");
+        }
+
+        @Test
+        void missingRangesFail() {
+            fails(rule, TestBundles.withObject("Service", o -> ((ObjectNode) o.get("spec")).remove("loadBalancerSourceRanges")),
+                    SETTINGS, "Service/otel-collector has no loadBalancerSourceRanges");
+        }
+
+        @Test
+        void emptySettingFails() {
+            Settings none = SETTINGS.with(Map.of("trusted-cidrs", ""));
+            fails(rule, BundleRenderer.render(none), none, "no loadBalancerSourceRanges");
+        }
+    }
+
+    @Nested
     class SelectorsConsistentRule {
         final Rule rule = new SelectorsConsistent();
 
