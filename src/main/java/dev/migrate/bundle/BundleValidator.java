@@ -4,6 +4,7 @@ import dev.migrate.bundle.rules.CollectorYamlWellFormed;
 import dev.migrate.bundle.rules.DashboardJsonWellFormed;
 import dev.migrate.bundle.rules.DatasourceUids;
 import dev.migrate.bundle.rules.DeltaTemporality;
+import dev.migrate.bundle.rules.EnvReferences;
 import dev.migrate.bundle.rules.HealthCheckEnabled;
 import dev.migrate.bundle.rules.ListenEndpoints;
 import dev.migrate.bundle.rules.LokiNoJson;
@@ -43,6 +44,7 @@ public final class BundleValidator {
             new PrometheusSuffixes(),
             new MetricExpiration(),
             new DeltaTemporality(),
+            new EnvReferences(),
             new DatasourceUids(),
             new LokiNoJson(),
             new OneShotCounters(),

@@ -1,6 +1,7 @@
 package dev.migrate.bundle.rules;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,7 +46,9 @@ final class Parsed {
 
     private static Result parse(ObjectMapper mapper, String text, String origin, String format) {
         try {
-            JsonNode tree = mapper.readTree(text);
+            // A key given twice is an error, as it is for the collector (Go yaml.v3) and worth one
+            // for a dashboard: Jackson would otherwise keep the last one silently.
+            JsonNode tree = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
             if (tree == null || tree.isMissingNode()) {
                 return new Result(null, origin + ": empty file");
             }

@@ -45,6 +45,13 @@ class CollectorRulesTest {
         }
 
         @Test
+        void aKeyGivenTwiceIsAnError() {
+            String twice = "processors:\n  batch: {}\nprocessors:\n  memory_limiter: {}\n";
+            CheckResult r = fails(rule, TestBundles.withCollectorText(twice), SETTINGS, "test-collector.yaml:3:");
+            assertTrue(r.observed().contains("Duplicate field 'processors'"), r.observed());
+        }
+
+        @Test
         void aScalarIsNotACollectorConfig() {
             fails(rule, TestBundles.withCollectorText("just some text\n"), SETTINGS, "not a collector config");
         }
@@ -317,6 +324,29 @@ class CollectorRulesTest {
         void metricsPipelineWithoutDeltaToCumulativeFails() {
             fails(rule, withCollector(c -> ((ArrayNode) pipeline(c, "metrics").get("processors")).remove(1)),
                     SETTINGS, "pipeline metrics exports to prometheus without deltatocumulative");
+        }
+    }
+
+    @Nested
+    class EnvReferencesRule {
+        final Rule rule = new EnvReferences();
+
+        @Test
+        void builtInUsesOnlyWhatTheDeploymentSets() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("LOKI_OTLP_ENDPOINT"), r.observed());
+        }
+
+        @Test
+        void unsetVariableFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/otlphttp~1loki")).put("endpoint", "${env:TEMPO_URL}")),
+                    SETTINGS, "TEMPO_URL is used by the config but not set");
+        }
+
+        @Test
+        void variableWithDefaultPasses() {
+            passes(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus"))
+                    .put("metric_expiration", "${env:EXPIRY:-2h}")), SETTINGS);
         }
     }
 }
