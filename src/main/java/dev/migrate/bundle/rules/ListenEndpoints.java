@@ -36,6 +36,13 @@ public final class ListenEndpoints extends CollectorRule {
                 endpoint("receivers." + otlp.getKey() + ".protocols." + p.getKey(), p.getValue(), checked, problems);
             }
         }
+        // Other receivers (zipkin, jaeger/..., a second otlp/name is covered above): check the endpoint they state.
+        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("receivers").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> r = it.next();
+            if (!Parsed.type(r.getKey()).equals("otlp") && r.getValue().path("endpoint").isTextual()) {
+                endpoint("receivers." + r.getKey(), r.getValue(), checked, problems);
+            }
+        }
         for (Map.Entry<String, JsonNode> hc : Parsed.ofType(config, "extensions", "health_check")) {
             endpoint("extensions." + hc.getKey(), hc.getValue(), checked, problems);
         }

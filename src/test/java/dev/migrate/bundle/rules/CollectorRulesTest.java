@@ -194,6 +194,12 @@ class CollectorRulesTest {
         }
 
         @Test
+        void anotherReceiverOnLocalhostFails() {
+            fails(rule, withCollector(c -> c.with("receivers").with("zipkin").put("endpoint", "localhost:9411")),
+                    SETTINGS, "receivers.zipkin.endpoint is localhost:9411");
+        }
+
+        @Test
         void prometheusExporterOnLoopbackFails() {
             fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).put("endpoint", "127.0.0.1:8889")),
                     SETTINGS, "exporters.prometheus.endpoint is 127.0.0.1:8889");
