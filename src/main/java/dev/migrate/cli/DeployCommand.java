@@ -4,10 +4,9 @@ import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
-import dev.migrate.bundle.BundleRenderer;
-import dev.migrate.bundle.BundleValidator;
 import dev.migrate.bundle.DeployPlan;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.bundle.Prepared;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
@@ -87,25 +86,20 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
     @Override
     public Integer call() throws Exception {
         // The live path (preflight, server-side apply, rollout wait) is wired in with the cluster
-        // step; until then only the dry-run exists, and nothing half-works.
+        // step: Prepared.of(settings), refuse on any failed rule, then apply prepared.bundle().
+        // Until then only the dry-run exists, and nothing half-works.
         if (!dryRun) {
             throw new UserError("deploy: live deploy lands with the cluster step; use 'migrate deploy --dry-run' "
                     + "to render and validate the bundle");
         }
         Settings settings = settingsOptions.load(kube, this);
-        Bundle bundle = BundleRenderer.render(settings);
-        List<CheckResult> results = BundleValidator.validate(bundle, settings);
-        for (CheckResult r : results) {
-            if (r.failed() && BundleValidator.INPUT_RULES.contains(r.name())) {
-                throw new UserError(r.observed() + "; " + r.fix());
-            }
-        }
-        DeployPlan plan = DeployPlan.of(bundle, results, settings);
-        print(plan, bundle);
+        Prepared prepared = Prepared.of(settings);
+        DeployPlan plan = prepared.plan();
+        print(plan, prepared.bundle());
         List<CheckResult> failures = plan.failures();
         if (!failures.isEmpty()) {
             CheckResult first = failures.get(0);
-            throw new UserError(ExitCodes.FAILED, failures.size() + " of " + results.size() + " rules failed, first "
+            throw new UserError(ExitCodes.FAILED, failures.size() + " of " + plan.rules().size() + " rules failed, first "
                     + first.name() + ": " + first.observed() + "; fix: " + first.fix());
         }
         return ExitCodes.OK;
