@@ -1,5 +1,9 @@
 package dev.migrate.bundle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.migrate.Json;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Outcome;
 import dev.migrate.checks.Status;
@@ -17,11 +21,15 @@ import java.util.Map;
  * @param steps           one per object, in apply order
  * @param rules           every rule result, in rule order
  * @param settingsDigest  the digest of the settings it was rendered with
+ * @param bundleDigest    SHA-256 over every rendered object, in apply order: changes whenever anything
+ *                        that would be applied changes, including the content of your own files
  * @param collectorOrigin where the collector config came from
  * @param dashboardOrigin where the dashboard came from
  */
-public record DeployPlan(List<Step> steps, List<CheckResult> rules, String settingsDigest, String collectorOrigin,
-                         String dashboardOrigin) {
+public record DeployPlan(List<Step> steps, List<CheckResult> rules, String settingsDigest, String bundleDigest,
+                         String collectorOrigin, String dashboardOrigin) {
+
+    private static final ObjectMapper COMPACT = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     public DeployPlan {
         steps = List.copyOf(steps);
@@ -42,7 +50,16 @@ public record DeployPlan(List<Step> steps, List<CheckResult> rules, String setti
         for (ManifestObject o : bundle.objects()) {
             steps.add(new Step(steps.size() + 1, o.apiVersion(), o.kind(), o.namespace(), o.name(), ObjectSummary.of(o)));
         }
-        return new DeployPlan(steps, rules, settings.digest(), bundle.collectorOrigin(), bundle.dashboardOrigin());
+        return new DeployPlan(steps, rules, settings.digest(), digest(bundle), bundle.collectorOrigin(),
+                bundle.dashboardOrigin());
+    }
+
+    private static String digest(Bundle bundle) {
+        try {
+            return BundleRenderer.sha256(COMPACT.writeValueAsString(bundle.objects().stream().map(ManifestObject::body).toList()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("rendered objects are always serialisable", e);
+        }
     }
 
     public Outcome outcome() {
@@ -57,6 +74,7 @@ public record DeployPlan(List<Step> steps, List<CheckResult> rules, String setti
     public Map<String, Object> toJson() {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("settingsDigest", settingsDigest);
+        doc.put("bundleDigest", bundleDigest);
         doc.put("collectorConfig", collectorOrigin);
         doc.put("dashboard", dashboardOrigin);
         doc.put("plan", steps);
@@ -82,6 +100,7 @@ public record DeployPlan(List<Step> steps, List<CheckResult> rules, String setti
         b.append("  collector config: ").append(collectorOrigin).append('\n');
         b.append("  dashboard:        ").append(dashboardOrigin).append('\n');
         b.append("  settings digest:  ").append(settingsDigest).append('\n');
+        b.append("  bundle digest:    ").append(bundleDigest).append('\n');
         b.append("\nApply order:\n");
         int kindWidth = steps.stream().mapToInt(s -> s.kind().length()).max().orElse(4);
         int idWidth = steps.stream().mapToInt(s -> s.namespace().length() + s.name().length() + 1).max().orElse(4);

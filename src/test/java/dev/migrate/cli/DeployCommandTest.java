@@ -67,7 +67,7 @@ class DeployCommandTest {
         JsonNode doc = Json.MAPPER.readTree(run.out());
         List<String> keys = new ArrayList<>();
         doc.fieldNames().forEachRemaining(keys::add);
-        assertEquals(List.of("settingsDigest", "collectorConfig", "dashboard", "plan", "rules", "outcome"), keys);
+        assertEquals(List.of("settingsDigest", "bundleDigest", "collectorConfig", "dashboard", "plan", "rules", "outcome"), keys);
         assertEquals(Settings.defaults().digest(), doc.get("settingsDigest").asText());
         assertEquals(6, doc.get("plan").size());
         for (int i = 0; i < 6; i++) {
@@ -103,6 +103,17 @@ class DeployCommandTest {
         assertEquals("observability", doc.at("/plan/0/namespace").asText());
         assertEquals(Settings.defaults().with(Map.of("vip", "10.10.30.23", "trusted-cidrs", "10.10.0.0/16,192.168.1.0/24",
                 "namespace", "observability")).digest(), doc.get("settingsDigest").asText());
+    }
+
+    @Test
+    void bundleDigestFollowsTheContentOfYourOwnFiles() throws Exception {
+        Path own = collectorWith("limit_mib: 512", "limit_mib: 500");
+        String first = Json.MAPPER.readTree(deploy("--dry-run", "-o", "json", "--collector-config", own.toString()).out())
+                .get("bundleDigest").asText();
+        collectorWith("limit_mib: 512", "limit_mib: 490");
+        JsonNode second = Json.MAPPER.readTree(deploy("--dry-run", "-o", "json", "--collector-config", own.toString()).out());
+        assertTrue(first.startsWith("sha256:"), first);
+        assertTrue(!first.equals(second.get("bundleDigest").asText()), "same path, new content, new bundle digest");
     }
 
     @Test
