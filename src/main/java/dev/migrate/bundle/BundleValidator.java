@@ -1,6 +1,7 @@
 package dev.migrate.bundle;
 
 import dev.migrate.bundle.rules.CollectorYamlWellFormed;
+import dev.migrate.bundle.rules.ConfigMapSize;
 import dev.migrate.bundle.rules.DashboardJsonWellFormed;
 import dev.migrate.bundle.rules.DatasourceUids;
 import dev.migrate.bundle.rules.DeltaTemporality;
@@ -51,7 +52,8 @@ public final class BundleValidator {
             new VipInPool(),
             new SourceRanges(),
             new SelectorsConsistent(),
-            new ReleaseLabel());
+            new ReleaseLabel(),
+            new ConfigMapSize());
 
     private BundleValidator() {
     }

@@ -157,4 +157,25 @@ class ObjectRulesTest {
             fails(rule, TestBundles.without("PrometheusRule"), SETTINGS, "no PrometheusRule");
         }
     }
+
+    @Nested
+    class ConfigMapSizeRule {
+        final Rule rule = new ConfigMapSize();
+
+        @Test
+        void builtInConfigMapsAreSmall() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("claude-code-dashboard"), r.observed());
+        }
+
+        @Test
+        void aHugeDashboardFails() {
+            String padding = "x".repeat(1_100_000);
+            fails(rule, TestBundles.withObject("ConfigMap", o -> {
+                if (o.at("/metadata/name").asText().equals("claude-code-dashboard")) {
+                    ((ObjectNode) o.get("data")).put("claude-code.json", "{\"description\": \"" + padding + "\"}");
+                }
+            }), SETTINGS, "claude-code-dashboard 1074 KiB", "(limit 1 MiB)");
+        }
+    }
 }
