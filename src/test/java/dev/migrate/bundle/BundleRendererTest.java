@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,6 +161,23 @@ class BundleRendererTest {
         assertEquals(List.of("Overview", "Productivity", "Sessions", "Trends", "Cost Analysis", "Performance",
                 "Token & Efficiency"), rows);
         assertTrue(panels >= 20 && panels <= 35, "panels: " + panels);
+    }
+
+    @Test
+    void dashboardAndAlertsUseExactlyThePrometheusNamesTheCollectorProduces() {
+        // shared REFERENCE.md section 4: OTLP name -> Prometheus name after the collector (suffixes kept)
+        Set<String> known = Set.of("claude_code_session_count_total", "claude_code_cost_usage_USD_total",
+                "claude_code_token_usage_tokens_total", "claude_code_active_time_seconds_total",
+                "claude_code_commit_count_total", "claude_code_pull_request_count_total",
+                "claude_code_lines_of_code_count_total", "claude_code_code_edit_tool_decision_total");
+        Bundle b = TestBundles.defaults();
+        String text = b.dashboardJson() + TestBundles.object(b, "PrometheusRule").toString();
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("claude_code_[A-Za-z_]+").matcher(text);
+        while (m.find()) {
+            used.add(m.group());
+        }
+        assertEquals(new TreeSet<>(known), used, "every metric used, and nothing else");
     }
 
     @Test
