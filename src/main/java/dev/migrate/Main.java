@@ -1,6 +1,7 @@
 package dev.migrate;
 
 import dev.migrate.cli.ConfigCommand;
+import dev.migrate.cli.DeployCommand;
 import dev.migrate.cli.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import java.util.Properties;
                 "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
         subcommands = {
                 ConfigCommand.class,
+                DeployCommand.class,
                 StatusCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",
