@@ -14,7 +14,7 @@ import java.util.List;
  * @param bundle the objects to apply, in apply order
  * @param plan   the printable plan with every rule result
  */
-public record Prepared(Bundle bundle, DeployPlan plan) {
+public record Prepared(Bundle bundle, BundlePlan plan) {
     public static Prepared of(Settings settings) {
         Bundle bundle = BundleRenderer.render(settings);
         List<CheckResult> results = BundleValidator.validate(bundle, settings);
@@ -23,6 +23,6 @@ public record Prepared(Bundle bundle, DeployPlan plan) {
                 throw new UserError(r.observed() + "; " + r.fix());
             }
         }
-        return new Prepared(bundle, DeployPlan.of(bundle, results, settings));
+        return new Prepared(bundle, BundlePlan.of(bundle, results, settings));
     }
 }

@@ -4,37 +4,51 @@ import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
-import dev.migrate.bundle.DeployPlan;
+import dev.migrate.bundle.BundlePlan;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.bundle.Prepared;
 import dev.migrate.checks.CheckResult;
+import dev.migrate.cluster.Cluster;
+import dev.migrate.cluster.ClusterFactory;
+import dev.migrate.deploy.DeployFlags;
+import dev.migrate.deploy.DeployOptions;
+import dev.migrate.deploy.DeployResult;
+import dev.migrate.deploy.DeployRunner;
+import dev.migrate.deploy.Sleeper;
 import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * `migrate deploy`: renders collector/ + manifests/ with the effective settings, validates the
- * bundle offline and prints the plan. The dry-run is the same render and validation the live
- * deploy runs, minus the cluster; it never opens a network connection.
+ * `migrate deploy`: renders collector/ + manifests/ with the effective settings and validates the
+ * bundle offline; with --dry-run it prints that plan and stops (no network at all). Otherwise the
+ * same validated bundle goes to {@link DeployRunner}: preflight, server-side apply, rollout and VIP
+ * waits, ledger record. A bundle that fails any rule is never applied.
  */
 @Command(name = "deploy", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Render the collector, its Service, ServiceMonitor, alert rules and Grafana dashboard,",
-                "validate them offline and print the plan: objects in apply order and every rule.",
-                "Only --dry-run is available in this version; it needs no cluster and no network.",
+        description = {"Render the collector, its Service, ServiceMonitor, alert rules and Grafana dashboard, "
+                + "validate them offline, then (without --dry-run) preflight the cluster, apply them with "
+                + "server-side apply and wait until the collector is rolled out and the VIP is announced.",
                 "",
                 "Examples:",
                 "  migrate deploy --dry-run",
                 "  migrate deploy --dry-run --vip 10.10.30.23 --trusted-cidr 10.10.0.0/16 -o json",
-                "  migrate deploy --dry-run --collector-config my-collector.yaml --show-manifests"},
-        footer = {"", "Exit codes: 0 every rule passed, 1 a rule failed, 2 bad input (flags, settings, unreadable or malformed files)."})
+                "  migrate deploy --dry-run --collector-config my-collector.yaml --show-manifests",
+                "  migrate deploy --context homelab --diff",
+                "  migrate deploy --context homelab --kubeconfig ~/.kube/homelab.yaml --timeout 10m"},
+        footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
+                + "apply or wait failed, 2 bad input (flags, settings, kubeconfig, unreadable or malformed files)."})
 public final class DeployCommand implements Callable<Integer>, SettingsOptions.FlagSource {
     @Option(names = "--dry-run",
             description = "Render and validate the bundle and print the plan; touch no cluster and no network.")
@@ -66,6 +80,8 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
     KubeOptions kube;
     @Mixin
     OutputOptions output;
+    @Mixin
+    DeployFlags deployFlags;
 
     @Override
     public void addFlags(Map<String, String> flags) {
@@ -85,27 +101,43 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
 
     @Override
     public Integer call() throws Exception {
-        // The live path (preflight, server-side apply, rollout wait) is wired in with the cluster
-        // step: Prepared.of(settings), refuse on any failed rule, then apply prepared.bundle().
-        // Until then only the dry-run exists, and nothing half-works.
-        if (!dryRun) {
-            throw new UserError("deploy: live deploy lands with the cluster step; use 'migrate deploy --dry-run' "
-                    + "to render and validate the bundle");
-        }
         Settings settings = settingsOptions.load(kube, this);
+        DeployOptions options = deployFlags.toOptions(); // flags checked before any file or network is read
+        if (dryRun && options.diffOnly()) {
+            throw new UserError("--diff asks the cluster what would change and --dry-run touches no cluster: use one of them");
+        }
         Prepared prepared = Prepared.of(settings);
-        DeployPlan plan = prepared.plan();
-        print(plan, prepared.bundle());
+        BundlePlan plan = prepared.plan();
         List<CheckResult> failures = plan.failures();
+        if (dryRun || !failures.isEmpty()) {
+            print(plan, prepared.bundle());
+        }
         if (!failures.isEmpty()) {
             CheckResult first = failures.get(0);
             throw new UserError(ExitCodes.FAILED, failures.size() + " of " + plan.rules().size() + " rules failed, first "
-                    + first.name() + ": " + first.observed() + "; fix: " + first.fix());
+                    + first.name() + ": " + first.observed() + "; fix: " + first.fix()
+                    + (dryRun ? "" : " (nothing was applied)"));
         }
-        return ExitCodes.OK;
+        if (dryRun) {
+            return ExitCodes.OK;
+        }
+        // In JSON mode the runner's progress text is dropped and the result is printed as one document.
+        PrintStream out = output.json() ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
+        if (!output.json()) {
+            System.out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
+                    + " offline rules passed (" + plan.bundleDigest() + ")");
+        }
+        try (Cluster cluster = ClusterFactory.connect(settings)) {
+            DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, out, System.err)
+                    .run(settings, prepared.bundle(), options, cluster);
+            if (output.json()) {
+                System.out.println(Json.MAPPER.writeValueAsString(result));
+            }
+            return result.exitCode();
+        }
     }
 
-    private void print(DeployPlan plan, Bundle bundle) throws Exception {
+    private void print(BundlePlan plan, Bundle bundle) throws Exception {
         if (output.json()) {
             Map<String, Object> doc = plan.toJson();
             if (showManifests) {

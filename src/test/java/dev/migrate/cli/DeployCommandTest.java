@@ -117,11 +117,19 @@ class DeployCommandTest {
     }
 
     @Test
-    void withoutDryRunNothingHappensAndTheUserIsToldWhy() {
+    void withoutDryRunTheContextMustBeNamed() {
         CliRun run = deploy();
         assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertEquals("", run.out().lines().filter(l -> !l.startsWith("bundle:")).reduce("", String::concat));
+        assertTrue(run.errorLine().contains("--context"), run.err());
+    }
+
+    @Test
+    void dryRunAndDiffTogetherAreRefused() {
+        CliRun run = deploy("--dry-run", "--diff");
+        assertEquals(ExitCodes.USAGE, run.exitCode());
         assertEquals("", run.out());
-        assertTrue(run.errorLine().contains("--dry-run"), run.err());
+        assertTrue(run.errorLine().contains("use one of them"), run.err());
     }
 
     @Test

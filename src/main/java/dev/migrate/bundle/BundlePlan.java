@@ -26,12 +26,12 @@ import java.util.Map;
  * @param collectorOrigin where the collector config came from
  * @param dashboardOrigin where the dashboard came from
  */
-public record DeployPlan(List<Step> steps, List<CheckResult> rules, String settingsDigest, String bundleDigest,
+public record BundlePlan(List<Step> steps, List<CheckResult> rules, String settingsDigest, String bundleDigest,
                          String collectorOrigin, String dashboardOrigin) {
 
     private static final ObjectMapper COMPACT = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
-    public DeployPlan {
+    public BundlePlan {
         steps = List.copyOf(steps);
         rules = List.copyOf(rules);
     }
@@ -45,12 +45,12 @@ public record DeployPlan(List<Step> steps, List<CheckResult> rules, String setti
     public record Step(int order, String apiVersion, String kind, String namespace, String name, String summary) {
     }
 
-    public static DeployPlan of(Bundle bundle, List<CheckResult> rules, Settings settings) {
+    public static BundlePlan of(Bundle bundle, List<CheckResult> rules, Settings settings) {
         List<Step> steps = new ArrayList<>();
         for (ManifestObject o : bundle.objects()) {
             steps.add(new Step(steps.size() + 1, o.apiVersion(), o.kind(), o.namespace(), o.name(), ObjectSummary.of(o)));
         }
-        return new DeployPlan(steps, rules, settings.digest(), digest(bundle), bundle.collectorOrigin(),
+        return new BundlePlan(steps, rules, settings.digest(), digest(bundle), bundle.collectorOrigin(),
                 bundle.dashboardOrigin());
     }
 
