@@ -4,12 +4,13 @@ import dev.migrate.endpoints.EndpointException.Kind;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Severity;
-import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
@@ -112,13 +113,13 @@ public final class OtlpProbe {
         if (!result.isDone()) {
             kind = Kind.TIMEOUT;
             detail = "no answer within " + timeout.toMillis() + " ms";
-        } else if (why instanceof FailedExportException.HttpExportException http && http.failedWithResponse()) {
+        } else if (response(why) instanceof HttpResponse http) {
             kind = Kind.BAD_RESPONSE;
-            detail = "the server answered HTTP " + http.getResponse().getStatusCode() + " "
-                    + http.getResponse().getStatusMessage() + " (not an OTLP/HTTP receiver at /v1/metrics, /v1/logs?)";
-        } else if (why instanceof FailedExportException.GrpcExportException grpc && grpc.failedWithResponse()) {
+            detail = "the server answered HTTP " + http.getStatusCode() + " " + http.getStatusMessage()
+                    + " (not an OTLP/HTTP receiver at /v1/metrics, /v1/logs?)";
+        } else if (response(why) instanceof GrpcResponse grpc) {
             kind = Kind.BAD_RESPONSE;
-            detail = "gRPC status " + grpc.getResponse().getStatusCode() + ": " + grpc.getResponse().getStatusDescription();
+            detail = "gRPC status " + grpc.getStatusCode() + ": " + grpc.getStatusDescription();
         } else {
             Throwable root = why == null ? null : why.getCause() != null ? why.getCause() : why;
             detail = root == null ? "the export failed" : HttpEndpoint.oneLine(root.toString());
@@ -127,6 +128,21 @@ public final class OtlpProbe {
         }
         throw new EndpointException(kind, target.endpoint(), "OTLP " + target.protocol() + " export of the probe "
                 + what + " to " + target.endpoint() + " failed: " + detail);
+    }
+
+    /**
+     * The exporter's failure carries the server's answer (FailedExportException, in the exporter's
+     * runtime-only internal package): read it through its public getResponse() without compiling against it.
+     */
+    private static Object response(Throwable why) {
+        if (why == null) {
+            return null;
+        }
+        try {
+            return why.getClass().getMethod("getResponse").invoke(why);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static MetricExporter metricExporter(Target t, Duration timeout) {

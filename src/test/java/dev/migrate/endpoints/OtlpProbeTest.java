@@ -94,7 +94,6 @@ class OtlpProbeTest {
                     new OtlpProbe.Target("http://127.0.0.1:" + silent.getLocalPort(), "grpc"), "p", Duration.ofSeconds(1)));
             assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 5000, "bounded by the timeout");
             assertTrue(e.getMessage().contains("export of the probe"), e.getMessage());
-            System.out.println("silent port: " + e.kind() + " " + e.getMessage());
         }
     }
 }
