@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * kind client-data: recent real Claude Code data (cost and session series updated in the window).
+ * kind client-data: recent real Claude Code data (cost and session series in the window, counted as
+ * distinct session_id values through the label-values API).
  * None at all is inconclusive (nobody ran a session), not a failure. Fields: {@code series}.
  */
 final class ClientDataCheck extends SpecCheck {
@@ -24,11 +25,15 @@ final class ClientDataCheck extends SpecCheck {
         String range = window(ctx);
         List<String> seen = new ArrayList<>();
         List<String> absent = new ArrayList<>();
+        java.time.Instant end = now(ctx);
+        java.time.Instant start = end.minus(ctx.since());
         for (String name : names) {
-            List<PrometheusApi.Sample> r = prom.query("count(last_over_time(" + name + "[" + range + "]))", now(ctx));
-            double n = r.isEmpty() ? 0 : r.get(0).value();
-            if (n > 0) {
-                seen.add(name + ": " + (long) n + " series");
+            // Label values read only the index, never samples: cheap even with 100,000 series in the window.
+            int sessions = prom.labelValues("session_id", name, start, end).size();
+            if (sessions > 0) {
+                seen.add(name + ": " + sessions + " session(s)");
+            } else if (!prom.labelValues("__name__", name, start, end).isEmpty()) {
+                seen.add(name + ": present (no session_id label: OTEL_METRICS_INCLUDE_SESSION_ID=false?)");
             } else {
                 absent.add(name);
             }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * The Prometheus queries of a Grafana dashboard model, ready to run: panels (also inside collapsed
  * rows) whose target or panel datasource is not Loki, with Grafana's template variables replaced
  * the way Grafana would ($__range, $__interval, $__rate_interval, dashboard variables as ".*").
+ * The caller chooses the range: verify uses a short one, because it proves a query runs, not what it
+ * shows, and a long range over 100,000 series would make the check cost what the dashboard costs.
  */
 public final class DashboardQueries {
     /** @param panel the panel title, for messages; @param expr ready to send to Prometheus */

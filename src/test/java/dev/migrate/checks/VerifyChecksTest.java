@@ -172,7 +172,7 @@ class VerifyChecksTest {
 
     @Test
     void clientDataPresent() {
-        assertStatus(Status.PASS, run(bundled("client-data"), ctx()), "claude_code_cost_usage_USD_total: 4 series");
+        assertStatus(Status.PASS, run(bundled("client-data"), ctx()), "claude_code_cost_usage_USD_total: 2 session(s)");
     }
 
     @Test
@@ -371,7 +371,8 @@ class VerifyChecksTest {
         try (FakeHttpServer fake = FakeHttpServer.start()) {
             fake.on("/api/v1/targets", Reply.json("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"TSDB not ready\"}"))
                     .on("/api/v1/rules", Reply.json("{\"status\":\"success\",\"data\":{\"groups\":[]}}"))
-                    .on("/api/v1/query", Reply.json("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"));
+                    .on("/api/v1/label/session_id/values", Reply.json("{\"status\":\"success\",\"data\":[]}"))
+                    .on("/api/v1/label/__name__/values", Reply.json("{\"status\":\"success\",\"data\":[]}"));
             CheckContext c = Contexts.of(world).prometheus(fake.url()).build();
             assertStatus(Status.FAIL, run(bundled("scrape-target"), c), "TSDB not ready", "could not run the query");
             assertStatus(Status.FAIL, run(bundled("alert-rules"), c), "loaded groups: none");

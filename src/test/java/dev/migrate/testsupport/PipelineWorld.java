@@ -49,8 +49,7 @@ public final class PipelineWorld implements AutoCloseable {
 
     /** @param sessions session_id values per Claude Code metric (series = 6 names x 2 services x sessions) */
     public PipelineWorld(int sessions) {
-        claudeCodePage = ClaudeCodeExposition.text(List.of("claude-code", "claude-code-desktop"),
-                ClaudeCodeExposition.SESSION_METRICS, sessions);
+        sessions(sessions);
         exporter.on("/metrics", r -> Reply.text(200, page()));
         unsuffixed.on("/metrics", Reply.text(200, ClaudeCodeExposition.text("other", ClaudeCodeExposition.unsuffixed(
                 ClaudeCodeExposition.SESSION_METRICS).stream().map(n -> n.replace("claude_code_", "other_code_")).toList(), 1)));
@@ -84,6 +83,12 @@ public final class PipelineWorld implements AutoCloseable {
         prometheus.awaitQuery("claude_code_cost_usage_USD_total", Duration.ofSeconds(30));
         prometheus.awaitQuery("other_code_cost_usage", Duration.ofSeconds(30));
         prometheus.awaitQuery("up{job=\"broken-collector\"} == 0", Duration.ofSeconds(30));
+    }
+
+    /** Replaces the Claude Code page: 6 names x 2 services x {@code sessions} series from the next scrape on. */
+    public void sessions(int sessions) {
+        claudeCodePage = ClaudeCodeExposition.text(List.of("claude-code", "claude-code-desktop"),
+                ClaudeCodeExposition.SESSION_METRICS, sessions);
     }
 
     private static String job(String name, FakeHttpServer target) {
