@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * query of our dashboard JSON runs without error against the live Prometheus, so a renamed metric
  * or a syntax error shows here before a user sees an empty panel. Our JSON is the bundled dashboard
  * (or the dashboard setting); when there is none, the live dashboard's own queries are run.
- * Fields: {@code uid}, {@code queryRange} (what $__range stands for, default 1m), {@code optionalMetrics}.
+ * Fields: {@code uid}, {@code queryRange} (what $__range, $__interval and $__rate_interval stand for, default 30s: two scrape intervals, enough to prove a query runs without reading an hour of samples), {@code optionalMetrics}.
  */
 final class DashboardCheck extends SpecCheck {
     DashboardCheck(CheckSpec spec) {
@@ -69,7 +69,7 @@ final class DashboardCheck extends SpecCheck {
             source = "the live dashboard";
         }
         List<DashboardQueries.Query> queries = DashboardQueries.prometheusQueries(model, ctx.datasourceUids().loki(),
-                spec.duration("queryRange", java.time.Duration.ofMinutes(1)));
+                spec.duration("queryRange", java.time.Duration.ofSeconds(30)));
         List<String> broken = new ArrayList<>();
         for (DashboardQueries.Query q : queries) {
             try {

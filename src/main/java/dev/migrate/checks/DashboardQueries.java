@@ -76,9 +76,12 @@ public final class DashboardQueries {
         return out;
     }
 
-    /** Grafana's built-in interval variables get real durations; any other variable matches everything. */
+    /**
+     * Grafana's built-in interval variables get real durations ($__range and $__interval alike: the
+     * evaluation range); any other variable matches everything.
+     */
     static String substitute(String expr, Duration range) {
-        long seconds = Math.max(range.toSeconds(), 60);
+        long seconds = Math.max(range.toSeconds(), 1);
         Matcher m = VARIABLE.matcher(expr);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -87,8 +90,8 @@ public final class DashboardQueries {
                 case "__range" -> seconds + "s";
                 case "__range_s" -> Long.toString(seconds);
                 case "__range_ms" -> Long.toString(seconds * 1000);
-                case "__interval", "__rate_interval" -> "1m";
-                case "__interval_ms" -> "60000";
+                case "__interval", "__rate_interval" -> seconds + "s";
+                case "__interval_ms" -> Long.toString(seconds * 1000);
                 default -> ".*";
             };
             m.appendReplacement(sb, Matcher.quoteReplacement(value));

@@ -59,6 +59,7 @@ public final class VerifyBench {
             world.sessions(8334); // 6 x 2 x 8334 = 100,008
             world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 100000", Duration.ofMinutes(3));
             world.sessions(9);
+            Thread.sleep(30_000); // let Prometheus settle (GC, head series churn) after the large scrapes
             long full100k = median(runs, base);
             long fast100k = median(runs, noRoundTrip);
             System.out.printf("full verify, ~100,000 claude_code_* series:   %6d ms  -> ratio to 100 series: %.2f%n",

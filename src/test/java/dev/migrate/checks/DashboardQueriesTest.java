@@ -17,10 +17,10 @@ class DashboardQueriesTest {
                 "loki", Duration.ofHours(1));
         assertEquals(List.of("Total cost", "Tokens", "Commits"), q.stream().map(DashboardQueries.Query::panel).toList());
         assertEquals("sum(max_over_time(claude_code_cost_usage_USD_total{machine_name=~\".*\"}[3600s]))", q.get(0).expr());
-        assertEquals("sum by (type) (rate(claude_code_token_usage_tokens_total[1m]))", q.get(1).expr());
+        assertEquals("sum by (type) (rate(claude_code_token_usage_tokens_total[3600s]))", q.get(1).expr());
         assertEquals(Set.of("claude_code_cost_usage_USD_total", "claude_code_token_usage_tokens_total",
                 "claude_code_commit_count_total"), DashboardQueries.metricNames(q));
-        assertEquals("x[1m] ${a} .* .*".replace("${a}", ".*"),
-                DashboardQueries.substitute("x[$__interval] ${a} [[b]] ${c:regex}", Duration.ofHours(1)));
+        assertEquals("x[30s] .* .* .* 30000",
+                DashboardQueries.substitute("x[$__interval] ${a} [[b]] ${c:regex} $__interval_ms", Duration.ofSeconds(30)));
     }
 }
