@@ -60,6 +60,13 @@ public final class VerifyBench {
             world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 100000", Duration.ofMinutes(3));
             world.sessions(9);
             Thread.sleep(30_000); // let Prometheus settle (GC, head series churn) after the large scrapes
+            Process json = new ProcessBuilder(with(base, "-o", "json")).start();
+            var doc = dev.migrate.Json.MAPPER.readTree(json.getInputStream());
+            json.waitFor();
+            StringBuilder perCheck = new StringBuilder("  per check at ~100,000 series (one run, in-process ms):");
+            doc.get("results").forEach(r -> perCheck.append(' ').append(r.get("name").asText()).append('=')
+                    .append(r.get("elapsedMs").asLong()));
+            System.out.println(perCheck);
             long full100k = median(runs, base);
             long fast100k = median(runs, noRoundTrip);
             System.out.printf("full verify, ~100,000 claude_code_* series:   %6d ms  -> ratio to 100 series: %.2f%n",

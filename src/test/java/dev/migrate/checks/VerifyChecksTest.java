@@ -311,7 +311,10 @@ class VerifyChecksTest {
     @Test
     void testAlertIsPostedAndReadBackFromTheRealAlertmanager() {
         CheckResult r = run(bundled("test-alert"), Contexts.of(world).testAlert().build());
-        assertStatus(Status.PASS, r, "MigrateVerifyTestAlert", "accepted and visible", "state active");
+        assertStatus(Status.PASS, r, "MigrateVerifyTestAlert", "accepted and visible", "state active", "resolved again");
+        String probeId = r.observed().replaceAll(".*probe_id ([0-9a-f-]+).*", "$1");
+        var am = new dev.migrate.endpoints.AlertmanagerHttp(Contexts.http("Alertmanager", world.alertmanager.url(), Map.of()));
+        assertEquals(List.of(), am.alerts(Map.of("probe_id", probeId)), "resolved, so no longer listed as active");
     }
 
     @Test
