@@ -9,8 +9,10 @@ public final class EndpointFailures {
 
     /** @param flag the flag that set the endpoint's URL ("--prometheus-url"), or "" */
     public static CheckResult toResult(String check, EndpointException e, String flag) {
-        String url = flag.isEmpty() ? "the URL" : flag;
-        String service = flag.isEmpty() ? "the service" : flag.replace("--", "").replace("-url", "");
+        boolean proxied = flag.equals("--api-proxy");
+        String url = flag.isEmpty() ? "the URL" : proxied ? "--api-proxy (kubectl proxy running, with the homelab's"
+                + " kubeconfig and context? the service name and port in settings?)" : flag;
+        String service = flag.isEmpty() || proxied ? "the service" : flag.replace("--", "").replace("-url", "");
         String token = service.equals("the service") ? "its token file" : "--" + service + "-token-file";
         return switch (e.kind()) {
             case UNREACHABLE -> CheckResult.fail(check, e.getMessage(), "nothing answers at " + e.endpoint(),

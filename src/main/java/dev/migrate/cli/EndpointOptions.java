@@ -33,6 +33,12 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
     String alertmanagerUrl;
     @Option(names = "--loki-tenant", paramLabel = "ORG", description = "X-Scope-OrgID for a multi-tenant Loki.")
     String lokiTenant;
+    @Option(names = "--api-proxy", paramLabel = "URL",
+            description = {"A 'kubectl proxy' address (e.g. http://127.0.0.1:8001): every URL not given is then the in-cluster"
+                    + " Service through the API server's service proxy (settings prometheus-service, loki-service, grafana-service,"
+                    + " alertmanager-service in the namespace). Start it with the homelab's kubeconfig and context:"
+                    + " kubectl --kubeconfig ~/.kube/homelab.yaml --context homelab proxy"})
+    String apiProxy;
 
     @Option(names = "--prometheus-token-file", paramLabel = "FILE", description = "Bearer token for Prometheus (or env MIGRATE_PROMETHEUS_TOKEN).")
     Path prometheusToken;
@@ -80,26 +86,38 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
             throw new UserError("--http-timeout '" + httpTimeout + "' is not a duration (e.g. 5s)");
         }
         Map<String, String> flags = new LinkedHashMap<>();
-        Optional<HttpEndpoint> prom = endpoint("Prometheus", "prometheus", settings.prometheusUrl(), prometheusToken,
-                prometheusBasic, Map.of(), timeout, flags);
-        Optional<HttpEndpoint> loki = endpoint("Loki", "loki", settings.lokiUrl(), lokiToken, lokiBasic,
-                LokiHttp.tenantHeaders(settings.lokiTenant().orElse(null)), timeout, flags);
-        Optional<HttpEndpoint> grafana = endpoint("Grafana", "grafana", settings.grafanaUrl(), grafanaToken, grafanaBasic,
-                Map.of(), timeout, flags);
-        Optional<HttpEndpoint> am = endpoint("Alertmanager", "alertmanager", settings.alertmanagerUrl(), alertmanagerToken,
-                alertmanagerBasic, Map.of(), timeout, flags);
+        Optional<HttpEndpoint> prom = endpoint("Prometheus", "prometheus", settings.prometheusUrl(),
+                settings.prometheusService(), settings, prometheusToken, prometheusBasic, Map.of(), timeout, flags);
+        Optional<HttpEndpoint> loki = endpoint("Loki", "loki", settings.lokiUrl(), settings.lokiService(), settings,
+                lokiToken, lokiBasic, LokiHttp.tenantHeaders(settings.lokiTenant().orElse(null)), timeout, flags);
+        Optional<HttpEndpoint> grafana = endpoint("Grafana", "grafana", settings.grafanaUrl(), settings.grafanaService(),
+                settings, grafanaToken, grafanaBasic, Map.of(), timeout, flags);
+        Optional<HttpEndpoint> am = endpoint("Alertmanager", "alertmanager", settings.alertmanagerUrl(),
+                settings.alertmanagerService(), settings, alertmanagerToken, alertmanagerBasic, Map.of(), timeout, flags);
         return new Clients(prom.map(PrometheusHttp::new), loki.map(LokiHttp::new), grafana.map(GrafanaHttp::new),
                 am.map(AlertmanagerHttp::new), flags);
     }
 
-    private Optional<HttpEndpoint> endpoint(String title, String name, Optional<String> url, Path tokenFile, Path basicFile,
+    /**
+     * An explicit URL wins; else, with --api-proxy, the in-cluster Service through the API server's
+     * service proxy, {@code <proxy>/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/} (kubectl proxy
+     * does the authentication); else none, and the checks that need it are skipped.
+     */
+    private Optional<HttpEndpoint> endpoint(String title, String name, Optional<String> url, String service,
+                                            Settings settings, Path tokenFile, Path basicFile,
                                             Map<String, String> headers, Duration timeout, Map<String, String> flags) {
-        if (url.isEmpty()) {
+        String flag = "--" + name + "-url";
+        String chosen = url.orElse(null);
+        if (chosen == null && apiProxy != null) {
+            String proxy = HttpEndpoint.parseUrl("--api-proxy", apiProxy).toString().replaceAll("/+$", "");
+            chosen = proxy + "/api/v1/namespaces/" + settings.namespace() + "/services/" + service + "/proxy/";
+            flag = "--api-proxy";
+        }
+        if (chosen == null) {
             return Optional.empty();
         }
-        HttpEndpoint e = HttpEndpoint.of(title, "--" + name + "-url", url.get(),
-                Auth.resolve(name, tokenFile, basicFile, env), headers, timeout);
-        flags.put(e.baseUrl(), "--" + name + "-url");
+        HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, Auth.resolve(name, tokenFile, basicFile, env), headers, timeout);
+        flags.put(e.baseUrl(), flag);
         return Optional.of(e);
     }
 

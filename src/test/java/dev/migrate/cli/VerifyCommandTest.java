@@ -141,6 +141,26 @@ class VerifyCommandTest {
     }
 
     @Test
+    void apiProxyReachesInClusterServicesByTheirSettingsNames() {
+        // kubectl proxy serves /api/v1/namespaces/<ns>/services/<name>:<port>/proxy/<path> (Kubernetes service proxy)
+        String prefix = "/api/v1/namespaces/monitoring/services/prometheus-kube-prometheus-prometheus:9090/proxy";
+        try (FakeHttpServer proxy = FakeHttpServer.start()) {
+            proxy.on(prefix + "/api/v1/rules", Reply.json("{\"status\":\"success\",\"data\":{\"groups\":["
+                    + "{\"name\":\"claude-code-spend\",\"file\":\"f\",\"rules\":[{\"name\":\"ClaudeCodeDailySpendHigh\"}]},"
+                    + "{\"name\":\"otel-collector\",\"file\":\"f\",\"rules\":[{\"name\":\"OtelCollectorDown\"},"
+                    + "{\"name\":\"OtelCollectorAbsent\"}]}]}}"));
+            CliRun run = CliRun.of("verify", "--state-dir", tmp.resolve("p").toString(), "--api-proxy", proxy.url(),
+                    "--only", "alert-rules,loki-config");
+            assertEquals(1, run.exit(), run.out() + run.err());
+            assertTrue(run.out().contains("PASS          alert-rules"), run.out());
+            assertEquals(1, proxy.requests(prefix + "/api/v1/rules").size());
+            assertEquals(1, proxy.requests("/api/v1/namespaces/monitoring/services/loki:3100/proxy/config").size(),
+                    "Loki through its service proxy path");
+            assertTrue(run.out().contains("--api-proxy (kubectl proxy running"), run.out());
+        }
+    }
+
+    @Test
     void tokensAreSentButNeverWrittenAnywhere() throws Exception {
         String secret = "s3cret-" + System.nanoTime();
         Path token = Files.writeString(tmp.resolve("token"), secret + "\n");
