@@ -42,11 +42,11 @@ import java.util.function.Function;
 
 /** `migrate verify`: proves the homelab pipeline works, end to end, with evidence per check. */
 @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Prove the new pipeline works end to end: the VIP answers, a synthetic OTLP metric and log",
-                "record arrive in Prometheus and Loki, Claude Code's metrics and events are there under the",
-                "right names, the dashboard's queries run, the alert rules are loaded.",
-                "Checks are declared in checks/verify.yaml and run concurrently, each with its own timeout.",
-                "A check whose endpoint is not given is skipped, with the flag to give."},
+        description = {"Prove the new pipeline works end to end: the VIP answers, a synthetic OTLP metric and log "
+                + "record arrive in Prometheus and Loki, Claude Code's metrics and events are there under the "
+                + "right names, the dashboard's queries run, the alert rules are loaded.",
+                "Checks are declared in checks/verify.yaml and run concurrently, each with its own timeout. "
+                        + "A check whose endpoint is not given is skipped, with the flag to give."},
         footer = {"", "Exit codes: 0 all passed, 1 a check failed, 3 nothing failed but something was inconclusive"
                 + " (or nothing could be checked), 2 bad input."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
@@ -152,11 +152,15 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         String grpc = otlpUrl("--otlp-grpc-endpoint", otlpGrpcEndpoint, "http://" + vip + ":4317");
         String http = otlpUrl("--otlp-http-endpoint", otlpHttpEndpoint, "http://" + vip + ":4318");
         if (otlpEndpoint != null) {
+            // The probe's endpoint; the other protocol's port is checked on the same host unless given.
             String chosen = otlpUrl("--otlp-endpoint", otlpEndpoint, null);
+            String host = HttpEndpoint.parseUrl("--otlp-endpoint", otlpEndpoint).host();
             if (protocol.equals("grpc")) {
                 grpc = otlpGrpcEndpoint == null ? chosen : grpc;
+                http = otlpHttpEndpoint == null ? "http://" + host + ":4318" : http;
             } else {
                 http = otlpHttpEndpoint == null ? chosen : http;
+                grpc = otlpGrpcEndpoint == null ? "http://" + host + ":4317" : grpc;
             }
         }
         Optional<ClusterStatus> cluster = Optional.empty();

@@ -92,6 +92,15 @@ class VerifyCommandTest {
     }
 
     @Test
+    void theProbeEndpointsHostIsAlsoWhereTheOtherPortIsChecked() {
+        CliRun run = CliRun.of("verify", "--state-dir", tmp.resolve("s").toString(), "--only", "vip-reachable",
+                "--otlp-endpoint", world.collector.grpcEndpoint());
+        assertTrue(run.out().contains("otlp-grpc " + world.collector.grpcEndpoint().replace("http://", "") + " open"), run.out());
+        assertTrue(run.out().contains("otlp-http 127.0.0.1:4318"), "same host, OTLP/HTTP's default port: " + run.out());
+        assertFalse(run.out().contains("10.10.30.22"), "never the default VIP once an endpoint is given");
+    }
+
+    @Test
     void nothingCheckableIsInconclusiveNotPassed() {
         CliRun run = CliRun.of("verify", "--state-dir", tmp.resolve("s").toString(), "--only", "scrape-target,loki-config");
         assertEquals(3, run.exit(), run.out() + run.err());
