@@ -10,6 +10,9 @@ import dev.migrate.checks.ClusterStatus;
 import dev.migrate.checks.Outcome;
 import dev.migrate.checks.Status;
 import dev.migrate.checks.VerifyChecks;
+import dev.migrate.cluster.Cluster;
+import dev.migrate.cluster.ClusterFactory;
+import dev.migrate.cluster.CollectorStatus;
 import dev.migrate.data.DataFiles;
 import dev.migrate.endpoints.HttpEndpoint;
 import dev.migrate.ledger.Ledger;
@@ -38,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** `migrate verify`: proves the homelab pipeline works, end to end, with evidence per check. */
 @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true,
@@ -50,12 +52,6 @@ import java.util.function.Function;
         footer = {"", "Exit codes: 0 all passed, 1 a check failed, 3 nothing failed but something was inconclusive"
                 + " (or nothing could be checked), 2 bad input."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
-    /**
-     * The cluster edge, wired by Main/the cluster code (fabric8); null in builds without it. Kept as a
-     * factory so verify never reaches for a kubeconfig unless a context is given.
-     */
-    public static volatile Function<Settings, ClusterStatus> clusterStatusFactory;
-
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
@@ -99,10 +95,13 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         if (junit != null && junit.toAbsolutePath().getParent() != null && !Files.isDirectory(junit.toAbsolutePath().getParent())) {
             throw new UserError("--junit " + junit + ": the directory " + junit.toAbsolutePath().getParent() + " does not exist");
         }
-        CheckContext ctx = context(settings, window);
-
         Instant started = Instant.now();
-        List<CheckResult> results = CheckRunner.run(checks, ctx);
+        List<CheckResult> results;
+        // The kubeconfig is read only when a context is named; fabric8 sends nothing until a check asks.
+        try (Cluster cluster = settings.context().isPresent() ? ClusterFactory.connect(settings) : null) {
+            CheckContext ctx = context(settings, window, Optional.ofNullable(cluster).map(CollectorStatus::new));
+            results = CheckRunner.run(checks, ctx);
+        }
         Instant finished = Instant.now();
         boolean nothingChecked = results.stream().allMatch(r -> r.status() == Status.SKIPPED);
         RunReport report = new RunReport("verify", started, finished,
@@ -146,7 +145,7 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         return d;
     }
 
-    private CheckContext context(Settings settings, Duration window) {
+    private CheckContext context(Settings settings, Duration window, Optional<ClusterStatus> cluster) {
         EndpointOptions.Clients clients = endpoints.clients(settings);
         String vip = settings.vip();
         String grpc = otlpUrl("--otlp-grpc-endpoint", otlpGrpcEndpoint, "http://" + vip + ":4317");
@@ -163,16 +162,8 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
                 grpc = otlpGrpcEndpoint == null ? "http://" + host + ":4317" : grpc;
             }
         }
-        Optional<ClusterStatus> cluster = Optional.empty();
-        String clusterMissing;
-        if (settings.context().isEmpty()) {
-            clusterMissing = "needs the cluster: give --context (and --kubeconfig) to check the Deployment and Service";
-        } else if (clusterStatusFactory == null) {
-            clusterMissing = "cluster status is not available in this build";
-        } else {
-            clusterMissing = "";
-            cluster = Optional.of(clusterStatusFactory.apply(settings));
-        }
+        String clusterMissing = cluster.isPresent() ? ""
+                : "needs the cluster: give --context (and --kubeconfig) to check the Deployment and Service";
         Optional<Path> dashboardOverride = settings.dashboard();
         return new CheckContext(clients.prometheus().map(p -> p), clients.loki().map(l -> l),
                 clients.grafana().map(g -> g), clients.alertmanager().map(a -> a),
