@@ -1,0 +1,195 @@
+package dev.migrate.retire;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
+import dev.migrate.docker.DockerEngine;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Archives one volume: the Engine's tar stream, gzip'd into &lt;volume&gt;.tar.gz.partial while its
+ * sha256 and content digest are computed, then re-read and checked, and only then renamed into
+ * place next to its manifest. A failure removes the partial file and deletes nothing else.
+ */
+public final class VolumeArchiver {
+    /** Room kept free beyond the volumes' sizes, for manifests and the file system's own needs. */
+    static final long MARGIN_BYTES = 64L << 20;
+    private static final int BUFFER = 1 << 16;
+
+    private final DockerEngine engine;
+    private final FreeSpace freeSpace;
+
+    public VolumeArchiver(DockerEngine engine, FreeSpace freeSpace) {
+        this.engine = engine;
+        this.freeSpace = freeSpace;
+    }
+
+    /**
+     * Checks the backup directory before anything changes: it exists, is a writable directory,
+     * and has room for the volumes as the engine sizes them (uncompressed, so an upper bound).
+     */
+    public void checkBackupDir(Path backupDir, Collection<Inventory.Volume> volumes) {
+        if (!Files.exists(backupDir)) {
+            throw new UserError("backup directory " + backupDir + " does not exist; create it (mkdir -p " + backupDir
+                    + ") or choose another with --backup-dir; nothing was changed");
+        }
+        if (!Files.isDirectory(backupDir)) {
+            throw new UserError("backup directory " + backupDir + " is not a directory; choose a directory with --backup-dir;"
+                    + " nothing was changed");
+        }
+        try {
+            Files.delete(Files.createTempFile(backupDir, ".migrate-write-test", ""));
+        } catch (IOException e) {
+            throw new UserError("backup directory " + backupDir + " is not writable (" + e.getMessage()
+                    + "); fix its permissions or choose another with --backup-dir; nothing was changed");
+        }
+        long need = volumes.stream().mapToLong(v -> Math.max(0, v.sizeBytes())).sum() + MARGIN_BYTES;
+        long free;
+        try {
+            free = freeSpace.usableBytes(backupDir);
+        } catch (IOException e) {
+            throw new UserError("cannot read the free space of " + backupDir + ": " + e.getMessage());
+        }
+        if (free < need) {
+            throw new UserError("backup directory " + backupDir + " has " + RetirePlan.size(free) + " free but the volumes need up to "
+                    + RetirePlan.size(need) + " (their size on the engine plus " + RetirePlan.size(MARGIN_BYTES)
+                    + "); free space or choose another --backup-dir; nothing was changed");
+        }
+    }
+
+    public ArchiveManifest archive(String project, Inventory.Volume volume, Path dir, String helperImage) {
+        Path partial = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX + ".partial");
+        Path archive = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX);
+        try {
+            Files.createDirectories(dir);
+            MessageDigest fileSha = TarContent.sha();
+            TarContent written;
+            try (InputStream tar = engine.archiveVolume(volume.name(), helperImage);
+                 OutputStream file = Files.newOutputStream(partial);
+                 DigestOutputStream digest = new DigestOutputStream(file, fileSha);
+                 GZIPOutputStream gz = fastGzip(digest)) {
+                InputStream tee = new FilterInputStream(new BufferedInputStream(tar, BUFFER)) {
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        if (b >= 0) {
+                            gz.write(b);
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = super.read(buf, off, len);
+                        if (n > 0) {
+                            gz.write(buf, off, n);
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public long skip(long n) throws IOException {
+                        // tar readers skip padding; skipped bytes must still reach the archive
+                        byte[] sink = new byte[(int) Math.min(n, BUFFER)];
+                        int got = read(sink, 0, sink.length);
+                        return Math.max(got, 0);
+                    }
+
+                    @Override
+                    public boolean markSupported() {
+                        return false;
+                    }
+                };
+                written = TarContent.read(tee);
+                tee.transferTo(OutputStream.nullOutputStream()); // the tar's trailing blocks, so the archive is the whole stream
+                gz.finish();
+            }
+            try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            String sha = HexFormat.of().formatHex(fileSha.digest());
+            String problem = verify(partial, sha, written);
+            if (problem != null) {
+                Files.deleteIfExists(partial);
+                throw new UserError(ExitCodes.FAILED, "the archive of volume " + volume.name() + " failed verification ("
+                        + problem + "); it was removed and the volume is kept; rerun 'migrate retire --yes'");
+            }
+            ArchiveManifest manifest = new ArchiveManifest(volume.name(), project, volume.labels(), volume.sizeBytes(),
+                    archive.getFileName().toString(), sha, Files.size(partial), written.files(), written.contentBytes(),
+                    written.sha256(), helperImage, Instant.now());
+            Path manifestFile = dir.resolve(volume.name() + ArchiveManifest.SUFFIX);
+            Path tmp = dir.resolve(volume.name() + ArchiveManifest.SUFFIX + ".partial");
+            Files.write(tmp, Journal.LINE.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, manifestFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return manifest;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // reported below; the partial name never counts as an archive
+            }
+            String msg = String.valueOf(e.getMessage());
+            String what = msg.contains("No space left") ? "the disk is full" : msg;
+            throw new UserError(ExitCodes.FAILED, "archiving volume " + volume.name() + " into " + dir + " failed: " + what
+                    + "; the partial archive was removed and nothing was deleted; free space or choose another"
+                    + " --backup-dir, then rerun 'migrate retire --yes' to resume", e);
+        }
+    }
+
+    /** Re-reads an archive: its sha256 and, when given, its content digest. Null when it checks out. */
+    public static String verify(Path archive, String expectedSha, TarContent expectedContent) {
+        if (!Files.isRegularFile(archive)) {
+            return archive + " is missing";
+        }
+        MessageDigest md = TarContent.sha();
+        TarContent content;
+        try (InputStream file = Files.newInputStream(archive);
+             DigestInputStream digest = new DigestInputStream(new BufferedInputStream(file, BUFFER), md);
+             GZIPInputStream gz = new GZIPInputStream(digest, BUFFER)) {
+            content = TarContent.read(gz);
+            gz.transferTo(OutputStream.nullOutputStream());
+            digest.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            return "cannot read " + archive + ": " + e.getMessage();
+        }
+        String sha = HexFormat.of().formatHex(md.digest());
+        if (!sha.equals(expectedSha)) {
+            return "sha256 of " + archive.getFileName() + " is " + sha + ", the manifest says " + expectedSha;
+        }
+        if (expectedContent != null && !expectedContent.equals(content)) {
+            return "content read back " + content + " differs from what was written " + expectedContent;
+        }
+        return null;
+    }
+
+    /** gzip at the fastest level: volume data (TSDB blocks, SQLite) compresses little, time matters more. */
+    private static GZIPOutputStream fastGzip(OutputStream out) throws IOException {
+        return new GZIPOutputStream(out, BUFFER) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        };
+    }
+}
