@@ -4,6 +4,7 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Status;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
+import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
 import dev.migrate.settings.Values;
 
@@ -76,7 +77,7 @@ public final class Gate {
     }
 
     static CheckResult soak(Optional<StepRecord> latest, Settings settings) {
-        String need = Values.format(settings.soakDuration());
+        String need = settings.raw(SettingKeys.SOAK_DURATION);
         if (latest.isEmpty()) {
             return CheckResult.fail("soak-passed", "no soak in the ledger " + "(" + settings.stateDir() + ")",
                     "the new pipeline has not been soaked", "run 'migrate soak' (" + need + ") first");
