@@ -1,7 +1,6 @@
 package dev.migrate.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.migrate.Json;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,8 +17,6 @@ import java.util.UUID;
 
 /** {@link DockerEngine} over the Engine HTTP API (docker-java zerodep transport). */
 public final class ApiDockerEngine implements DockerEngine {
-    /** Label on the short-lived, never-started containers used to read and write volumes. */
-    public static final String HELPER_LABEL = "dev.migrate.retire-helper";
     private static final String MOUNT_POINT = "/" + ARCHIVE_ROOT;
 
     private final EngineApiClient api;
@@ -194,6 +191,14 @@ public final class ApiDockerEngine implements DockerEngine {
     }
 
     @Override
+    public void removeLeftoverHelpers() {
+        String filters = EngineApiClient.query(Map.of("label", List.of(HELPER_LABEL + "=true"), "status", List.of("created")));
+        for (JsonNode c : api.json("GET", "/containers/json?all=1&filters=" + filters, null)) {
+            removeHelper(c.path("Id").asText());
+        }
+    }
+
+    @Override
     public boolean hasImage(String image) {
         return api.call("GET", "/images/" + image + "/json", null) != 404;
     }
@@ -212,5 +217,4 @@ public final class ApiDockerEngine implements DockerEngine {
     public void close() {
         api.close();
     }
-
 }

@@ -18,6 +18,8 @@ public interface DockerEngine extends AutoCloseable {
     String PROJECT_LABEL = "com.docker.compose.project";
     /** Top directory of every volume archive this engine produces and accepts. */
     String ARCHIVE_ROOT = "volume";
+    /** Label on the short-lived, never-started containers used to read and write volumes. */
+    String HELPER_LABEL = "dev.migrate.retire-helper";
 
     EngineInfo info();
 
@@ -48,6 +50,12 @@ public interface DockerEngine extends AutoCloseable {
 
     /** Creates the volume with these labels and unpacks a tar produced by {@link #archiveVolume} into it. */
     void restoreVolume(String volume, Map<String, String> labels, InputStream tar, String helperImage) throws IOException;
+
+    /**
+     * Removes helper containers a killed run left behind (they hold a reference to a volume and
+     * would make its removal fail). Only never-started containers carrying this tool's helper label.
+     */
+    void removeLeftoverHelpers();
 
     /** Whether an image with this reference or id exists locally. */
     boolean hasImage(String image);

@@ -7,7 +7,6 @@ import dev.migrate.docker.DockerEngine.VolumeInfo;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +35,9 @@ public final class Discovery {
         List<ContainerInfo> containers = new ArrayList<>(engine.containersWithLabel(DockerEngine.PROJECT_LABEL, project));
         containers.sort(Comparator.comparing(ContainerInfo::name));
         Set<String> ours = containers.stream().map(ContainerInfo::id).collect(Collectors.toSet());
-        List<ContainerInfo> others = engine.allContainers().stream().filter(c -> !ours.contains(c.id())).toList();
+        // retire's own never-started helpers (left by a killed run) are not "another user" of a volume
+        List<ContainerInfo> others = engine.allContainers().stream()
+                .filter(c -> !ours.contains(c.id()) && !c.labels().containsKey(DockerEngine.HELPER_LABEL)).toList();
         Map<String, VolumeInfo> volumes = engine.volumes().stream()
                 .collect(Collectors.toMap(VolumeInfo::name, Function.identity(), (a, b) -> a));
 
@@ -107,10 +108,5 @@ public final class Discovery {
     private static String projectOf(ContainerInfo c) {
         String p = c.label(DockerEngine.PROJECT_LABEL);
         return p.isEmpty() ? " (no compose project)" : " (project '" + p + "')";
-    }
-
-    /** Labels as a sorted map, for stable output. */
-    static Map<String, String> sorted(Map<String, String> labels) {
-        return new LinkedHashMap<>(new TreeMap<>(labels));
     }
 }

@@ -110,7 +110,7 @@ public final class Retirer {
         Gate.Verdict gate = Gate.evaluate(ledger, settings, verifyNow, o.force(), o.reason());
         RetirePlan plan = new RetirePlan(inventory, archiveDir, o.backup(), ports, gate);
         if (!gate.allowed()) {
-            print(plan, null);
+            print(plan, "retire refused: " + gate.why());
             ledger.append(record(started, StepRecord.REFUSED, "refused: " + gate.why(), Map.of("project", o.project())));
             throw new UserError(ExitCodes.REFUSED, "retire refused: " + gate.why()
                     + "; --force --reason TEXT overrides (the reason is recorded)");
@@ -164,6 +164,7 @@ public final class Retirer {
                 });
             }
             Map<String, ArchiveManifest> archives = new LinkedHashMap<>();
+            engine.removeLeftoverHelpers();
             if (plan.backup()) {
                 VolumeArchiver archiver = new VolumeArchiver(engine, freeSpace);
                 List<Inventory.Volume> pending = inv.volumes().stream().filter(v -> !actions.done("archive", v.name())).toList();

@@ -133,10 +133,15 @@ class RetireFaultsTest {
             assertEquals(3, containerNames(dockerd, "t4-mon").size(), "no container removed");
             assertTrue(volumeNames(dockerd).contains("t4-mon_claude_prometheus_data"), "no volume removed");
 
+            // a helper container a killed run would leave behind must not block the removal (nor count as a user)
+            dockerd.docker("create", "--label", DockerEngine.HELPER_LABEL + "=true", "--network", "none",
+                    "-v", "t4-mon_claude_prometheus_data:/volume", IMAGE, "true");
             // the operator frees space; the rerun resumes the same run
             DockerdProcess.run(List.of("mount", "-o", "remount,size=256m", backups.toString()), null, null);
             assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", backups, port)));
             assertEquals(Set.of(), containerNames(dockerd, "t4-mon"));
+            assertFalse(volumeNames(dockerd).contains("t4-mon_claude_prometheus_data"));
+            assertEquals("", dockerd.docker("ps", "-aq", "--filter", "label=" + DockerEngine.HELPER_LABEL).strip());
             Run restored = migrate("retire", "--restore", "--project", "t4-mon", "--docker-host", dockerd.host(),
                     "--state-dir", state.toString(), "--backup-dir", backups.toString());
             assertEquals(ExitCodes.OK, restored.code(), restored.err());

@@ -56,7 +56,7 @@ class StopRefusalTest {
         engine.stubborn = false;
         engine.calls.clear();
         assertThrows(UnsupportedOperationException.class, () -> retirer.run(o), "goes on to archive");
-        assertEquals(List.of("stop:b"), engine.calls);
+        assertEquals(List.of("stop:b", "helpers"), engine.calls);
     }
 
     /** Two containers of project "fake"; b refuses to stop while {@link #stubborn}. */
@@ -121,6 +121,11 @@ class StopRefusalTest {
         @Override
         public void restoreVolume(String volume, Map<String, String> labels, InputStream tar, String helperImage) {
             throw new UnsupportedOperationException("restore");
+        }
+
+        @Override
+        public void removeLeftoverHelpers() {
+            calls.add("helpers");
         }
 
         @Override
