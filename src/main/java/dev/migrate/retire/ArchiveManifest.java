@@ -12,12 +12,11 @@ import java.util.Map;
  * @param archiveBytes   size of the .tar.gz file
  * @param files          entries in the volume (files, directories, links)
  * @param contentBytes   bytes of file content in the volume
- * @param contentSha256  {@link TarContent} digest: paths, modes, owners and content of every entry
  * @param helperImage    image id the archive was read with (reused to restore)
  */
 public record ArchiveManifest(String volume, String project, Map<String, String> labels, long sizeBytes,
                               String archive, String archiveSha256, long archiveBytes, long files, long contentBytes,
-                              String contentSha256, String helperImage, Instant createdAt) {
+                              String helperImage, Instant createdAt) {
     public static final String SUFFIX = ".manifest.json";
     public static final String ARCHIVE_SUFFIX = ".tar.gz";
 

@@ -27,7 +27,8 @@ import java.util.zip.GZIPInputStream;
  * `migrate retire --restore`: recreates each archived volume (same name, same compose labels, so
  * `docker-compose up` adopts it) after checking the archive, and proves the restored content
  * matches the manifest. It never overwrites a volume that already holds data. Containers are the
- * user's to start again with compose.
+ * user's to start again with compose. "Matches" means the same paths, types, modes, owners, link
+ * targets and file contents (sha256 each) in the archive and in the restored volume.
  */
 public final class Restorer {
     private final DockerEngine engine;
@@ -49,16 +50,23 @@ public final class Restorer {
         Path dir = archiveDir(backupDir, project);
         List<ArchiveManifest> manifests = manifests(dir);
         // Check everything before creating anything: all or nothing.
+        Map<String, TarContent> expected = new LinkedHashMap<>();
         for (ArchiveManifest m : manifests) {
-            String problem = VolumeArchiver.verify(dir.resolve(m.archive()), m.archiveSha256(), expected(m));
-            if (problem != null) {
-                throw new UserError(ExitCodes.FAILED, "archive of volume " + m.volume() + " failed verification (" + problem
-                        + "); nothing was restored");
+            try {
+                TarContent c = VolumeArchiver.check(dir.resolve(m.archive()), m.archiveSha256(), true);
+                if (c.files() != m.files() || c.contentBytes() != m.contentBytes()) {
+                    throw new VolumeArchiver.BadArchive(c.files() + " entries / " + c.contentBytes() + " bytes, the manifest says "
+                            + m.files() + " / " + m.contentBytes());
+                }
+                expected.put(m.volume(), c);
+            } catch (VolumeArchiver.BadArchive bad) {
+                throw new UserError(ExitCodes.FAILED, "archive of volume " + m.volume() + " failed verification ("
+                        + bad.getMessage() + "); nothing was restored");
             }
         }
         List<String> busy = new ArrayList<>();
         for (ArchiveManifest m : manifests) {
-            if (engine.volume(m.volume()).isPresent() && content(m.volume(), image(m, helperImageFlag)).files() > 0) {
+            if (engine.volume(m.volume()).isPresent() && content(m.volume(), image(m, helperImageFlag), false).files() > 0) {
                 busy.add(m.volume());
             }
         }
@@ -75,10 +83,10 @@ public final class Restorer {
             } catch (IOException e) {
                 throw new UserError(ExitCodes.FAILED, "cannot read " + dir.resolve(m.archive()) + ": " + e.getMessage());
             }
-            TarContent back = content(m.volume(), image);
-            if (!back.equals(expected(m))) {
+            TarContent back = content(m.volume(), image, true);
+            if (!back.equals(expected.get(m.volume()))) {
                 throw new UserError(ExitCodes.FAILED, "volume " + m.volume() + " was restored but reads back as " + back
-                        + " instead of " + expected(m) + "; inspect it before using it");
+                        + " instead of " + expected.get(m.volume()) + " (the archive); inspect it before using it");
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("volume", m.volume());
@@ -103,13 +111,9 @@ public final class Restorer {
         return ExitCodes.OK;
     }
 
-    private static TarContent expected(ArchiveManifest m) {
-        return new TarContent(m.files(), m.contentBytes(), m.contentSha256());
-    }
-
-    private TarContent content(String volume, String image) {
+    private TarContent content(String volume, String image, boolean hash) {
         try (InputStream tar = engine.archiveVolume(volume, image)) {
-            TarContent c = TarContent.read(tar);
+            TarContent c = TarContent.read(tar, hash);
             tar.transferTo(java.io.OutputStream.nullOutputStream());
             return c;
         } catch (IOException e) {

@@ -176,7 +176,19 @@ public final class Retirer {
                         ArchiveManifest m = archiver.archive(inv.project(), v, plan.archiveDir(), inv.helperImage());
                         return Map.of("manifest", m);
                     });
-                    archives.put(v.name(), Journal.LINE.convertValue(data.get("manifest"), ArchiveManifest.class));
+                    ArchiveManifest m = Journal.LINE.convertValue(data.get("manifest"), ArchiveManifest.class);
+                    if (alreadyDone.containsKey("archive:" + v.name())) {
+                        // written by an earlier, interrupted process: make sure the file is still what it wrote
+                        try {
+                            VolumeArchiver.check(plan.archiveDir().resolve(m.archive()), m.archiveSha256(), false);
+                        } catch (VolumeArchiver.BadArchive bad) {
+                            note("  archive of " + v.name() + " from the interrupted run failed verification ("
+                                    + bad.getMessage() + "); archiving it again");
+                            m = archiver.archive(inv.project(), v, plan.archiveDir(), inv.helperImage());
+                            journal.done(runId, "archive:" + v.name(), Map.of("manifest", m));
+                        }
+                    }
+                    archives.put(v.name(), m);
                 }
             }
             for (ContainerInfo c : inv.containers()) {
@@ -187,15 +199,6 @@ public final class Retirer {
             }
             for (Inventory.Volume v : inv.volumes()) {
                 actions.run("remove-volume", v.name(), v.name(), () -> {
-                    if (plan.backup()) {
-                        ArchiveManifest m = archives.get(v.name());
-                        String problem = VolumeArchiver.verify(plan.archiveDir().resolve(m.archive()), m.archiveSha256(), null);
-                        if (problem != null) {
-                            throw new UserError(ExitCodes.FAILED, "volume " + v.name() + " kept: its archive failed"
-                                    + " verification (" + problem + "); restore the archive file or rerun with a new"
-                                    + " backup after 'migrate retire --restore'");
-                        }
-                    }
                     try {
                         engine.removeVolume(v.name());
                     } catch (EngineException e) {

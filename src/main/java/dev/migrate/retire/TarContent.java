@@ -22,12 +22,16 @@ import java.util.List;
  *
  * @param files        entries below the volume root (files, directories, links)
  * @param contentBytes bytes of regular-file content
- * @param sha256       digest of the sorted entry list
+ * @param sha256       digest of the sorted entry list; empty when only counted
  */
 public record TarContent(long files, long contentBytes, String sha256) {
 
-    /** Reads a tar whose entries sit under {@link DockerEngine#ARCHIVE_ROOT}/ to its end. */
-    public static TarContent read(InputStream tar) throws IOException {
+    /**
+     * Reads a tar whose entries sit under {@link DockerEngine#ARCHIVE_ROOT}/ to its end.
+     *
+     * @param hashContent false to only count (sha256 is then empty): hashing costs a full pass
+     */
+    public static TarContent read(InputStream tar, boolean hashContent) throws IOException {
         List<String> lines = new ArrayList<>();
         long bytes = 0;
         TarArchiveInputStream in = new TarArchiveInputStream(tar);
@@ -39,19 +43,24 @@ public record TarContent(long files, long contentBytes, String sha256) {
                 continue;
             }
             String content = "";
-            if (e.isFile()) {
+            if (e.isFile() && hashContent) {
                 MessageDigest md = sha();
                 DigestInputStream d = new DigestInputStream(in, md);
                 while (d.read(buf) >= 0) {
                     // hashing as it reads
                 }
                 content = HexFormat.of().formatHex(md.digest());
+            }
+            if (e.isFile()) {
                 bytes += e.getSize();
             }
             String type = e.isDirectory() ? "dir" : e.isSymbolicLink() ? "symlink" : e.isLink() ? "link" : e.isFile() ? "file" : "other";
             lines.add(String.join("\t", name, type, Integer.toOctalString(e.getMode() & 07777),
                     e.getLongUserId() + ":" + e.getLongGroupId(), String.valueOf(e.isFile() ? e.getSize() : 0),
                     e.getLinkName(), content));
+        }
+        if (!hashContent) {
+            return new TarContent(lines.size(), bytes, "");
         }
         Collections.sort(lines);
         MessageDigest all = sha();

@@ -5,7 +5,6 @@ import dev.migrate.UserError;
 import dev.migrate.docker.DockerEngine;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,13 +25,16 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Archives one volume: the Engine's tar stream, gzip'd into &lt;volume&gt;.tar.gz.partial while its
- * sha256 and content digest are computed, then re-read and checked, and only then renamed into
- * place next to its manifest. A failure removes the partial file and deletes nothing else.
+ * sha256 is computed, then re-read from disk (sha256 again, gzip and tar read to their end), and
+ * only then renamed into place next to its manifest. A failure removes the partial file and
+ * deletes nothing else.
  */
 public final class VolumeArchiver {
     /** Room kept free beyond the volumes' sizes, for manifests and the file system's own needs. */
     static final long MARGIN_BYTES = 64L << 20;
     private static final int BUFFER = 1 << 16;
+    /** How much of the stream decides whether to compress it. */
+    private static final int SAMPLE_BYTES = 4 << 20;
 
     private final DockerEngine engine;
     private final FreeSpace freeSpace;
@@ -81,60 +83,30 @@ public final class VolumeArchiver {
         try {
             Files.createDirectories(dir);
             MessageDigest fileSha = TarContent.sha();
-            TarContent written;
-            try (InputStream tar = engine.archiveVolume(volume.name(), helperImage);
+            try (InputStream tar = new BufferedInputStream(engine.archiveVolume(volume.name(), helperImage), BUFFER);
                  OutputStream file = Files.newOutputStream(partial);
-                 DigestOutputStream digest = new DigestOutputStream(file, fileSha);
-                 GZIPOutputStream gz = fastGzip(digest)) {
-                InputStream tee = new FilterInputStream(new BufferedInputStream(tar, BUFFER)) {
-                    @Override
-                    public int read() throws IOException {
-                        int b = super.read();
-                        if (b >= 0) {
-                            gz.write(b);
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] buf, int off, int len) throws IOException {
-                        int n = super.read(buf, off, len);
-                        if (n > 0) {
-                            gz.write(buf, off, n);
-                        }
-                        return n;
-                    }
-
-                    @Override
-                    public long skip(long n) throws IOException {
-                        // tar readers skip padding; skipped bytes must still reach the archive
-                        byte[] sink = new byte[(int) Math.min(n, BUFFER)];
-                        int got = read(sink, 0, sink.length);
-                        return Math.max(got, 0);
-                    }
-
-                    @Override
-                    public boolean markSupported() {
-                        return false;
-                    }
-                };
-                written = TarContent.read(tee);
-                tee.transferTo(OutputStream.nullOutputStream()); // the tar's trailing blocks, so the archive is the whole stream
+                 DigestOutputStream digest = new DigestOutputStream(file, fileSha)) {
+                byte[] sample = tar.readNBytes(SAMPLE_BYTES);
+                GZIPOutputStream gz = gzip(digest, compresses(sample) ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
+                gz.write(sample);
+                tar.transferTo(gz);
                 gz.finish();
             }
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             String sha = HexFormat.of().formatHex(fileSha.digest());
-            String problem = verify(partial, sha, written);
-            if (problem != null) {
+            TarContent content;
+            try {
+                content = check(partial, sha, false);
+            } catch (BadArchive bad) {
                 Files.deleteIfExists(partial);
                 throw new UserError(ExitCodes.FAILED, "the archive of volume " + volume.name() + " failed verification ("
-                        + problem + "); it was removed and the volume is kept; rerun 'migrate retire --yes'");
+                        + bad.getMessage() + "); it was removed and the volume is kept; rerun 'migrate retire --yes'");
             }
             ArchiveManifest manifest = new ArchiveManifest(volume.name(), project, volume.labels(), volume.sizeBytes(),
-                    archive.getFileName().toString(), sha, Files.size(partial), written.files(), written.contentBytes(),
-                    written.sha256(), helperImage, Instant.now());
+                    archive.getFileName().toString(), sha, Files.size(partial), content.files(), content.contentBytes(),
+                    helperImage, Instant.now());
             Path manifestFile = dir.resolve(volume.name() + ArchiveManifest.SUFFIX);
             Path tmp = dir.resolve(volume.name() + ArchiveManifest.SUFFIX + ".partial");
             Files.write(tmp, Journal.LINE.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
@@ -158,37 +130,65 @@ public final class VolumeArchiver {
         }
     }
 
-    /** Re-reads an archive: its sha256 and, when given, its content digest. Null when it checks out. */
-    public static String verify(Path archive, String expectedSha, TarContent expectedContent) {
+    /** An archive that does not match its manifest or cannot be read to its end. */
+    public static final class BadArchive extends Exception {
+        BadArchive(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Re-reads an archive from disk: its sha256 must match, and when {@code parse} is set, the
+     * gzip and the tar must read to their end (counting entries; with content hashes when
+     * {@code hashContent}).
+     */
+    public static TarContent check(Path archive, String expectedSha, boolean hashContent) throws BadArchive {
         if (!Files.isRegularFile(archive)) {
-            return archive + " is missing";
+            throw new BadArchive(archive + " is missing");
         }
         MessageDigest md = TarContent.sha();
         TarContent content;
         try (InputStream file = Files.newInputStream(archive);
              DigestInputStream digest = new DigestInputStream(new BufferedInputStream(file, BUFFER), md);
              GZIPInputStream gz = new GZIPInputStream(digest, BUFFER)) {
-            content = TarContent.read(gz);
+            content = TarContent.read(gz, hashContent);
             gz.transferTo(OutputStream.nullOutputStream());
             digest.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            return "cannot read " + archive + ": " + e.getMessage();
+            throw new BadArchive("cannot read " + archive + ": " + e.getMessage());
         }
         String sha = HexFormat.of().formatHex(md.digest());
         if (!sha.equals(expectedSha)) {
-            return "sha256 of " + archive.getFileName() + " is " + sha + ", the manifest says " + expectedSha;
+            throw new BadArchive("sha256 of " + archive.getFileName() + " is " + sha + ", the manifest says " + expectedSha);
         }
-        if (expectedContent != null && !expectedContent.equals(content)) {
-            return "content read back " + content + " differs from what was written " + expectedContent;
-        }
-        return null;
+        return content;
     }
 
-    /** gzip at the fastest level: volume data (TSDB blocks, SQLite) compresses little, time matters more. */
-    private static GZIPOutputStream fastGzip(OutputStream out) throws IOException {
+    /** Whether gzip is worth its CPU: TSDB chunks and random bytes barely shrink, text and SQLite do. */
+    static boolean compresses(byte[] sample) {
+        if (sample.length == 0) {
+            return true;
+        }
+        Deflater d = new Deflater(Deflater.BEST_SPEED, true);
+        try {
+            d.setInput(sample);
+            d.finish();
+            byte[] out = new byte[BUFFER];
+            long n = 0;
+            while (!d.finished()) {
+                n += d.deflate(out);
+            }
+            return n < sample.length * 0.9;
+        } finally {
+            d.end();
+        }
+    }
+
+    /** gzip at a chosen level; level 0 still writes a valid .gz (stored blocks with a CRC). */
+    private static GZIPOutputStream gzip(OutputStream out, int level) throws IOException {
         return new GZIPOutputStream(out, BUFFER) {
             {
-                def.setLevel(Deflater.BEST_SPEED);
+                def.setLevel(level);
             }
         };
     }

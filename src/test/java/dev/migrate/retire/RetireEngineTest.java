@@ -154,11 +154,22 @@ class RetireEngineTest {
         // 3. killed again right after the first archive
         killMidway(retireArgs(dockerd, "t2-mon", state, backups, "--ports", port, "--yes"), "archive");
 
-        // 4. rerun in process: resumes and finishes
+        // the archive written before the kill gets damaged on disk
+        Path damaged;
+        try (Stream<Path> files = Files.walk(backups)) {
+            damaged = files.filter(p -> p.toString().endsWith(".tar.gz")).findFirst().orElseThrow();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(damaged, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), Files.size(damaged) / 2);
+        }
+
+        // 4. rerun in process: resumes, archives the damaged one again, and finishes
         withVerify(verifyPasses(), () -> {
             Run r = migrate(retireArgs(dockerd, "t2-mon", state, backups, "--ports", port, "--yes"));
             assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("resuming retire run"), r.out());
+            assertTrue(r.out().contains("from the interrupted run failed verification") && r.out().contains("archiving it again"),
+                    r.out());
         });
         assertEquals(Set.of(), containerNames(dockerd, "t2-mon"));
         Set<String> left = volumeNames(dockerd);

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmark for `migrate retire` (figures printed, never asserted):
+#  1. archive throughput of a 1 GiB volume (random bytes: TSDB chunks barely compress), measured
+#     from retire's own journal (archive = stream + gzip + sha256 + re-read and verify), against
+#     `docker cp` of the same volume to a tar file, and `docker cp | gzip -1`, as ratios;
+#  2. wall time of a full `migrate retire --yes` of the 3-container stack with small volumes
+#     (fresh JVM included), i.e. retire without archive I/O.
+# Starts its own dockerd with no bridge and no NAT on a temp socket; needs root, docker.io,
+# docker-compose, busybox-static (scripts/install-test-deps.sh). Runs in about 2 minutes.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs=${RUNS:-3}
+size_mib=${SIZE_MIB:-1024}
+for tool in /usr/sbin/dockerd docker docker-compose /bin/busybox python3 java mvn; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool missing; run scripts/install-test-deps.sh" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/rbench.XXXX)
+sock="unix://$work/docker.sock"
+export DOCKER_HOST="$sock"
+cleanup() {
+  [ -f "$work/docker.pid" ] && kill "$(cat "$work/docker.pid")" 2>/dev/null && sleep 2
+  rm -rf "$work"
+}
+trap cleanup EXIT
+/usr/sbin/dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/docker.pid" -H "$sock" \
+  --bridge=none --iptables=false --ip-forward=false --ip-masq=false >"$work/dockerd.log" 2>&1 &
+for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
+
+mkdir -p "$work/rootfs/bin" "$work/rootfs/tmp"
+cp /bin/busybox "$work/rootfs/bin/"
+for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$work/rootfs/bin/$a"; done
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" . && docker import "$work/rootfs.tar" rbench:1 >/dev/null
+
+echo "bench: building the migrate jar ..." >&2
+(cd "$root" && mvn -q -B -o -DskipTests package >/dev/null)
+migrate() { java -jar "$root/target/migrate.jar" "$@"; }
+
+stack() { # $1 project dir
+  mkdir -p "$1"
+  cat >"$1/docker-compose.yml" <<YAML
+version: "2.4"
+services:
+  claude-otel-collector: {image: rbench:1, network_mode: none, restart: always, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"]}
+  claude-prometheus: {image: rbench:1, network_mode: none, restart: always, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"], volumes: ["claude_prometheus_data:/prometheus"]}
+  claude-grafana: {image: rbench:1, network_mode: none, restart: always, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"], volumes: ["claude_grafana_data:/var/lib/grafana"]}
+volumes: {claude_prometheus_data: {}, claude_grafana_data: {}}
+YAML
+  (cd "$1" && docker-compose up -d >/dev/null 2>&1)
+}
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+now() { date +%s.%N; }
+# seconds the archive actions took, from retire's journal (each line's time minus the previous line's)
+archive_seconds() {
+  python3 - "$1" <<'PY'
+import json, sys
+from datetime import datetime
+def t(s):
+    s = s.rstrip('Z')
+    if '.' in s:
+        whole, frac = s.split('.')
+        s = whole + '.' + (frac + '000000')[:6]
+    return datetime.fromisoformat(s)
+prev, total = None, 0.0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "done" and e["key"].startswith("archive:") and prev is not None:
+        total += (t(e["at"]) - prev).total_seconds()
+    prev = t(e["at"])
+print(f"{total:.3f}")
+PY
+}
+
+ports=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base_raw=(); base_gz=(); ours=(); wall=()
+for i in $(seq "$runs"); do
+  p="$work/big$i/claude-monitoring"; stack "$p"
+  (cd "$p" && docker-compose exec -T claude-prometheus dd if=/dev/urandom of=/prometheus/chunks bs=1M count="$size_mib" 2>/dev/null)
+  docker create --name "cp$i" --network none -v claude-monitoring_claude_prometheus_data:/volume rbench:1 true >/dev/null
+  sync; t0=$(now); docker cp "cp$i:/volume" - >"$work/raw.tar"; t1=$(now)
+  base_raw+=("$(calc "$t1 - $t0")")
+  t0=$(now); docker cp "cp$i:/volume" - | gzip -1 >"$work/raw.tar.gz"; t1=$(now)
+  base_gz+=("$(calc "$t1 - $t0")")
+  docker rm "cp$i" >/dev/null; rm -f "$work/raw.tar" "$work/raw.tar.gz"
+  mkdir -p "$work/backups$i"
+  migrate retire --yes --force --reason benchmark --state-dir "$work/state$i" --backup-dir "$work/backups$i" \
+    --docker-host "$sock" --ports "$ports" >/dev/null
+  ours+=("$(archive_seconds "$work/state$i/retire/journal.jsonl")")
+  rm -rf "$work/backups$i"
+
+  s="$work/small$i/claude-monitoring"; stack "$s"
+  (cd "$s" && docker-compose exec -T claude-grafana sh -c 'echo grafana > /var/lib/grafana/grafana.db')
+  mkdir -p "$work/sbackups$i"
+  t0=$(now)
+  migrate retire --yes --force --reason benchmark --state-dir "$work/sstate$i" --backup-dir "$work/sbackups$i" \
+    --docker-host "$sock" --ports "$ports" >/dev/null
+  t1=$(now); wall+=("$(calc "$t1 - $t0")")
+done
+
+mib=$size_mib
+m_raw=$(printf '%s\n' "${base_raw[@]}" | median); m_gz=$(printf '%s\n' "${base_gz[@]}" | median)
+m_ours=$(printf '%s\n' "${ours[@]}" | median); m_wall=$(printf '%s\n' "${wall[@]}" | median)
+echo "retire benchmark ($runs runs each, medians; ${mib} MiB of random bytes in one volume; $(nproc) cores)"
+printf '  baseline docker cp -> tar file        %6.2f s  %7.1f MiB/s\n' "$m_raw" "$(calc "$mib / $m_raw")"
+printf '  baseline docker cp | gzip -1 -> file  %6.2f s  %7.1f MiB/s\n' "$m_gz" "$(calc "$mib / $m_gz")"
+printf '  migrate archive (gzip+sha256+verify)  %6.2f s  %7.1f MiB/s\n' "$m_ours" "$(calc "$mib / $m_ours")"
+printf '  ratio vs docker cp:                   %.2fx   (goal >= 0.8x)\n' "$(calc "$m_raw / $m_ours")"
+printf '  ratio vs docker cp | gzip -1:         %.2fx\n' "$(calc "$m_gz / $m_ours")"
+printf '  full retire, 3 containers, small volumes (fresh JVM): %.2f s   (goal < 15 s)\n' "$m_wall"
+echo "  runs: cp=${base_raw[*]}  cp|gzip=${base_gz[*]}  archive=${ours[*]}  retire=${wall[*]}"
