@@ -8,18 +8,17 @@ import dev.migrate.UserError;
 import dev.migrate.ledger.Ledger;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * retire/journal.jsonl in the state directory: one line per finished action, forced to disk
@@ -31,6 +30,8 @@ public final class Journal {
     public static final String BEGIN = "begin";
     public static final String DONE = "done";
     public static final String COMPLETE = "complete";
+    /** The operator pointed a resumed run at another backup directory before anything was archived. */
+    public static final String MOVED = "archive-dir";
     static final ObjectMapper LINE = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -73,6 +74,10 @@ public final class Journal {
         append(new Entry(Instant.now(), run, DONE, key, data));
     }
 
+    public void moved(String run, String archiveDir) {
+        append(new Entry(Instant.now(), run, MOVED, "", Map.of("archiveDir", archiveDir)));
+    }
+
     public void complete(String run, Map<String, Object> data) {
         append(new Entry(Instant.now(), run, COMPLETE, "", data));
     }
@@ -90,6 +95,11 @@ public final class Journal {
             } else if (found != null && found.id().equals(e.run())) {
                 if (DONE.equals(e.event())) {
                     found.done().put(e.key(), e.data());
+                } else if (MOVED.equals(e.event())) {
+                    PlanState p = found.plan();
+                    PlanState moved = new PlanState(p.inventory(), String.valueOf(e.data().get("archiveDir")), p.backup(),
+                            p.ports(), p.forced(), p.reason());
+                    found = new Run(found.id(), found.began(), moved, found.done(), false);
                 } else if (COMPLETE.equals(e.event())) {
                     found = new Run(found.id(), found.began(), found.plan(), found.done(), true);
                 }
@@ -99,37 +109,32 @@ public final class Journal {
     }
 
     private List<Entry> read() {
-        List<Entry> out = new ArrayList<>();
         if (!Files.exists(file)) {
-            return out;
+            return List.of();
         }
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(LINE.readValue(line, Entry.class));
-                } catch (IOException torn) {
-                    // a line cut by a crash mid-write: that action is redone, which is safe
-                }
-            }
-        } catch (IOException e) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).map(Journal::parse).flatMap(Optional::stream).toList();
+        } catch (IOException | UncheckedIOException e) {
             throw new UserError("cannot read the retire journal " + file + ": " + e.getMessage());
         }
-        return out;
     }
 
+    /** Empty for a line cut by a crash mid-write: that action is simply redone, which is safe. */
+    private static Optional<Entry> parse(String line) {
+        try {
+            return Optional.of(LINE.readValue(line, Entry.class));
+        } catch (IOException torn) {
+            return Optional.empty();
+        }
+    }
+
+    /** DSYNC: the line is on disk when write returns, before the next action starts. */
     private void append(Entry entry) {
         try {
             Files.createDirectories(file.getParent());
             boolean fresh = !Files.exists(file);
-            byte[] line = (LINE.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                ch.write(ByteBuffer.wrap(line));
-                ch.force(true);
-            }
+            Files.write(file, (LINE.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
             if (fresh) {
                 Ledger.restrict(file);
             }

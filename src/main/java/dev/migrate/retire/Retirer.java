@@ -74,7 +74,7 @@ public final class Retirer {
         Journal journal = new Journal(ledger.subdir("retire").resolve("journal.jsonl"));
         Optional<Journal.Run> last = journal.last(o.project());
         if (last.isPresent() && !last.get().complete()) {
-            Journal.Run run = last.get();
+            Journal.Run run = resumeInto(journal, last.get(), o);
             RetirePlan plan = toPlan(run.plan(), null);
             if (!o.yes()) {
                 print(plan, "an interrupted retire (run " + run.id() + ", begun " + run.began() + ") is pending;"
@@ -126,6 +126,28 @@ public final class Retirer {
         journal.begin(runId, new Journal.PlanState(inventory, archiveDir.toString(), o.backup(), ports, o.force(),
                 o.force() ? o.reason() : ""));
         return execute(journal, runId, plan, Map.of(), started, o.stopTimeout());
+    }
+
+    /**
+     * A resumed run keeps its archive directory, unless nothing was archived yet and the operator
+     * now names another --backup-dir (say, after a full disk): then the archives go there.
+     */
+    private Journal.Run resumeInto(Journal journal, Journal.Run run, Options o) {
+        Path journaled = Path.of(run.plan().archiveDir());
+        if (!run.plan().backup() || journaled.getParent().equals(o.backupDir())) {
+            return run;
+        }
+        if (run.done().keySet().stream().anyMatch(k -> k.startsWith("archive:"))) {
+            throw new UserError("the interrupted retire run " + run.id() + " already archived volumes into " + journaled
+                    + "; rerun with --backup-dir " + journaled.getParent() + " so all its archives stay together");
+        }
+        if (!o.yes()) {
+            return run;
+        }
+        String moved = o.backupDir().resolve(journaled.getFileName()).toString();
+        journal.moved(run.id(), moved);
+        note("archives of the interrupted run go to " + moved + " (was " + journaled + ")");
+        return journal.last(o.project()).orElseThrow();
     }
 
     private int execute(Journal journal, String runId, RetirePlan plan, Map<String, Map<String, Object>> alreadyDone,

@@ -125,8 +125,8 @@ public final class VolumeArchiver {
             String msg = String.valueOf(e.getMessage());
             String what = msg.contains("No space left") ? "the disk is full" : msg;
             throw new UserError(ExitCodes.FAILED, "archiving volume " + volume.name() + " into " + dir + " failed: " + what
-                    + "; the partial archive was removed and nothing was deleted; free space or choose another"
-                    + " --backup-dir, then rerun 'migrate retire --yes' to resume", e);
+                    + "; the partial archive was removed and nothing was deleted; free space there (or pass another"
+                    + " --backup-dir), then rerun 'migrate retire --yes' to resume", e);
         }
     }
 

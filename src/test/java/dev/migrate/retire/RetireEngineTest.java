@@ -7,10 +7,7 @@ import dev.migrate.checks.CheckResult;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.testsupport.DockerdProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,25 +30,7 @@ import static dev.migrate.retire.ComposeFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** retire against a real dockerd and real docker-compose projects (see {@link DockerdProcess}). */
-class RetireEngineTest {
-    static DockerdProcess dockerd;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startEngine() throws IOException {
-        dockerd = DockerdProcess.start();
-        dockerd.importBusybox(IMAGE);
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        if (dockerd != null) {
-            dockerd.close();
-        }
-    }
-
+class RetireEngineTest extends EngineTestBase {
     @Test
     void planListsExactlyTheProjectsObjectsAndTheGateRefusesWithoutAFittingSoak() throws Exception {
         up(dockerd, tmp, "t1-mon", stack());

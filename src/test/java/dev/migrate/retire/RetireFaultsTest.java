@@ -8,10 +8,7 @@ import dev.migrate.docker.DockerHost;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.DockerdProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,25 +25,7 @@ import static dev.migrate.retire.ComposeFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Bad input and faults against a real dockerd: each refuses with one line and deletes nothing. */
-class RetireFaultsTest {
-    static DockerdProcess dockerd;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startEngine() throws IOException {
-        dockerd = DockerdProcess.start();
-        dockerd.importBusybox(IMAGE);
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        if (dockerd != null) {
-            dockerd.close();
-        }
-    }
-
+class RetireFaultsTest extends EngineTestBase {
     @Test
     void unreachableDaemonAndUnknownProjectAreOneLineErrors() throws IOException {
         Path backups = Files.createDirectories(tmp.resolve("b"));
@@ -136,14 +115,17 @@ class RetireFaultsTest {
             // a helper container a killed run would leave behind must not block the removal (nor count as a user)
             dockerd.docker("create", "--label", DockerEngine.HELPER_LABEL + "=true", "--network", "none",
                     "-v", "t4-mon_claude_prometheus_data:/volume", IMAGE, "true");
-            // the operator frees space; the rerun resumes the same run
-            DockerdProcess.run(List.of("mount", "-o", "remount,size=256m", backups.toString()), null, null);
-            assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", backups, port)));
+            // the operator points the rerun at a bigger disk: the same run resumes and archives there
+            Path bigger = Files.createDirectories(tmp.resolve("bigger"));
+            assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", bigger, port)));
+            try (Stream<Path> files = Files.walk(backups)) {
+                assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "no file left on the full disk");
+            }
             assertEquals(Set.of(), containerNames(dockerd, "t4-mon"));
             assertFalse(volumeNames(dockerd).contains("t4-mon_claude_prometheus_data"));
             assertEquals("", dockerd.docker("ps", "-aq", "--filter", "label=" + DockerEngine.HELPER_LABEL).strip());
             Run restored = migrate("retire", "--restore", "--project", "t4-mon", "--docker-host", dockerd.host(),
-                    "--state-dir", state.toString(), "--backup-dir", backups.toString());
+                    "--state-dir", state.toString(), "--backup-dir", bigger.toString());
             assertEquals(ExitCodes.OK, restored.code(), restored.err());
             assertEquals(before, snapshot(dockerd, "t4-mon_claude_prometheus_data"));
         } finally {
@@ -175,6 +157,29 @@ class RetireFaultsTest {
         assertTrue(volumes.contains("t5-mon_claude_grafana_data"), "the shared volume is kept");
         assertEquals(shared, snapshot(dockerd, "t5-mon_claude_grafana_data"));
         assertEquals(Set.of("t5-other_keeper_1"), runningNames(dockerd, "t5-other"));
+    }
+
+    @Test
+    void forceWithoutASoakRecordsTheReasonAndNoBackupArchivesNothing() throws Exception {
+        up(dockerd, tmp, "t6-mon", stack());
+        Path state = tmp.resolve("state");
+        Path backups = Files.createDirectories(tmp.resolve("backups"));
+        String port = String.valueOf(freePort());
+        Run r = migrate(retireArgs(dockerd, "t6-mon", state, backups, "--ports", port, "--yes", "--force", "--reason",
+                "old laptop is being wiped today", "--no-backup", "--i-understand-data-loss", "-o", "json"));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        var doc = RetireEngineTest.read(r.out());
+        assertFalse(doc.path("plan").path("gate").path("passed").asBoolean(), "the gate saw no soak");
+        assertTrue(doc.path("plan").path("gate").path("forced").asBoolean());
+        assertTrue(doc.path("summary").asText().contains("WITHOUT backup"), doc.toString());
+        var rec = new Ledger(state).latest("retire").orElseThrow();
+        assertEquals("old laptop is being wiped today", rec.details().get("reason"));
+        assertEquals("true", rec.details().get("forced"));
+        assertEquals(Set.of(), containerNames(dockerd, "t6-mon"));
+        assertFalse(volumeNames(dockerd).contains("t6-mon_claude_prometheus_data"));
+        try (Stream<Path> files = Files.walk(backups)) {
+            assertEquals(1, files.count(), "no archive written");
+        }
     }
 
     private Retirer retirer(Path state, FreeSpace freeSpace) {
