@@ -6,7 +6,6 @@ import dev.migrate.UserError;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Outcome;
 import dev.migrate.docker.DockerEngine;
-import dev.migrate.docker.DockerEngine.ContainerInfo;
 import dev.migrate.docker.DockerEngine.EngineException;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
@@ -19,24 +18,21 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Runs retire: discovery, gate, plan, then (with --yes) the journaled actions in a fixed order:
- * restart policy to 'no', stop, archive + verify, remove containers, remove volumes by exact
- * name, list again, check the ports. Every action is journaled when done, so a rerun after a
- * crash skips what is done and finishes the rest of the plan it began with.
+ * Composes retire's steps: {@link Discovery} -> {@link Gate} -> {@link RetirePlan} (printed; the
+ * whole output without --yes) -> with --yes the journaled execute steps in a fixed order
+ * ({@link ContainerSteps.DisableRestart}, {@link ContainerSteps.Stop}, {@link VolumeSteps.Archive},
+ * {@link ContainerSteps.Remove}, {@link VolumeSteps.Remove}) -> the final checks
+ * ({@link VolumeSteps#proveGone}, {@link PortProbe}). A rerun after a crash resumes the plan the
+ * run began with and skips what the journal says is done.
  */
 public final class Retirer {
-    /** Test-only: pause after each action of this kind (e.g. "archive") so a test can kill -9 the process. */
-    public static final String TEST_PAUSE_ENV = "MIGRATE_TEST_ONLY_PAUSE_AFTER";
-    public static final String TEST_PAUSE_SECONDS_ENV = "MIGRATE_TEST_ONLY_PAUSE_SECONDS";
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
@@ -153,7 +149,7 @@ public final class Retirer {
     private int execute(Journal journal, String runId, RetirePlan plan, Map<String, Map<String, Object>> alreadyDone,
                         Instant started, Duration stopTimeout) {
         Inventory inv = plan.inventory();
-        Actions actions = new Actions(journal, runId, alreadyDone);
+        JournaledActions actions = new JournaledActions(journal, runId, alreadyDone, env, this::note);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("project", inv.project());
         details.put("run", runId);
@@ -167,72 +163,17 @@ public final class Retirer {
             details.put("reason", r.plan().reason());
         });
         try {
-            for (ContainerInfo c : inv.containers()) {
-                actions.run("restart-policy", c.id(), c.name(), () -> {
-                    ignoreGone(() -> engine.setRestartPolicy(c.id(), "no"));
-                    return Map.of("was", c.restartPolicy());
-                });
-            }
-            for (ContainerInfo c : inv.containers()) {
-                actions.run("stop", c.id(), c.name(), () -> {
-                    try {
-                        ignoreGone(() -> engine.stop(c.id(), stopTimeout));
-                    } catch (EngineException e) {
-                        throw new UserError(ExitCodes.FAILED, "container " + c.name() + " did not stop within "
-                                + stopTimeout.toSeconds() + " s (" + e.getMessage() + "); nothing was deleted; stop it"
-                                + " yourself (docker kill " + c.name() + ") and rerun 'migrate retire --yes' to resume");
-                    }
-                    return Map.of();
-                });
-            }
-            Map<String, ArchiveManifest> archives = new LinkedHashMap<>();
+            new ContainerSteps.DisableRestart(engine, actions).run(inv.containers());
+            new ContainerSteps.Stop(engine, actions, stopTimeout).run(inv.containers());
             engine.removeLeftoverHelpers();
             if (plan.backup()) {
-                VolumeArchiver archiver = new VolumeArchiver(engine, freeSpace);
-                List<Inventory.Volume> pending = inv.volumes().stream().filter(v -> !actions.done("archive", v.name())).toList();
-                if (!pending.isEmpty() && !alreadyDone.isEmpty()) {
-                    archiver.checkBackupDir(plan.archiveDir().getParent(), pending);
-                }
-                for (Inventory.Volume v : inv.volumes()) {
-                    Map<String, Object> data = actions.run("archive", v.name(), v.name(), () -> {
-                        ArchiveManifest m = archiver.archive(inv.project(), v, plan.archiveDir(), inv.helperImage());
-                        return Map.of("manifest", m);
-                    });
-                    ArchiveManifest m = Journal.LINE.convertValue(data.get("manifest"), ArchiveManifest.class);
-                    if (alreadyDone.containsKey("archive:" + v.name())) {
-                        // written by an earlier, interrupted process: make sure the file is still what it wrote
-                        try {
-                            VolumeArchiver.check(plan.archiveDir().resolve(m.archive()), m.archiveSha256(), false);
-                        } catch (VolumeArchiver.BadArchive bad) {
-                            note("  archive of " + v.name() + " from the interrupted run failed verification ("
-                                    + bad.getMessage() + "); archiving it again");
-                            m = archiver.archive(inv.project(), v, plan.archiveDir(), inv.helperImage());
-                            journal.done(runId, "archive:" + v.name(), Map.of("manifest", m));
-                        }
-                    }
-                    archives.put(v.name(), m);
-                }
+                new VolumeSteps.Archive(engine, actions, new VolumeArchiver(engine, freeSpace), this::note)
+                        .run(inv, plan.archiveDir());
             }
-            for (ContainerInfo c : inv.containers()) {
-                actions.run("remove-container", c.id(), c.name(), () -> {
-                    engine.removeContainer(c.id());
-                    return Map.of();
-                });
-            }
-            for (Inventory.Volume v : inv.volumes()) {
-                actions.run("remove-volume", v.name(), v.name(), () -> {
-                    try {
-                        engine.removeVolume(v.name());
-                    } catch (EngineException e) {
-                        throw new UserError(ExitCodes.FAILED, "volume " + v.name() + " could not be removed (" + e.getMessage()
-                                + "); it is kept and its archive is in " + plan.archiveDir() + "; find its user with"
-                                + " 'docker ps -a --filter volume=" + v.name() + "', then rerun 'migrate retire --yes'");
-                    }
-                    return Map.of();
-                });
-            }
+            new ContainerSteps.Remove(engine, actions).run(inv.containers());
+            new VolumeSteps.Remove(engine, actions).run(inv, plan.archiveDir());
             List<CheckResult> checks = new ArrayList<>();
-            checks.add(proveGone(inv));
+            checks.add(VolumeSteps.proveGone(engine, inv));
             checks.addAll(PortProbe.check(plan.ports()));
             Outcome outcome = Outcome.of(checks);
             String summary = outcome == Outcome.PASSED
@@ -242,37 +183,16 @@ public final class Retirer {
             journal.complete(runId, Map.of("outcome", outcome.label()));
             ledger.append(record(started, outcome == Outcome.PASSED ? StepRecord.PASSED : StepRecord.FAILED, summary,
                     strings(details)));
-            report(checks, summary, actions.log);
+            report(checks, summary, actions.log());
             return outcome.exitCode();
         } catch (UserError e) {
             ledger.append(record(started, StepRecord.FAILED, e.getMessage(), strings(details)));
             throw e;
-        }
-    }
-
-    /** Lists the engine again: the Engine only warns when a volume is in use, so trust nothing else. */
-    private CheckResult proveGone(Inventory inv) {
-        Set<String> ids = new HashSet<>();
-        inv.containers().forEach(c -> ids.add(c.id()));
-        List<String> left = new ArrayList<>();
-        engine.allContainers().stream().filter(c -> ids.contains(c.id())).forEach(c -> left.add("container " + c.name()));
-        Set<String> names = new HashSet<>();
-        inv.volumes().forEach(v -> names.add(v.name()));
-        engine.volumes().stream().filter(v -> names.contains(v.name())).forEach(v -> left.add("volume " + v.name()));
-        return left.isEmpty()
-                ? CheckResult.pass("gone", inv.containers().size() + " containers and " + inv.volumes().size()
-                + " volumes no longer listed by the engine")
-                : CheckResult.fail("gone", "still listed: " + String.join(", ", left),
-                "something recreated or still holds them", "inspect them with docker ps -a / docker volume ls, then rerun");
-    }
-
-    private static void ignoreGone(Runnable call) {
-        try {
-            call.run();
         } catch (EngineException e) {
-            if (!e.notFound()) {
-                throw e;
-            }
+            String msg = "the Docker engine refused a retire action (" + e.getMessage() + "); the actions before it are"
+                    + " journaled and nothing after it ran; fix the cause and rerun 'migrate retire --yes' to resume";
+            ledger.append(record(started, StepRecord.FAILED, msg, strings(details)));
+            throw new UserError(ExitCodes.FAILED, msg, e);
         }
     }
 
@@ -343,54 +263,6 @@ public final class Retirer {
             return Json.MAPPER.writeValueAsString(doc);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Journaled actions: each runs at most once per run, and is on disk before the next starts. */
-    private final class Actions {
-        private final Journal journal;
-        private final String runId;
-        private final Map<String, Map<String, Object>> done;
-        final List<Map<String, String>> log = new ArrayList<>();
-
-        Actions(Journal journal, String runId, Map<String, Map<String, Object>> done) {
-            this.journal = journal;
-            this.runId = runId;
-            this.done = new LinkedHashMap<>(done);
-        }
-
-        boolean done(String kind, String target) {
-            return done.containsKey(kind + ":" + target);
-        }
-
-        Map<String, Object> run(String kind, String target, String label, java.util.function.Supplier<Map<String, Object>> action) {
-            String key = kind + ":" + target;
-            if (done.containsKey(key)) {
-                log.add(Map.of("action", kind, "target", label, "status", "already done"));
-                return done.get(key);
-            }
-            Map<String, Object> data = action.get();
-            journal.done(runId, key, data);
-            done.put(key, data);
-            log.add(Map.of("action", kind, "target", label, "status", "done"));
-            note(String.format("  done   %-16s %s", kind, label));
-            testPause(key);
-            return Journal.LINE.convertValue(data, Map.class);
-        }
-
-        private void testPause(String key) {
-            String kind = env.getOrDefault(TEST_PAUSE_ENV, "");
-            if (kind.isEmpty() || !key.startsWith(kind + ":")) {
-                return;
-            }
-            long seconds = Long.parseLong(env.getOrDefault(TEST_PAUSE_SECONDS_ENV, "60"));
-            System.err.println("migrate: TEST-ONLY " + TEST_PAUSE_ENV + " is set: pausing " + seconds + " s after " + key);
-            System.err.flush();
-            try {
-                Thread.sleep(seconds * 1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -13,12 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -35,6 +31,7 @@ public final class VolumeArchiver {
     private static final int BUFFER = 1 << 16;
     /** How much of the stream decides whether to compress it. */
     private static final int SAMPLE_BYTES = 4 << 20;
+    private static final int COPY_BUFFER = 1 << 20;
 
     private final DockerEngine engine;
     private final FreeSpace freeSpace;
@@ -82,20 +79,24 @@ public final class VolumeArchiver {
         Path archive = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX);
         try {
             Files.createDirectories(dir);
-            MessageDigest fileSha = TarContent.sha();
-            try (InputStream tar = new BufferedInputStream(engine.archiveVolume(volume.name(), helperImage), BUFFER);
-                 OutputStream file = Files.newOutputStream(partial);
-                 DigestOutputStream digest = new DigestOutputStream(file, fileSha)) {
+            String sha;
+            try (InputStream tar = engine.archiveVolume(volume.name(), helperImage);
+                 ParallelSha256 hash = new ParallelSha256();
+                 OutputStream file = hash.tee(Files.newOutputStream(partial))) {
                 byte[] sample = tar.readNBytes(SAMPLE_BYTES);
-                GZIPOutputStream gz = gzip(digest, compresses(sample) ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
+                GZIPOutputStream gz = gzip(file, compresses(sample) ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
                 gz.write(sample);
-                tar.transferTo(gz);
+                byte[] buf = new byte[COPY_BUFFER];
+                for (int n = tar.read(buf); n >= 0; n = tar.read(buf)) {
+                    gz.write(buf, 0, n);
+                }
                 gz.finish();
+                gz.flush();
+                sha = hash.hex();
             }
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            String sha = HexFormat.of().formatHex(fileSha.digest());
             TarContent content;
             try {
                 content = check(partial, sha, false);
@@ -146,18 +147,18 @@ public final class VolumeArchiver {
         if (!Files.isRegularFile(archive)) {
             throw new BadArchive(archive + " is missing");
         }
-        MessageDigest md = TarContent.sha();
         TarContent content;
-        try (InputStream file = Files.newInputStream(archive);
-             DigestInputStream digest = new DigestInputStream(new BufferedInputStream(file, BUFFER), md);
-             GZIPInputStream gz = new GZIPInputStream(digest, BUFFER)) {
+        String sha;
+        try (ParallelSha256 hash = new ParallelSha256();
+             InputStream file = hash.tee(new BufferedInputStream(Files.newInputStream(archive), COPY_BUFFER));
+             GZIPInputStream gz = new GZIPInputStream(file, BUFFER)) {
             content = TarContent.read(gz, hashContent);
             gz.transferTo(OutputStream.nullOutputStream());
-            digest.transferTo(OutputStream.nullOutputStream());
+            file.transferTo(OutputStream.nullOutputStream());
+            sha = hash.hex();
         } catch (IOException e) {
             throw new BadArchive("cannot read " + archive + ": " + e.getMessage());
         }
-        String sha = HexFormat.of().formatHex(md.digest());
         if (!sha.equals(expectedSha)) {
             throw new BadArchive("sha256 of " + archive.getFileName() + " is " + sha + ", the manifest says " + expectedSha);
         }

@@ -191,18 +191,52 @@ class RetireEngineTest extends EngineTestBase {
         assertTrue(again.err().contains("refusing to overwrite"), again.err());
     }
 
-    /** Starts `migrate` in a fresh JVM with the test-only pause hook and kills it -9 during the pause. */
-    private static void killMidway(String[] args, String pauseAfter) throws Exception {
+    @Test
+    void theDaemonDyingBetweenStepsFailsCleanlyAndTheRerunFinishes() throws Exception {
+        Path compose = up(dockerd, tmp, "t7-mon", stack());
+        writeFiles(dockerd, compose, "claude-grafana", "/var/lib/grafana", 16);
+        String before = snapshot(dockerd, "t7-mon_claude_grafana_data");
+        Path state = tmp.resolve("state");
+        Path backups = Files.createDirectories(tmp.resolve("backups"));
+        passedSoak(state, "t7-mon", Duration.ofHours(24), Map.of());
+        String port = String.valueOf(freePort());
+
+        Process p = startPaused(retireArgs(dockerd, "t7-mon", state, backups, "--ports", port, "--yes"), "archive", 3);
+        dockerd.stop(); // the engine dies while migrate sits between two archives
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.FAILED, p.exitValue(), err);
+        assertTrue(err.contains("cannot reach the Docker engine at " + dockerd.host()), err);
+        assertEquals(StepRecord.FAILED, new Ledger(state).latest("retire").orElseThrow().outcome());
+
+        dockerd.restart();
+        assertEquals(Set.of(), runningNames(dockerd, "t7-mon"), "restart policies were set to no before the stop");
+        withVerify(verifyPasses(), () -> {
+            Run r = migrate(retireArgs(dockerd, "t7-mon", state, backups, "--ports", port, "--yes"));
+            assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("resuming retire run"), r.out());
+        });
+        assertEquals(Set.of(), containerNames(dockerd, "t7-mon"));
+        assertFalse(volumeNames(dockerd).contains("t7-mon_claude_grafana_data"));
+        Run restored = migrate("retire", "--restore", "--project", "t7-mon", "--docker-host", dockerd.host(),
+                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+        assertEquals(ExitCodes.OK, restored.code(), restored.err());
+        assertEquals(before, snapshot(dockerd, "t7-mon_claude_grafana_data"));
+    }
+
+    /** Starts `migrate` in a fresh JVM with the test-only pause hook and returns once it pauses. */
+    private static Process startPaused(String[] args, String pauseAfter, int seconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RetireProcessMain.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put(Retirer.TEST_PAUSE_ENV, pauseAfter);
-        pb.environment().put(Retirer.TEST_PAUSE_SECONDS_ENV, "120");
+        pb.environment().put(JournaledActions.TEST_PAUSE_ENV, pauseAfter);
+        pb.environment().put(JournaledActions.TEST_PAUSE_SECONDS_ENV, String.valueOf(seconds));
         Process p = pb.start();
+        StringBuilder seen = new StringBuilder();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> paused = CompletableFuture.supplyAsync(() -> {
-            StringBuilder seen = new StringBuilder();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            try {
                 String line;
                 while ((line = r.readLine()) != null) {
                     seen.append(line).append('\n');
@@ -217,6 +251,12 @@ class RetireEngineTest extends EngineTestBase {
         });
         String line = paused.get(90, TimeUnit.SECONDS);
         assertTrue(line.contains("after " + pauseAfter + ":"), line);
+        return p;
+    }
+
+    /** Starts `migrate` in a fresh JVM with the test-only pause hook and kills it -9 during the pause. */
+    private static void killMidway(String[] args, String pauseAfter) throws Exception {
+        Process p = startPaused(args, pauseAfter, 120);
         p.destroyForcibly(); // SIGKILL
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "killed by SIGKILL");

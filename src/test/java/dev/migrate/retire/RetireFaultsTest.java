@@ -115,17 +115,19 @@ class RetireFaultsTest extends EngineTestBase {
             // a helper container a killed run would leave behind must not block the removal (nor count as a user)
             dockerd.docker("create", "--label", DockerEngine.HELPER_LABEL + "=true", "--network", "none",
                     "-v", "t4-mon_claude_prometheus_data:/volume", IMAGE, "true");
-            // the operator points the rerun at a bigger disk: the same run resumes and archives there
-            Path bigger = Files.createDirectories(tmp.resolve("bigger"));
-            assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", bigger, port)));
-            try (Stream<Path> files = Files.walk(backups)) {
-                assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "no file left on the full disk");
-            }
+            // the small grafana volume made it before the disk filled: the run's archives must stay together
+            Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+            UserError split = assertThrows(UserError.class,
+                    () -> retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", elsewhere, port)));
+            assertTrue(split.getMessage().contains("rerun with --backup-dir " + backups), split.getMessage());
+            // the operator frees space there; the rerun resumes the same run
+            DockerdProcess.run(List.of("mount", "-o", "remount,size=256m", backups.toString()), null, null);
+            assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", backups, port)));
             assertEquals(Set.of(), containerNames(dockerd, "t4-mon"));
             assertFalse(volumeNames(dockerd).contains("t4-mon_claude_prometheus_data"));
             assertEquals("", dockerd.docker("ps", "-aq", "--filter", "label=" + DockerEngine.HELPER_LABEL).strip());
             Run restored = migrate("retire", "--restore", "--project", "t4-mon", "--docker-host", dockerd.host(),
-                    "--state-dir", state.toString(), "--backup-dir", bigger.toString());
+                    "--state-dir", state.toString(), "--backup-dir", backups.toString());
             assertEquals(ExitCodes.OK, restored.code(), restored.err());
             assertEquals(before, snapshot(dockerd, "t4-mon_claude_prometheus_data"));
         } finally {

@@ -52,11 +52,16 @@ class StopRefusalTest {
         assertEquals(List.of("policy:a=no", "policy:b=no", "stop:a", "stop:b"), engine.calls, "no archive, no removal");
         assertEquals(StepRecord.FAILED, ledger.latest("retire").orElseThrow().outcome());
 
-        // once it stops, the rerun resumes: policies are not set again, the stop is retried
+        // once it stops, the rerun resumes: policies are not set again, the stop is retried; nothing was
+        // archived yet, so the operator may point the run at another backup directory
         engine.stubborn = false;
         engine.calls.clear();
-        assertThrows(UnsupportedOperationException.class, () -> retirer.run(o), "goes on to archive");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Retirer.Options moved = new Retirer.Options("fake", other, true, o.ports(), o.stopTimeout(), true, false, "");
+        assertThrows(UnsupportedOperationException.class, () -> retirer.run(moved), "goes on to archive");
         assertEquals(List.of("stop:b", "helpers"), engine.calls);
+        Path archiveDir = Path.of(new Journal(tmp.resolve("retire/journal.jsonl")).last("fake").orElseThrow().plan().archiveDir());
+        assertEquals(other, archiveDir.getParent());
     }
 
     /** Two containers of project "fake"; b refuses to stop while {@link #stubborn}. */
