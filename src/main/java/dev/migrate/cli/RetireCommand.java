@@ -16,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.Console;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +24,13 @@ import java.util.concurrent.Callable;
 
 /** `migrate retire`: retire the old Compose stack without losing anything, or `--restore` its volumes. */
 @Command(name = "retire", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Retire the old Docker Compose stack: find its containers and volumes, refuse unless the new",
-                "pipeline passed its soak and passes verify now, then (only with --yes) set restart policies to 'no',",
-                "stop, archive and verify every volume, remove the containers and volumes by exact name, and prove",
-                "they are gone and the old ports are free. Without --yes it only prints the plan.",
-                "Never prunes; never touches the compose directory or anything outside the project.",
-                "An interrupted retire resumes where it stopped when run again with --yes."})
+        description = {"Retire the old Docker Compose stack: find its containers and volumes, refuse unless the new "
+                + "pipeline passed its soak and passes verify now, then (only with --yes) set restart policies to 'no', "
+                + "stop, archive and verify every volume, remove the containers and volumes by exact name, and prove "
+                + "they are gone and the old ports are free. Without --yes it only prints the plan.",
+                "",
+                "Never prunes; never touches the compose directory or anything outside the project. An interrupted "
+                        + "retire resumes where it stopped when run again with --yes."})
 public final class RetireCommand implements Callable<Integer> {
     /** Verify's checks for the gate; the lead wires verify's runner here. */
     public static PipelineCheck.Factory verifyNow = PipelineCheck.NOT_WIRED;

@@ -141,7 +141,7 @@ public final class ApiDockerEngine implements DockerEngine {
         String helper = createHelper(volume, helperImage, true);
         InputStream tar;
         try {
-            tar = api.stream("GET", "/containers/" + helper + "/archive?path=" + MOUNT_POINT);
+            tar = api.bulkGet("/containers/" + helper + "/archive?path=" + MOUNT_POINT);
         } catch (RuntimeException e) {
             removeHelper(helper);
             throw e;

@@ -9,10 +9,15 @@ import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 
-import java.io.FilterInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -69,26 +74,71 @@ final class EngineApiClient implements AutoCloseable {
         }
     }
 
-    /** A streaming response body; closing it closes the response. */
-    InputStream stream(String method, String path) {
-        Response r = send(method, path, null, null);
-        if (r.getStatusCode() >= 300) {
-            try (r) {
-                checkStatus(method, path, r.getStatusCode(), r.getBody().readAllBytes());
-            } catch (IOException e) {
-                throw unreachable(e);
+    /**
+     * A large response body (a volume's tar) read straight from a JDK socket channel with an
+     * HTTP/1.0 request, so the body is the rest of the connection. The zerodep transport streams
+     * such bodies at about 25 MB/s here, where the Engine serves 300 MB/s to the docker CLI.
+     */
+    InputStream bulkGet(String path) {
+        SocketChannel ch = null;
+        try {
+            ch = connect();
+            String request = "GET " + prefix + path + " HTTP/1.0\r\nHost: docker\r\nUser-Agent: migrate\r\n\r\n";
+            Channels.newOutputStream(ch).write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 1 << 20);
+            String status = line(in);
+            String[] parts = status.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new IOException("not an HTTP answer: " + status);
+            }
+            while (!line(in).isEmpty()) {
+                // headers: the body runs to the end of the connection
+            }
+            int code = Integer.parseInt(parts[1]);
+            if (code >= 300) {
+                byte[] body = in.readAllBytes();
+                ch.close();
+                checkStatus("GET", path, code, body);
+            }
+            return in;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw unreachable(e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private SocketChannel connect() throws IOException {
+        URI uri = URI.create(host.uri());
+        if ("unix".equals(uri.getScheme())) {
+            return SocketChannel.open(UnixDomainSocketAddress.of(uri.getPath()));
+        }
+        return SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed in the HTTP header");
+            }
+            if (b != '\r') {
+                s.append((char) b);
             }
         }
-        return new FilterInputStream(r.getBody()) {
-            @Override
-            public void close() throws IOException {
-                try {
-                    super.close();
-                } finally {
-                    r.close();
-                }
+        return s.toString();
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing; the first error is the one reported
             }
-        };
+        }
     }
 
     /** Sends a tar stream as the request body. */
@@ -160,7 +210,7 @@ final class EngineApiClient implements AutoCloseable {
 
     static String query(Map<String, ?> filters) {
         try {
-            return java.net.URLEncoder.encode(Json.MAPPER.writeValueAsString(filters), java.nio.charset.StandardCharsets.UTF_8);
+            return java.net.URLEncoder.encode(Json.MAPPER.writeValueAsString(filters), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
