@@ -10,8 +10,10 @@ import dev.migrate.Json;
 import dev.migrate.UserError;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -22,9 +24,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Raw Engine API calls over docker-java's zerodep transport. docker-java's command layer lacks
- * fields retire needs (mount types, restart-policy update, /system/df), so requests are built
- * here and parsed with Jackson; paths are pinned to the API version the daemon reports.
+ * Raw Engine API calls. JSON calls go over docker-java's zerodep transport (its command layer
+ * lacks fields retire needs: mount types, restart-policy update, /system/df), parsed with
+ * Jackson; volume tars go over a plain JDK socket channel ({@link #bulkGet}, {@link #upload}).
+ * Paths are pinned to the API version the daemon reports.
  */
 final class EngineApiClient implements AutoCloseable {
     private final DockerHost host;
@@ -52,7 +55,7 @@ final class EngineApiClient implements AutoCloseable {
     }
 
     JsonNode json(String method, String path, Object body) {
-        try (Response r = send(method, path, body, null)) {
+        try (Response r = send(method, path, body)) {
             byte[] bytes = r.getBody().readAllBytes();
             checkStatus(method, path, r.getStatusCode(), bytes);
             return bytes.length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(bytes);
@@ -63,7 +66,7 @@ final class EngineApiClient implements AutoCloseable {
 
     /** Status code only; 404 is returned, other errors are thrown. */
     int call(String method, String path, Object body) {
-        try (Response r = send(method, path, body, null)) {
+        try (Response r = send(method, path, body)) {
             byte[] bytes = r.getBody().readAllBytes();
             if (r.getStatusCode() != 404) {
                 checkStatus(method, path, r.getStatusCode(), bytes);
@@ -118,6 +121,8 @@ final class EngineApiClient implements AutoCloseable {
         return SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()));
     }
 
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private static String line(InputStream in) throws IOException {
         StringBuilder s = new StringBuilder();
         for (int b = in.read(); b != '\n'; b = in.read()) {
@@ -141,22 +146,41 @@ final class EngineApiClient implements AutoCloseable {
         }
     }
 
-    /** Sends a tar stream as the request body. */
+    /** Sends a tar stream as the request body, chunked, over a JDK socket channel (see {@link #bulkGet}). */
     void upload(String path, InputStream tar) {
-        try (Response r = send("PUT", path, null, tar)) {
-            checkStatus("PUT", path, r.getStatusCode(), r.getBody().readAllBytes());
+        SocketChannel ch = null;
+        try {
+            ch = connect();
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20);
+            out.write(("PUT " + prefix + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: migrate\r\n"
+                    + "Content-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[1 << 20];
+            for (int n = tar.readNBytes(buf, 0, buf.length); n > 0; n = tar.readNBytes(buf, 0, buf.length)) {
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(buf, 0, n);
+                out.write(CRLF);
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
+            String[] status = line(in).split(" ", 3);
+            while (!line(in).isEmpty()) {
+                // headers; the answer to an upload is a status and at most a short JSON error
+            }
+            checkStatus("PUT", path, Integer.parseInt(status[1]), in.readAllBytes());
         } catch (IOException e) {
             throw unreachable(e);
+        } finally {
+            closeQuietly(ch);
         }
     }
 
-    private Response send(String method, String path, Object body, InputStream raw) {
+    private Response send(String method, String path, Object body) {
         Request.Builder b = Request.builder().method(Request.Method.valueOf(method)).path(prefix + path);
         try {
             if (body != null) {
                 b.bodyBytes(Json.MAPPER.writeValueAsBytes(body)).putHeader("Content-Type", "application/json");
-            } else if (raw != null) {
-                b.body(raw).putHeader("Content-Type", "application/x-tar");
             }
             return http.execute(b.build());
         } catch (IOException e) {
