@@ -79,7 +79,7 @@ public final class RetireCommand implements Callable<Integer> {
     boolean restore;
 
     @Option(names = "--helper-image", paramLabel = "IMAGE",
-            description = "With --restore: a local image for the never-started helper container, if the old stack's image is gone.")
+            description = "A local image for the never-started container that reads/writes volumes, when the old stack's containers or image are gone (default: the stack's own image).")
     String helperImage;
 
     @Override
@@ -103,7 +103,7 @@ public final class RetireCommand implements Callable<Integer> {
                     System.out, output.json(), System.getenv());
             return retirer.run(new Retirer.Options(settings.composeProject(), settings.backupDir(), !noBackup,
                     ports == null ? List.of() : List.copyOf(ports), Duration.ofSeconds(stopTimeoutSeconds), yes, force,
-                    reason == null ? "" : reason.strip()));
+                    reason == null ? "" : reason.strip(), helperImage == null ? "" : helperImage));
         }
     }
 
@@ -111,9 +111,6 @@ public final class RetireCommand implements Callable<Integer> {
         if (restore && (yes || force || noBackup || ports != null)) {
             throw new UserError("--restore takes only --backup-dir, --project, --docker-host and --helper-image;"
                     + " drop the other flags");
-        }
-        if (helperImage != null && !restore) {
-            throw new UserError("--helper-image is only for --restore; drop it");
         }
         if (force && (reason == null || reason.isBlank())) {
             throw new UserError("--force needs --reason TEXT saying why (it is recorded in the ledger)");

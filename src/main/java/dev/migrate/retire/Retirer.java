@@ -38,9 +38,10 @@ public final class Retirer {
     /**
      * @param ports       ports to check afterwards; empty means those the project published, else the defaults
      * @param stopTimeout how long a container gets to stop before retire gives up (nothing is deleted then)
+     * @param helperImage image for the never-started helper that reads volumes; empty means one of the project's own
      */
     public record Options(String project, Path backupDir, boolean backup, List<Integer> ports, Duration stopTimeout,
-                          boolean yes, boolean force, String reason) {
+                          boolean yes, boolean force, String reason, String helperImage) {
     }
 
     private final DockerEngine engine;
@@ -99,6 +100,7 @@ public final class Retirer {
                     + ": no container or volume has the label " + DockerEngine.PROJECT_LABEL + "=" + o.project()
                     + "; check --project (the compose directory's name; see 'docker ps -a') and --docker-host");
         }
+        inventory = withHelperImage(inventory, o);
         List<Integer> ports = !o.ports().isEmpty() ? o.ports()
                 : !inventory.ports().isEmpty() ? inventory.ports() : PortProbe.DEFAULT_PORTS;
         String runId = RUN_STAMP.format(started) + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -122,6 +124,24 @@ public final class Retirer {
         journal.begin(runId, new Journal.PlanState(inventory, archiveDir.toString(), o.backup(), ports, o.force(),
                 o.force() ? o.reason() : ""));
         return execute(journal, runId, plan, Map.of(), started, o.stopTimeout());
+    }
+
+    /**
+     * Volumes are read through a never-started container, which needs a local image: one of the
+     * project's own, or --helper-image when its containers are already gone (e.g. after
+     * `docker compose down` without -v).
+     */
+    private Inventory withHelperImage(Inventory inv, Options o) {
+        String image = o.helperImage().isEmpty() ? inv.helperImage() : o.helperImage();
+        if (!o.helperImage().isEmpty() && !engine.hasImage(o.helperImage())) {
+            throw new UserError("--helper-image " + o.helperImage() + " is not a local image; give one 'docker images' lists");
+        }
+        if (image.isEmpty() && o.backup() && !inv.volumes().isEmpty()) {
+            throw new UserError("no container of project '" + inv.project() + "' is left to borrow an image from, and the"
+                    + " volumes are read through a container; pass --helper-image IMAGE (any local image, e.g. one"
+                    + " 'docker images' lists; it is never started)");
+        }
+        return new Inventory(inv.project(), inv.engine(), inv.containers(), inv.volumes(), inv.kept(), inv.ports(), image);
     }
 
     /**

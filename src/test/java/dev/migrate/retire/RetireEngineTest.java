@@ -249,9 +249,14 @@ class RetireEngineTest extends EngineTestBase {
             }
             return "exited without pausing: " + seen;
         });
-        String line = paused.get(90, TimeUnit.SECONDS);
-        assertTrue(line.contains("after " + pauseAfter + ":"), line);
-        return p;
+        try {
+            String line = paused.get(90, TimeUnit.SECONDS);
+            assertTrue(line.contains("after " + pauseAfter + ":"), line);
+            return p;
+        } catch (Exception | AssertionError e) {
+            p.destroyForcibly(); // never leave a retire running behind a failed test
+            throw e;
+        }
     }
 
     /** Starts `migrate` in a fresh JVM with the test-only pause hook and kills it -9 during the pause. */

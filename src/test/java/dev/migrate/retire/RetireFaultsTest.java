@@ -184,6 +184,30 @@ class RetireFaultsTest extends EngineTestBase {
         }
     }
 
+    @Test
+    void afterComposeDownOnlyTheLabelledVolumesAreLeftAndAHelperImageMustBeNamed() throws Exception {
+        Path compose = up(dockerd, tmp, "t8-mon", stack());
+        writeFiles(dockerd, compose, "claude-prometheus", "/prometheus", 8);
+        String before = snapshot(dockerd, "t8-mon_claude_prometheus_data");
+        dockerd.compose(compose, "down"); // containers gone, named volumes kept
+        Path state = tmp.resolve("state");
+        passedSoak(state, "t8-mon", Duration.ofHours(24), Map.of());
+        Path backups = Files.createDirectories(tmp.resolve("backups"));
+        String port = String.valueOf(freePort());
+        withVerify(verifyPasses(), () -> {
+            Run r = migrate(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "--yes"));
+            assertEquals(ExitCodes.USAGE, r.code());
+            assertTrue(r.err().contains("pass --helper-image IMAGE"), r.err());
+            r = migrate(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "--yes", "--helper-image", IMAGE));
+            assertEquals(ExitCodes.OK, r.code(), r.err());
+        });
+        assertFalse(volumeNames(dockerd).contains("t8-mon_claude_prometheus_data"));
+        Run restored = migrate("retire", "--restore", "--project", "t8-mon", "--docker-host", dockerd.host(),
+                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+        assertEquals(ExitCodes.OK, restored.code(), restored.err());
+        assertEquals(before, snapshot(dockerd, "t8-mon_claude_prometheus_data"));
+    }
+
     private Retirer retirer(Path state, FreeSpace freeSpace) {
         DockerEngine engine = new ApiDockerEngine(new DockerHost(dockerd.host(), "test"));
         Settings settings = Settings.defaults().with(Map.of("compose-project", projectOf(state), "state-dir", state.toString()));
@@ -201,7 +225,7 @@ class RetireFaultsTest extends EngineTestBase {
     }
 
     private static Retirer.Options options(String project, Path backups, String port) {
-        return new Retirer.Options(project, backups, true, List.of(Integer.parseInt(port)), Duration.ofSeconds(10), true, false, "");
+        return new Retirer.Options(project, backups, true, List.of(Integer.parseInt(port)), Duration.ofSeconds(10), true, false, "", "");
     }
 
     private static void mount(Path dir, String options) {

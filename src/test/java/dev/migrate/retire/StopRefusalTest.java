@@ -43,7 +43,7 @@ class StopRefusalTest {
                 new PrintStream(new ByteArrayOutputStream()), false, Map.of());
         Path backups = Files.createDirectories(tmp.resolve("b"));
         Retirer.Options o = new Retirer.Options("fake", backups, true, List.of(ComposeFixture.freePort()), Duration.ofSeconds(1),
-                true, false, "");
+                true, false, "", "");
 
         UserError e = assertThrows(UserError.class, () -> retirer.run(o));
         assertEquals(ExitCodes.FAILED, e.exitCode());
@@ -57,7 +57,7 @@ class StopRefusalTest {
         engine.stubborn = false;
         engine.calls.clear();
         Path other = Files.createDirectories(tmp.resolve("other"));
-        Retirer.Options moved = new Retirer.Options("fake", other, true, o.ports(), o.stopTimeout(), true, false, "");
+        Retirer.Options moved = new Retirer.Options("fake", other, true, o.ports(), o.stopTimeout(), true, false, "", "");
         assertThrows(UnsupportedOperationException.class, () -> retirer.run(moved), "goes on to archive");
         assertEquals(List.of("stop:b", "helpers"), engine.calls);
         Path archiveDir = Path.of(new Journal(tmp.resolve("retire/journal.jsonl")).last("fake").orElseThrow().plan().archiveDir());
