@@ -173,6 +173,12 @@ final class ComposeFixture {
         }
     }
 
+    /** `migrate retire --restore` of a project from a test's state and backup dir. */
+    static Run restore(DockerdProcess d, String project, Path state, Path backups) {
+        return migrate("retire", "--restore", "--project", project, "--docker-host", d.host(),
+                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+    }
+
     /** `migrate retire` with the engine, state and backup dir of a test, plus extra args. */
     static String[] retireArgs(DockerdProcess d, String project, Path state, Path backups, String... extra) {
         List<String> args = new ArrayList<>(List.of("retire", "--project", project, "--docker-host", d.host(),

@@ -176,8 +176,7 @@ class RetireEngineTest extends EngineTestBase {
         });
 
         // 6. restore brings back byte-identical content with the compose labels
-        Run restored = migrate("retire", "--restore", "--project", "t2-mon", "--docker-host", dockerd.host(),
-                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+        Run restored = restore(dockerd, "t2-mon", state, backups);
         assertEquals(ExitCodes.OK, restored.code(), restored.err());
         for (String v : volumes) {
             assertEquals(before.get(v), snapshot(dockerd, v), v);
@@ -185,8 +184,7 @@ class RetireEngineTest extends EngineTestBase {
         assertEquals("t2-mon", dockerd.docker("volume", "inspect", "-f",
                 "{{index .Labels \"com.docker.compose.project\"}}", "t2-mon_claude_grafana_data").strip());
         // 7. and refuses to overwrite volumes that hold data
-        Run again = migrate("retire", "--restore", "--project", "t2-mon", "--docker-host", dockerd.host(),
-                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+        Run again = restore(dockerd, "t2-mon", state, backups);
         assertEquals(ExitCodes.REFUSED, again.code(), again.err());
         assertTrue(again.err().contains("refusing to overwrite"), again.err());
     }
@@ -218,8 +216,7 @@ class RetireEngineTest extends EngineTestBase {
         });
         assertEquals(Set.of(), containerNames(dockerd, "t7-mon"));
         assertFalse(volumeNames(dockerd).contains("t7-mon_claude_grafana_data"));
-        Run restored = migrate("retire", "--restore", "--project", "t7-mon", "--docker-host", dockerd.host(),
-                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+        Run restored = restore(dockerd, "t7-mon", state, backups);
         assertEquals(ExitCodes.OK, restored.code(), restored.err());
         assertEquals(before, snapshot(dockerd, "t7-mon_claude_grafana_data"));
     }

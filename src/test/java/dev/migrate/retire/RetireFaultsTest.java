@@ -126,8 +126,7 @@ class RetireFaultsTest extends EngineTestBase {
             assertEquals(Set.of(), containerNames(dockerd, "t4-mon"));
             assertFalse(volumeNames(dockerd).contains("t4-mon_claude_prometheus_data"));
             assertEquals("", dockerd.docker("ps", "-aq", "--filter", "label=" + DockerEngine.HELPER_LABEL).strip());
-            Run restored = migrate("retire", "--restore", "--project", "t4-mon", "--docker-host", dockerd.host(),
-                    "--state-dir", state.toString(), "--backup-dir", backups.toString());
+            Run restored = restore(dockerd, "t4-mon", state, backups);
             assertEquals(ExitCodes.OK, restored.code(), restored.err());
             assertEquals(before, snapshot(dockerd, "t4-mon_claude_prometheus_data"));
         } finally {
@@ -202,8 +201,7 @@ class RetireFaultsTest extends EngineTestBase {
             assertEquals(ExitCodes.OK, r.code(), r.err());
         });
         assertFalse(volumeNames(dockerd).contains("t8-mon_claude_prometheus_data"));
-        Run restored = migrate("retire", "--restore", "--project", "t8-mon", "--docker-host", dockerd.host(),
-                "--state-dir", state.toString(), "--backup-dir", backups.toString());
+        Run restored = restore(dockerd, "t8-mon", state, backups);
         assertEquals(ExitCodes.OK, restored.code(), restored.err());
         assertEquals(before, snapshot(dockerd, "t8-mon_claude_prometheus_data"));
     }
