@@ -27,7 +27,12 @@ public record Inventory(String project, EngineInfo engine, List<ContainerInfo> c
 
     /** Nothing of the project is left on the engine. */
     public boolean empty() {
-        return containers.isEmpty() && volumes.isEmpty() && kept.isEmpty();
+        return !actionable() && kept.isEmpty();
+    }
+
+    /** Something retire would stop, archive or remove (objects it must keep do not count). */
+    public boolean actionable() {
+        return !containers.isEmpty() || !volumes.isEmpty();
     }
 
     /**

@@ -58,7 +58,9 @@ public final class Journal {
     }
 
     /** The state a run needs to resume: the plan it began with and the actions already done. */
-    public record Run(String id, Instant began, PlanState plan, Map<String, Map<String, Object>> done, boolean complete) {
+    /** @param outcome the final checks' outcome once complete (passed / failed), else empty */
+    public record Run(String id, Instant began, PlanState plan, Map<String, Map<String, Object>> done, boolean complete,
+                      String outcome) {
     }
 
     /** What a run began with, as journaled. */
@@ -90,7 +92,7 @@ public final class Journal {
             if (BEGIN.equals(e.event())) {
                 PlanState plan = LINE.convertValue(e.data().get("plan"), PlanState.class);
                 if (plan.inventory().project().equals(project)) {
-                    found = new Run(e.run(), e.at(), plan, new HashMap<>(), false);
+                    found = new Run(e.run(), e.at(), plan, new HashMap<>(), false, "");
                 }
             } else if (found != null && found.id().equals(e.run())) {
                 if (DONE.equals(e.event())) {
@@ -99,9 +101,10 @@ public final class Journal {
                     PlanState p = found.plan();
                     PlanState moved = new PlanState(p.inventory(), String.valueOf(e.data().get("archiveDir")), p.backup(),
                             p.ports(), p.forced(), p.reason());
-                    found = new Run(found.id(), found.began(), moved, found.done(), false);
+                    found = new Run(found.id(), found.began(), moved, found.done(), false, "");
                 } else if (COMPLETE.equals(e.event())) {
-                    found = new Run(found.id(), found.began(), found.plan(), found.done(), true);
+                    found = new Run(found.id(), found.began(), found.plan(), found.done(), true,
+                            String.valueOf(e.data().getOrDefault("outcome", "")));
                 }
             }
         }

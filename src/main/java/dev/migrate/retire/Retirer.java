@@ -78,27 +78,33 @@ public final class Retirer {
                         + " rerun with --yes to finish it");
                 return ExitCodes.OK;
             }
+            print(plan, null);
             note("resuming retire run " + run.id() + " begun " + run.began() + " (" + run.done().size()
                     + " actions already done; its gate passed then)");
             return execute(journal, run.id(), plan, run.done(), started, o.stopTimeout());
         }
 
         Inventory inventory = new Discovery(engine).discover(o.project());
-        if (inventory.empty()) {
-            if (last.isPresent()) {
+        if (!inventory.actionable()) {
+            if (last.isPresent() && !"passed".equals(last.get().outcome())) {
+                // everything was removed, but a final check failed (a busy port): check again
                 Journal.Run done = last.get();
-                String msg = "nothing to do: compose project '" + o.project() + "' was retired by run " + done.id()
-                        + " (begun " + done.began() + "); its archives are in " + done.plan().archiveDir();
-                if (json) {
-                    out.println(toJson(Map.of("project", o.project(), "nothingToDo", true, "message", msg)));
-                } else {
-                    out.println(msg);
-                }
-                return ExitCodes.OK;
+                return execute(journal, done.id(), toPlan(done.plan(), null), done.done(), started, o.stopTimeout());
             }
-            throw new UserError("compose project '" + o.project() + "' not found on " + inventory.engine().host()
-                    + ": no container or volume has the label " + DockerEngine.PROJECT_LABEL + "=" + o.project()
-                    + "; check --project (the compose directory's name; see 'docker ps -a') and --docker-host");
+            if (inventory.empty() && last.isEmpty()) {
+                throw new UserError("compose project '" + o.project() + "' not found on " + inventory.engine().host()
+                        + ": no container or volume has the label " + DockerEngine.PROJECT_LABEL + "=" + o.project()
+                        + "; check --project (the compose directory's name; see 'docker ps -a') and --docker-host");
+            }
+            String msg = "nothing to do: " + last.map(done -> "compose project '" + o.project() + "' was retired by run "
+                    + done.id() + " (begun " + done.began() + "); its archives are in " + done.plan().archiveDir())
+                    .orElse("compose project '" + o.project() + "' has nothing retire may remove");
+            if (!inventory.kept().isEmpty()) {
+                msg += "; kept: " + String.join(", ", inventory.kept().stream().map(k -> k.kind() + " " + k.name() + " ("
+                        + k.reason() + ")").toList());
+            }
+            out.println(json ? toJson(Map.of("project", o.project(), "nothingToDo", true, "message", msg)) : msg);
+            return ExitCodes.OK;
         }
         inventory = withHelperImage(inventory, o);
         List<Integer> ports = !o.ports().isEmpty() ? o.ports()

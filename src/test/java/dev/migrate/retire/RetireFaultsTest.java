@@ -6,6 +6,7 @@ import dev.migrate.docker.ApiDockerEngine;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerHost;
 import dev.migrate.ledger.Ledger;
+import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.DockerdProcess;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,8 +152,21 @@ class RetireFaultsTest extends EngineTestBase {
             assertEquals(ExitCodes.OK, plan.code(), plan.err());
             assertTrue(plan.out().contains("volume t5-mon_claude_grafana_data: also mounted by t5-other_keeper_1 (project 't5-other')"),
                     plan.out());
+            // something still listens on an old port: retire removes everything but ends in a failed check
+            try (ServerSocket busy = new ServerSocket(Integer.parseInt(port), 1, InetAddress.getLoopbackAddress())) {
+                Run r = migrate(retireArgs(dockerd, "t5-mon", state, backups, "--ports", port, "--yes"));
+                assertEquals(ExitCodes.FAILED, r.code(), r.out());
+                assertTrue(r.out().contains("port " + port + " is still in use"), r.out());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            assertEquals(StepRecord.FAILED, new Ledger(state).latest("retire").orElseThrow().outcome());
+            // once it is free, the rerun checks again and passes; the next one has nothing to do
             Run r = migrate(retireArgs(dockerd, "t5-mon", state, backups, "--ports", port, "--yes"));
-            assertEquals(ExitCodes.OK, r.code(), r.err());
+            assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+            assertEquals(StepRecord.PASSED, new Ledger(state).latest("retire").orElseThrow().outcome());
+            r = migrate(retireArgs(dockerd, "t5-mon", state, backups, "--ports", port, "--yes"));
+            assertTrue(r.out().startsWith("nothing to do"), r.out());
         });
         assertEquals(Set.of(), containerNames(dockerd, "t5-mon"));
         Set<String> volumes = volumeNames(dockerd);
