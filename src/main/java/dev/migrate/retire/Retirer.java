@@ -52,6 +52,8 @@ public final class Retirer {
     private final PrintStream out;
     private final boolean json;
     private final Map<String, String> env;
+    /** With -o json and --yes, the plan waits to be printed together with the result, as one document. */
+    private Map<String, Object> pendingPlan;
 
     public Retirer(DockerEngine engine, Ledger ledger, Settings settings, PipelineCheck verifyNow, FreeSpace freeSpace,
                    PrintStream out, boolean json, Map<String, String> env) {
@@ -72,7 +74,7 @@ public final class Retirer {
         Optional<Journal.Run> last = journal.last(o.project());
         if (last.isPresent() && !last.get().complete()) {
             Journal.Run run = resumeInto(journal, last.get(), o);
-            RetirePlan plan = toPlan(run.plan(), null);
+            RetirePlan plan = toPlan(run.plan());
             if (!o.yes()) {
                 print(plan, "an interrupted retire (run " + run.id() + ", begun " + run.began() + ") is pending;"
                         + " rerun with --yes to finish it");
@@ -89,7 +91,7 @@ public final class Retirer {
             if (last.isPresent() && !"passed".equals(last.get().outcome())) {
                 // everything was removed, but a final check failed (a busy port): check again
                 Journal.Run done = last.get();
-                return execute(journal, done.id(), toPlan(done.plan(), null), done.done(), started, o.stopTimeout());
+                return execute(journal, done.id(), toPlan(done.plan()), done.done(), started, o.stopTimeout());
             }
             if (inventory.empty() && last.isEmpty()) {
                 throw new UserError("compose project '" + o.project() + "' not found on " + inventory.engine().host()
@@ -222,8 +224,9 @@ public final class Retirer {
         }
     }
 
-    private RetirePlan toPlan(Journal.PlanState s, Gate.Verdict gate) {
-        return new RetirePlan(s.inventory(), Path.of(s.archiveDir()), s.backup(), s.ports(), gate);
+    /** The plan a journaled run began with; its gate passed then and is not shown again. */
+    private static RetirePlan toPlan(Journal.PlanState s) {
+        return new RetirePlan(s.inventory(), Path.of(s.archiveDir()), s.backup(), s.ports(), null);
     }
 
     private void print(RetirePlan plan, String footer) {
@@ -242,8 +245,6 @@ public final class Retirer {
             out.println(footer);
         }
     }
-
-    private Map<String, Object> pendingPlan;
 
     private void note(String line) {
         if (!json) {
