@@ -3,6 +3,7 @@ package dev.migrate;
 import dev.migrate.cli.ClientEnvCommand;
 import dev.migrate.cli.ConfigCommand;
 import dev.migrate.cli.DeployCommand;
+import dev.migrate.cli.RetireCommand;
 import dev.migrate.cli.StatusCommand;
 import dev.migrate.cli.VerifyCommand;
 import picocli.CommandLine;
@@ -27,10 +28,12 @@ import java.util.Properties;
                 "",
                 "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
         subcommands = {
-                ConfigCommand.class,
+                // The four steps in the order a migration takes them, then the helpers.
                 DeployCommand.class,
-                StatusCommand.class,
                 VerifyCommand.class,
+                RetireCommand.class,
+                StatusCommand.class,
+                ConfigCommand.class,
                 ClientEnvCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",
