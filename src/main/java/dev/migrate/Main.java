@@ -48,7 +48,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code, without exiting (tests call this). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(CommandLine.defaultFactory(), args);
+    }
+
+    /** The same, with commands made by {@code factory}: how tests hand a command its test doubles. */
+    public static int run(CommandLine.IFactory factory, String... args) {
+        CommandLine cli = new CommandLine(new Main(), factory);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
         return cli.execute(args);

@@ -7,6 +7,8 @@ import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerHost;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.retire.FreeSpace;
+import dev.migrate.checks.CheckCatalogue;
+import dev.migrate.checks.VerifyChecks;
 import dev.migrate.retire.PipelineCheck;
 import dev.migrate.retire.Restorer;
 import dev.migrate.retire.Retirer;
@@ -32,13 +34,26 @@ import java.util.concurrent.Callable;
                 "Never prunes; never touches the compose directory or anything outside the project. An interrupted "
                         + "retire resumes where it stopped when run again with --yes."})
 public final class RetireCommand implements Callable<Integer> {
-    /** Verify's checks for the gate; the lead wires verify's runner here. */
-    public static PipelineCheck.Factory verifyNow = PipelineCheck.NOT_WIRED;
+    /** Verify's checks for the gate; null means the real ones, run through {@link #pipeline}. */
+    private final PipelineCheck.Factory verifyNow;
 
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
+    KubeOptions kube;
+    @Mixin
+    PipelineOptions pipeline;
+    @Mixin
     OutputOptions output;
+
+    public RetireCommand() {
+        this(null);
+    }
+
+    /** With another source of verify's results: tests of the Docker side, which have no live pipeline. */
+    public RetireCommand(PipelineCheck.Factory verifyNow) {
+        this.verifyNow = verifyNow;
+    }
 
     @Option(names = "--project", paramLabel = "NAME",
             description = "Compose project of the old stack: the compose directory's name (default: claude-monitoring).")
@@ -85,7 +100,8 @@ public final class RetireCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        Settings settings = settingsOptions.load(flags -> {
+        pipeline.validate();
+        Settings settings = settingsOptions.load(kube, pipeline, flags -> {
             put(flags, "compose-project", project);
             put(flags, "docker-host", dockerHost);
             put(flags, "backup-dir", backupDir);
@@ -99,12 +115,20 @@ public final class RetireCommand implements Callable<Integer> {
             if (noBackup) {
                 confirmDataLoss(settings.composeProject());
             }
-            Retirer retirer = new Retirer(engine, ledger, settings, verifyNow.create(settings), FreeSpace.FILE_STORE,
+            Retirer retirer = new Retirer(engine, ledger, settings, verifyNow(settings), FreeSpace.FILE_STORE,
                     System.out, output.json(), System.getenv());
             return retirer.run(new Retirer.Options(settings.composeProject(), settings.backupDir(), !noBackup,
                     ports == null ? List.of() : List.copyOf(ports), Duration.ofSeconds(stopTimeoutSeconds), yes, force,
                     reason == null ? "" : reason.strip(), helperImage == null ? "" : helperImage));
         }
+    }
+
+    /** The same checks `migrate verify` runs (no test alert), against the same endpoints. */
+    private PipelineCheck verifyNow(Settings settings) {
+        if (verifyNow != null) {
+            return verifyNow.create(settings);
+        }
+        return () -> pipeline.run(settings, VerifyChecks.of(CheckCatalogue.load(settings.checksDir(), VerifyChecks.FILE)), false);
     }
 
     private void validate() {

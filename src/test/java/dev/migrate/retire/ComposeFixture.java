@@ -1,6 +1,7 @@
 package dev.migrate.retire;
 
 import dev.migrate.Main;
+import picocli.CommandLine;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.cli.RetireCommand;
 import dev.migrate.ledger.Ledger;
@@ -163,7 +164,7 @@ final class ComposeFixture {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
+            int code = Main.run(commands(verify), args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -187,13 +188,28 @@ final class ComposeFixture {
         return args.toArray(String[]::new);
     }
 
+    /** Runs {@code body} with `migrate retire` taking verify's results from {@code f}. */
     static void withVerify(PipelineCheck.Factory f, Runnable body) {
-        PipelineCheck.Factory before = RetireCommand.verifyNow;
-        RetireCommand.verifyNow = f;
+        PipelineCheck.Factory before = verify;
+        verify = f;
         try {
             body.run();
         } finally {
-            RetireCommand.verifyNow = before;
+            verify = before;
         }
+    }
+
+    /** Verify's results for the retire commands these tests run (none: retire's own real checks). */
+    private static PipelineCheck.Factory verify;
+
+    /** Commands as the CLI makes them, but retire with {@code verify} for its last look at the pipeline. */
+    static CommandLine.IFactory commands(PipelineCheck.Factory verify) {
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == RetireCommand.class && verify != null ? type.cast(new RetireCommand(verify))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        };
     }
 }

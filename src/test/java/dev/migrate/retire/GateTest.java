@@ -41,8 +41,11 @@ class GateTest {
                 CheckResult.inconclusive("loki-has-events", "no data", "no events yet", "wait")), false, "");
         assertFalse(inconclusive.allowed());
         assertEquals(Status.INCONCLUSIVE, inconclusive.results().get(1).status());
-        Gate.Verdict notWired = Gate.evaluate(ledger, settings, PipelineCheck.NOT_WIRED.create(settings), false, "");
-        assertFalse(notWired.allowed(), "without verify's runner the gate cannot pass by itself");
+        Gate.Verdict allSkipped = Gate.evaluate(ledger, settings, () -> List.of(
+                CheckResult.skipped("scrape-target", "no --prometheus-url"), CheckResult.skipped("loki-events", "no --loki-url")),
+                false, "");
+        assertFalse(allSkipped.allowed(), "checks that were all skipped prove nothing");
+        assertTrue(allSkipped.why().contains("verify ran no checks (2 skipped)"), allSkipped.why());
         assertFalse(Gate.evaluate(ledger, settings, List::of, false, "").allowed(), "no checks is not a pass");
     }
 
