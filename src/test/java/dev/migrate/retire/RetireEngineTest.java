@@ -95,10 +95,12 @@ class RetireEngineTest extends EngineTestBase {
             assertTrue(r.err().contains("verify-now") && r.err().contains("collector-up"), r.err());
         });
         // without a double, retire runs verify's real checks: here the collector's OTLP port (on loopback) is closed
-        Run real = migrate(retireArgs(dockerd, "t1-mon", state, backups, "--ports", port, "--yes",
-                "--otlp-endpoint", "http://127.0.0.1:1", "--otlp-http-endpoint", "http://127.0.0.1:1"));
-        assertEquals(ExitCodes.REFUSED, real.code(), real.err());
-        assertTrue(real.err().contains("verify-now") && real.err().contains("vip-reachable fail"), real.err());
+        withVerify(null, () -> {
+            Run real = migrate(retireArgs(dockerd, "t1-mon", state, backups, "--ports", port, "--yes",
+                    "--otlp-endpoint", "http://127.0.0.1:1", "--otlp-http-endpoint", "http://127.0.0.1:1"));
+            assertEquals(ExitCodes.REFUSED, real.code(), real.err());
+            assertTrue(real.err().contains("verify-now") && real.err().contains("vip-reachable fail"), real.err());
+        });
         assertEquals(containersBefore, runningNames(dockerd, "t1-mon"), "a refused retire changes nothing");
     }
 
