@@ -1,6 +1,7 @@
 package dev.migrate;
 
 import dev.migrate.cli.ConfigCommand;
+import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ import java.util.Properties;
         subcommands = {
                 ConfigCommand.class,
                 StatusCommand.class,
+                SoakCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",
                 "Set MIGRATE_DEBUG=1 to see stack traces."})
