@@ -215,7 +215,8 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
 
     private String resumeCommand() {
         List<String> args = new ArrayList<>(List.of("migrate", "soak"));
-        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        for (String a : original.subList(original.indexOf("soak") + 1, original.size())) {
             if (!a.equals("--restart")) {
                 args.add(a.contains(" ") ? "'" + a + "'" : a);
             }

@@ -62,7 +62,7 @@ public final class HtmlReport {
                     .append(esc(r.cause())).append("</td><td>").append(esc(r.fix())).append("</td></tr>\n");
         }
         b.append("</table>\n<h2>Pass/fail over time</h2>\n");
-        timeline(b, h, v.coverage(), cycles, t0, t1);
+        timeline(b, state, h, v.coverage(), cycles, t0, t1);
         b.append("<h2>Synthetic round-trip delay (ms)</h2>\n");
         line(b, "round-trip", v.coverage(), h.interval(), cycles, CycleRecord::roundTripMs, t0, t1, "#1565c0");
         b.append("<h2>Data rate (points/s accepted by the collector)</h2>\n");
@@ -73,14 +73,16 @@ public final class HtmlReport {
         return b.toString();
     }
 
-    private static void timeline(StringBuilder b, JournalHeader h, Coverage cov, List<CycleRecord> cycles, Instant t0, Instant t1) {
+    private static void timeline(StringBuilder b, SoakState state, JournalHeader h, Coverage cov, List<CycleRecord> cycles, Instant t0, Instant t1) {
         int rowH = 16;
         int height = 30 + rowH * h.checks().size();
-        b.append("<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"")
+        b.append("<svg id=\"timeline\" width=\"").append(W).append("\" height=\"")
                 .append(height).append("\" role=\"img\" aria-label=\"per-check pass/fail timeline\">\n");
         gaps(b, cov, t0, t1, 0, height - 20);
         for (int i = 0; i < h.checks().size(); i++) {
             String name = h.checks().get(i);
+            CheckTally tally = state.tally(name);
+            Duration every = tally == null ? h.interval() : tally.check().interval();
             int y = i * rowH;
             b.append("<text x=\"0\" y=\"").append(y + 12).append("\" font-size=\"12\">").append(esc(name)).append("</text>\n");
             // Runs of the same status merge into one rectangle: 1,440 cycles stay a few dozen elements.
@@ -92,7 +94,7 @@ public final class HtmlReport {
                 if (m == null) {
                     continue;
                 }
-                Instant end = c.at().plus(h.interval());
+                Instant end = c.at().plus(every);
                 if (m.status() == runStatus && !c.at().isAfter(runTo.plus(h.interval().dividedBy(2)))) {
                     runTo = end;
                     continue;
@@ -132,7 +134,7 @@ public final class HtmlReport {
         int plotH = height - 40;
         double max = cycles.stream().map(value).filter(v -> v != null).mapToDouble(Double::doubleValue).max().orElse(0);
         double top = max <= 0 ? 1 : max * 1.1;
-        b.append("<svg id=\"").append(id).append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W)
+        b.append("<svg id=\"").append(id).append("\" width=\"").append(W)
                 .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"").append(id).append(" over time\">\n");
         gaps(b, cov, t0, t1, 10, plotH);
         b.append("<text x=\"0\" y=\"18\" font-size=\"12\">").append(fmt(top)).append("</text><text x=\"0\" y=\"")

@@ -10,13 +10,11 @@ import dev.migrate.ledger.Ledger;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
@@ -28,13 +26,13 @@ import java.util.function.Consumer;
 public final class Journal implements Closeable {
     static final ObjectMapper LINE = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
 
-    private final Path file;
-    private final FileChannel channel;
+    private final Path path;
+    private final RandomAccessFile file;
     private final Consumer<String> echo;
 
-    private Journal(Path file, FileChannel channel, Consumer<String> echo) {
+    private Journal(Path path, RandomAccessFile file, Consumer<String> echo) {
+        this.path = path;
         this.file = file;
-        this.channel = channel;
         this.echo = echo;
     }
 
@@ -142,11 +140,9 @@ public final class Journal implements Closeable {
     public static Journal create(Path file, JournalHeader header, Consumer<String> echo) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            Files.createFile(file);
             Ledger.restrict(file);
-            lock(file, ch);
-            Journal j = new Journal(file, ch, echo);
+            Journal j = new Journal(file, open(file), echo);
             j.write(header);
             return j;
         } catch (IOException e) {
@@ -157,15 +153,14 @@ public final class Journal implements Closeable {
     /** Opens an existing journal for appending after its last whole record (cutting a torn tail). */
     public static Journal resume(Path file, Contents contents, Consumer<String> echo) {
         try {
-            // Lock before cutting: a torn tail may be another live soak's write in progress.
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-            lock(file, ch);
-            if (ch.size() > contents.validBytes()) {
-                ch.truncate(contents.validBytes());
-                ch.force(true);
+            // Locked before cutting: a torn tail may be another live soak's write in progress.
+            RandomAccessFile raf = open(file);
+            if (raf.length() > contents.validBytes()) {
+                raf.setLength(contents.validBytes());
+                raf.getFD().sync();
             }
-            ch.position(ch.size());
-            Journal j = new Journal(file, ch, echo);
+            raf.seek(raf.length());
+            Journal j = new Journal(file, raf, echo);
             if (echo != null) {
                 // The in-cluster soak replays what it already has, so its pod log always holds the whole journal.
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -178,46 +173,54 @@ public final class Journal implements Closeable {
         }
     }
 
+    /**
+     * A RandomAccessFile, not a FileChannel, for writing: a channel is closed by Thread.interrupt (the
+     * SIGINT hook interrupts the soak's thread), which would tear the record being written.
+     */
+    private static RandomAccessFile open(Path file) throws IOException {
+        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
+        lock(file, raf);
+        raf.seek(raf.length());
+        return raf;
+    }
+
     public Path file() {
-        return file;
+        return path;
     }
 
     /** Appends one record and forces it to disk; only then does the caller count it. */
     public void write(Object record) {
         try {
             String line = LINE.writeValueAsString(record);
-            ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            channel.force(false);
+            file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            file.getFD().sync();
             if (echo != null) {
                 echo.accept(line);
             }
         } catch (IOException e) {
-            throw unwritable(file, e);
+            throw unwritable(path, e);
         }
     }
 
     @Override
     public void close() {
         try {
-            channel.close();
+            file.close();
         } catch (IOException ignored) {
             // nothing buffered: every record was forced when written
         }
     }
 
     /** One writer per journal: a second `migrate soak` on the same state directory is refused. */
-    private static void lock(Path file, FileChannel ch) throws IOException {
+    private static void lock(Path file, RandomAccessFile raf) throws IOException {
         boolean locked;
         try {
-            locked = ch.tryLock() != null;
+            locked = raf.getChannel().tryLock() != null;
         } catch (OverlappingFileLockException e) {
             locked = false;
         }
         if (!locked) {
-            ch.close();
+            raf.close();
             throw new UserError(ExitCodes.REFUSED, "another 'migrate soak' is already writing " + file
                     + "; watch it with 'migrate soak --report', or stop it (Ctrl-C) before starting this one");
         }

@@ -14,19 +14,19 @@ import java.util.function.BiFunction;
  * function returning null means "Prometheus is down" and throws the UNREACHABLE failure the real
  * client throws. Only what the soak uses is implemented.
  */
-final class FakePrometheus implements PrometheusApi {
+public final class FakePrometheus implements PrometheusApi {
     final BiFunction<String, Instant, List<Sample>> answer;
     int queries;
 
-    FakePrometheus(BiFunction<String, Instant, List<Sample>> answer) {
+    public FakePrometheus(BiFunction<String, Instant, List<Sample>> answer) {
         this.answer = answer;
     }
 
-    static List<Sample> value(double v) {
+    public static List<Sample> value(double v) {
         return List.of(new Sample(Map.of(), Instant.EPOCH, v));
     }
 
-    static FakePrometheus healthy() {
+    public static FakePrometheus healthy() {
         return new FakePrometheus((q, at) -> q.startsWith("up") ? value(1) : q.contains("rate(") ? value(12.5) : value(0));
     }
 

@@ -3,8 +3,8 @@ package dev.migrate.soak;
 import java.time.Duration;
 
 /** A small analysis used by the soak tests: one PromQL check of each flavour plus the round trip. */
-final class SoakTestCatalogue {
-    static final String YAML = """
+public final class SoakTestCatalogue {
+    public static final String YAML = """
             checks:
               - name: collector-up
                 kind: promql
