@@ -1,0 +1,156 @@
+package dev.migrate.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real server binary started by a test on 127.0.0.1: own temp directory, a free port, a wait
+ * until {@code /-/ready} answers 200, and a stop by PID that also removes the temp directory.
+ * Shared by {@link PrometheusProcess} and {@link AlertmanagerProcess}.
+ */
+public class ManagedProcess implements AutoCloseable {
+    private final Process process;
+    private final Path dir;
+    private final int port;
+    private final Path log;
+
+    protected ManagedProcess(String binary, String installHint, Path dir, int port, List<String> args) {
+        if (!Files.isExecutable(Path.of(binary))) {
+            throw new AssertionError(binary + " is missing: install it with " + installHint
+                    + " (scripts/install-test-deps.sh does this)");
+        }
+        this.dir = dir;
+        this.port = port;
+        this.log = dir.resolve("process.log");
+        List<String> command = new ArrayList<>();
+        command.add(binary);
+        command.addAll(args);
+        try {
+            this.process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port that was free a moment ago on 127.0.0.1. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits for GET /-/ready to answer 200; fails with the process log otherwise. */
+    protected void awaitReady(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("process exited with " + process.exitValue() + ":\n" + logText());
+            }
+            if (status("/-/ready") == 200) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("not ready within " + limit + ":\n" + logText());
+    }
+
+    /** HTTP status of a GET on this server, or -1 when it does not answer. */
+    public int status(String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url() + path).toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            int code = c.getResponseCode();
+            c.disconnect();
+            return code;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    protected static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    protected static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the process by its PID (TERM, then KILL after 5 s) and removes the temp directory. */
+    @Override
+    public void close() {
+        ProcessHandle handle = process.toHandle();
+        handle.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                handle.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            handle.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir left behind is harmless
+        }
+    }
+}
