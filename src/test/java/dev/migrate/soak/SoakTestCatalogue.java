@@ -37,7 +37,7 @@ public final class SoakTestCatalogue {
                 failureLimit: 1
             """;
 
-    static AnalysisCatalogue catalogue() {
+    public static AnalysisCatalogue catalogue() {
         return AnalysisCatalogue.parse("test soak.yaml", YAML, Duration.ofSeconds(60), "monitoring");
     }
 

@@ -19,9 +19,12 @@ import java.util.function.Consumer;
 /** {@link SoakCluster} over a fabric8 client (already bound to the operator's named context). */
 public final class Fabric8SoakCluster implements SoakCluster {
     private final KubernetesClient client;
+    private final boolean owned;
 
-    public Fabric8SoakCluster(KubernetesClient client) {
+    /** @param owned whether {@link #close()} closes the client (false when the caller shares it) */
+    public Fabric8SoakCluster(KubernetesClient client, boolean owned) {
         this.client = client;
+        this.owned = owned;
     }
 
     private HasMetadata resource(ManifestObject object) {
@@ -67,7 +70,9 @@ public final class Fabric8SoakCluster implements SoakCluster {
 
     @Override
     public void close() {
-        client.close();
+        if (owned) {
+            client.close();
+        }
     }
 
     private static <T> T call(String what, java.util.function.Supplier<T> op) {

@@ -48,7 +48,7 @@ public final class InCluster {
         Path kubeconfig = settings.kubeconfig().orElseThrow(() -> new UserError("--kubeconfig is not set; point it at the homelab's kubeconfig"));
         try {
             Config config = Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-            return new Fabric8SoakCluster(new KubernetesClientBuilder().withConfig(config).build());
+            return new Fabric8SoakCluster(new KubernetesClientBuilder().withConfig(config).build(), true);
         } catch (IOException e) {
             throw new UserError("cannot read kubeconfig " + kubeconfig + " (" + e.getMessage() + "); fix --kubeconfig");
         }
