@@ -45,7 +45,9 @@ public final class SoakJob {
         List<Map<String, Object>> mounts = new ArrayList<>(List.of(
                 Map.of("name", "journal", "mountPath", STATE_MOUNT),
                 Map.of("name", "settings", "mountPath", CONFIG_MOUNT + "/migrate.yaml", "subPath", "migrate.yaml", "readOnly", true),
-                Map.of("name", "tmp", "mountPath", "/tmp")));
+                Map.of("name", "tmp", "mountPath", "/tmp"),
+                // the root filesystem is read-only: the working directory is a writable scratch volume
+                Map.of("name", "work", "mountPath", WORKDIR)));
         if (soakYaml != null) {
             Path dir = settings.checksDir().orElseThrow();
             String at = dir.isAbsolute() ? dir.toString() : WORKDIR + "/" + dir.normalize();
@@ -72,7 +74,8 @@ public final class SoakJob {
         podSpec.put("volumes", List.of(
                 Map.of("name", "journal", "persistentVolumeClaim", Map.of("claimName", NAME + "-journal")),
                 Map.of("name", "settings", "configMap", Map.of("name", NAME)),
-                Map.of("name", "tmp", "emptyDir", Map.of())));
+                Map.of("name", "tmp", "emptyDir", Map.of()),
+                Map.of("name", "work", "emptyDir", Map.of())));
         Map<String, Object> jobSpec = new LinkedHashMap<>();
         // A crashed or evicted pod comes back and resumes from the journal on the PVC.
         jobSpec.put("backoffLimit", 20);
