@@ -33,14 +33,17 @@ public interface Progress {
         if (remaining.isNegative()) {
             remaining = Duration.ZERO;
         }
-        return "soak " + hm(elapsed) + " elapsed, " + hm(remaining) + " left | cycles " + s.cyclesPassed() + " ok, "
+        return "soak " + human(elapsed) + " elapsed, " + human(remaining) + " left | cycles " + s.cyclesPassed() + " ok, "
                 + s.cyclesFailed() + " with failures";
     }
 
-    private static String hm(Duration d) {
+    /** "24h", "23h57m", "10m05s", "45s": exact, and short enough for one line. */
+    static String human(Duration d) {
         long s = d.getSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+        if (s >= 3600) {
+            return s % 3600 == 0 ? s / 3600 + "h" : String.format("%dh%02dm", s / 3600, s % 3600 / 60);
+        }
+        return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     /** A single line redrawn with \r. */

@@ -2,9 +2,7 @@ package dev.migrate.soak;
 
 import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Outcome;
-import dev.migrate.settings.Values;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,16 +137,16 @@ public final class SoakState implements Journal.Reader {
         Coverage cov = coverageAt(now);
         results.add(coverageResult(cov, now));
         Outcome outcome = Outcome.of(results);
-        String summary = outcome.label() + ": observed " + Values.format(round(cov.covered())) + " of "
-                + Values.format(header.duration()) + ", " + cycles + " cycles, " + failures() + " failed measurements"
-                + (cov.gapTotal().isZero() ? "" : ", gaps " + Values.format(round(cov.gapTotal())));
+        String summary = outcome.label() + ": observed " + Progress.human(cov.covered()) + " of "
+                + Progress.human(header.duration()) + ", " + cycles + " cycles, " + failures() + " failed measurements"
+                + (cov.gapTotal().isZero() ? "" : ", gaps " + Progress.human(cov.gapTotal()));
         return new Verdict(outcome, results, cov, summary);
     }
 
     private CheckResult coverageResult(Coverage cov, Instant now) {
-        String observed = "observed " + Values.format(round(cov.covered())) + " of " + Values.format(header.duration())
-                + "; " + cov.gaps().size() + " gap(s) totalling " + Values.format(round(cov.gapTotal()))
-                + " (max-gap " + Values.format(header.maxGap()) + ")" + longest(cov);
+        String observed = "observed " + Progress.human(cov.covered()) + " of " + Progress.human(header.duration())
+                + "; " + cov.gaps().size() + " gap(s) totalling " + Progress.human(cov.gapTotal())
+                + " (max-gap " + Progress.human(header.maxGap()) + ")" + longest(cov);
         if (cov.gapTotal().compareTo(header.maxGap()) > 0) {
             return CheckResult.inconclusive(COVERAGE, observed,
                     "the soak was not running for longer than max-gap allows (machine asleep, process killed, reboot): "
@@ -166,10 +164,6 @@ public final class SoakState implements Journal.Reader {
     private static String longest(Coverage cov) {
         return cov.gaps().stream().max((a, b) -> a.length().compareTo(b.length()))
                 .map(g -> "; longest " + g.from() + " to " + g.to()).orElse("");
-    }
-
-    private static Duration round(Duration d) {
-        return Duration.ofSeconds(d.getSeconds());
     }
 
     /** Ledger details retire and status rely on (see docs-draft/soak-readme.md). */
