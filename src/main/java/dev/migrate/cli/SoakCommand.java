@@ -2,7 +2,6 @@ package dev.migrate.cli;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
-import dev.migrate.checks.Outcome;
 import dev.migrate.endpoints.EndpointException;
 import dev.migrate.endpoints.LokiApi;
 import dev.migrate.endpoints.PrometheusApi;
@@ -38,9 +37,9 @@ import java.util.function.Consumer;
 
 /** `migrate soak`: the pipeline checks, every interval, for the whole duration, resumable, with a verdict retire trusts. */
 @Command(name = "soak", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Re-run the pipeline checks every interval for the whole duration (default 24h every 60s) and",
-                "record a verdict that 'migrate retire' trusts. Resumes from its journal after a sleep, crash or",
-                "reboot; unobserved time is reported as a gap, never counted as healthy.",
+        description = {"Re-run the pipeline checks every interval for the whole duration (default 24h every 60s) and "
+                + "record a verdict that 'migrate retire' trusts. Resumes from its journal after a sleep, crash or "
+                + "reboot; unobserved time is reported as a gap, never counted as healthy.",
                 "Checks: checks/soak.yaml (or soak.yaml in the checks-dir setting)."},
         footer = {"", "Files: <state-dir>/soak/journal.jsonl and report.{txt,json,html}.",
                 "Exit codes: 0 passed, 1 failed, 2 bad input, 3 inconclusive (e.g. gaps), 4 refused, 130 stopped (resumable)."})
@@ -200,7 +199,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         SoakReports.Written written = SoakReports.write(ledger, session.journalFile(), state, v, warn);
         out.print(written.text());
         out.println("report: " + written.html());
-        return v.outcome() == Outcome.PASSED ? ExitCodes.OK : v.outcome().exitCode();
+        return v.outcome().exitCode();
     }
 
     /** One query before anything is written: a wrong URL is bad input, not 24 hours of errors. */
