@@ -1,0 +1,68 @@
+package dev.migrate.cluster;
+
+import dev.migrate.bundle.ManifestObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster as the deploy step sees it: a few reads, one server-side apply, a few status reads.
+ * Objects travel as JSON trees (maps, lists, scalars) so no fabric8 type leaks past this edge.
+ * Every method throws {@link ClusterException} for an unreachable server, 401 or 403, naming the
+ * server URL and context, never a credential.
+ */
+public interface Cluster extends AutoCloseable {
+    /** The field manager every write uses, so ownership in managedFields reads "migrate". */
+    String FIELD_MANAGER = "migrate";
+
+    String serverUrl();
+
+    String context();
+
+    /** One object, or empty if it does not exist. {@code namespace} is null for cluster-scoped kinds. */
+    Optional<Map<String, Object>> get(String apiVersion, String kind, String namespace, String name);
+
+    /** Objects of a kind in a namespace (null: all namespaces, or cluster-scoped). */
+    List<Map<String, Object>> list(String apiVersion, String kind, String namespace);
+
+    boolean namespaceExists(String namespace);
+
+    /** Whether a CustomResourceDefinition, e.g. servicemonitors.monitoring.coreos.com, is installed. */
+    boolean crdExists(String crdName);
+
+    /** The live monitoring.coreos.com/v1 Prometheus objects in a namespace. */
+    List<PrometheusSelectors> prometheuses(String namespace);
+
+    /** Every Service in every namespace, with what LB IPAM was asked for and what it gave. */
+    List<ServiceLb> services();
+
+    /** CiliumLoadBalancerIPPools (cilium.io/v2, else v2alpha1); empty when the CRD is not installed. */
+    List<IpPool> ipPools();
+
+    /** SelfSubjectAccessReview: may the current identity do {@code verb} on group/resource in the namespace? */
+    boolean canI(String verb, String group, String resource, String namespace);
+
+    /**
+     * GET {@code path} of a Service through the API server's service proxy
+     * ({@code /api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH}), e.g. Loki's /config: no port-forward needed.
+     */
+    String serviceProxyGet(String namespace, String serviceAndPort, String path);
+
+    /**
+     * Server-side apply of one object with field manager {@link #FIELD_MANAGER}.
+     *
+     * @return the object as the server holds it after the apply (or would hold it, for a dry run)
+     * @throws ApplyConflictException when another manager owns a field we set and {@code force} is off
+     */
+    Map<String, Object> apply(ManifestObject object, boolean force, boolean dryRun);
+
+    /** The Deployment's rollout-relevant fields, or empty if it does not exist. */
+    Optional<DeploymentStatus> deploymentStatus(String namespace, String name);
+
+    /** Whether Cilium's L2 announcement Lease {@code cilium-l2announce-<ns>-<svc>} exists in kube-system. */
+    boolean l2AnnouncementLeaseExists(String namespace, String service);
+
+    @Override
+    void close();
+}

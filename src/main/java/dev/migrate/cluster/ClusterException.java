@@ -1,0 +1,28 @@
+package dev.migrate.cluster;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
+
+/**
+ * A cluster answer the operator has to act on. The message always names the server URL and the
+ * context (so the operator sees which cluster was asked) and never a token or certificate.
+ */
+public class ClusterException extends UserError {
+    public enum Kind { UNREACHABLE, UNAUTHORIZED, FORBIDDEN, CONFLICT, NOT_FOUND, OTHER }
+
+    private final Kind kind;
+
+    public ClusterException(Kind kind, String message) {
+        super(ExitCodes.FAILED, message);
+        this.kind = kind;
+    }
+
+    public ClusterException(Kind kind, String message, Throwable cause) {
+        super(ExitCodes.FAILED, message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,343 @@
+package dev.migrate.cluster;
+
+import dev.migrate.bundle.ManifestObject;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@link Cluster} on the fabric8 client, built from an explicit kubeconfig file and context only. */
+public final class Fabric8Cluster implements Cluster {
+    private static final Pattern CONFLICT_MANAGER = Pattern.compile("conflict with \"([^\"]+)\"");
+    private static final int REQUEST_TIMEOUT_MS = 15_000;
+
+    private final KubernetesClient client;
+    private final String serverUrl;
+    private final String context;
+
+    Fabric8Cluster(KubernetesClient client, String serverUrl, String context) {
+        this.client = client;
+        this.serverUrl = serverUrl;
+        this.context = context;
+    }
+
+    /** Connects lazily (fabric8 sends nothing until the first call) to the kubeconfig's named context. */
+    public static Fabric8Cluster connect(Kubeconfig kubeconfig) {
+        Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.text(), kubeconfig.path().toString());
+        config.setRequestTimeout(REQUEST_TIMEOUT_MS);
+        // No silent retries: an unreachable server should say so at once, not after a minute of back-off.
+        config.setRequestRetryBackoffLimit(0);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        return new Fabric8Cluster(client, kubeconfig.serverUrl(), kubeconfig.context());
+    }
+
+    @Override
+    public String serverUrl() {
+        return serverUrl;
+    }
+
+    @Override
+    public String context() {
+        return context;
+    }
+
+    @Override
+    public Optional<Map<String, Object>> get(String apiVersion, String kind, String namespace, String name) {
+        KindInfo info = KindInfo.of(apiVersion, kind);
+        GenericKubernetesResource found = call("get " + info.resourceName() + " " + where(namespace) + name, () -> {
+            try {
+                return resources(info, namespace).withName(name).get();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return null; // the kind itself is not served (CRD missing): the object does not exist either
+                }
+                throw e;
+            }
+        });
+        return Optional.ofNullable(found).map(this::tree);
+    }
+
+    @Override
+    public List<Map<String, Object>> list(String apiVersion, String kind, String namespace) {
+        KindInfo info = KindInfo.of(apiVersion, kind);
+        List<GenericKubernetesResource> items = call("list " + info.resourceName() + " "
+                + (namespace == null ? "in all namespaces" : "in namespace " + namespace), () -> {
+            try {
+                var op = client.genericKubernetesResources(context(info));
+                return namespace == null ? op.inAnyNamespace().list().getItems()
+                        : op.inNamespace(namespace).list().getItems();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return List.of();
+                }
+                throw e;
+            }
+        });
+        List<Map<String, Object>> out = new ArrayList<>();
+        items.forEach(i -> out.add(tree(i)));
+        return out;
+    }
+
+    @Override
+    public boolean namespaceExists(String namespace) {
+        return get("v1", "Namespace", null, namespace).isPresent();
+    }
+
+    @Override
+    public boolean crdExists(String crdName) {
+        return get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, crdName).isPresent();
+    }
+
+    @Override
+    public List<PrometheusSelectors> prometheuses(String namespace) {
+        List<PrometheusSelectors> out = new ArrayList<>();
+        list("monitoring.coreos.com/v1", "Prometheus", namespace).forEach(p -> out.add(PrometheusSelectors.fromTree(p)));
+        return out;
+    }
+
+    @Override
+    public List<ServiceLb> services() {
+        List<ServiceLb> out = new ArrayList<>();
+        list("v1", "Service", null).forEach(s -> out.add(ServiceLb.fromTree(s)));
+        return out;
+    }
+
+    @Override
+    public List<IpPool> ipPools() {
+        Optional<Map<String, Object>> crd = get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null,
+                "ciliumloadbalancerippools.cilium.io");
+        if (crd.isEmpty()) {
+            return List.of();
+        }
+        // Newer Cilium serves cilium.io/v2; older releases only v2alpha1. Read the version the CRD serves.
+        Set<String> served = new LinkedHashSet<>();
+        for (Object v : Trees.list(crd.get(), "spec", "versions")) {
+            if (!"false".equals(Trees.text(v, "served"))) {
+                served.add(Trees.text(v, "name"));
+            }
+        }
+        String version = served.contains("v2") || served.isEmpty() ? "v2" : "v2alpha1";
+        List<IpPool> out = new ArrayList<>();
+        list("cilium.io/" + version, "CiliumLoadBalancerIPPool", null).forEach(p -> out.add(IpPool.fromTree(p)));
+        return out;
+    }
+
+    @Override
+    public boolean canI(String verb, String group, String resource, String namespace) {
+        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+                .withVerb(verb).withGroup(group).withResource(resource).withNamespace(namespace)
+                .endResourceAttributes().endSpec().build();
+        SelfSubjectAccessReview answer = call("create selfsubjectaccessreviews",
+                () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+        return answer != null && answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+    }
+
+    @Override
+    public String serviceProxyGet(String namespace, String serviceAndPort, String path) {
+        String uri = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + namespace
+                + "/services/" + serviceAndPort + "/proxy" + path;
+        String what = "GET " + path + " of service " + namespace + "/" + serviceAndPort + " through the API server's proxy";
+        HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(uri)
+                .timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).build();
+        HttpResponse<String> response;
+        try {
+            response = client.getHttpClient().sendAsync(request, String.class).get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException(ClusterException.Kind.OTHER, "interrupted during " + what);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unreachable(what, e.getCause() == null ? e : e.getCause());
+        }
+        int code = response.code();
+        if (code == 401 || code == 403) {
+            throw denied(code, what);
+        }
+        if (code != 200) {
+            String body = response.body() == null ? "" : response.body().strip();
+            throw new ClusterException(code == 404 ? ClusterException.Kind.NOT_FOUND : ClusterException.Kind.OTHER,
+                    what + " answered " + code + (body.isEmpty() ? "" : ": " + firstLine(body)) + " (server "
+                            + serverUrl + ", context " + context + ")");
+        }
+        return response.body() == null ? "" : response.body();
+    }
+
+    @Override
+    public Map<String, Object> apply(ManifestObject object, boolean force, boolean dryRun) {
+        KindInfo info = KindInfo.of(object.apiVersion(), object.kind());
+        GenericKubernetesResource resource = client.getKubernetesSerialization()
+                .convertValue(object.body(), GenericKubernetesResource.class);
+        GenericKubernetesResource applied = call("server-side apply of " + object.id(), () -> {
+            try {
+                Resource<GenericKubernetesResource> target = resources(info, object.namespace()).resource(resource);
+                NonDeletingOperation<GenericKubernetesResource> op = dryRun ? target.dryRun() : target;
+                ServerSideApplicable<GenericKubernetesResource> ssa = op.fieldManager(FIELD_MANAGER);
+                return (force ? ssa.forceConflicts() : ssa).serverSideApply();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    throw conflict(object, e);
+                }
+                throw e;
+            }
+        });
+        return tree(applied);
+    }
+
+    @Override
+    public Optional<DeploymentStatus> deploymentStatus(String namespace, String name) {
+        return get("apps/v1", "Deployment", namespace, name).map(DeploymentStatus::fromTree);
+    }
+
+    @Override
+    public boolean l2AnnouncementLeaseExists(String namespace, String service) {
+        return get("coordination.k8s.io/v1", "Lease", "kube-system",
+                "cilium-l2announce-" + namespace + "-" + service).isPresent();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private MixedOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>> op(KindInfo info) {
+        return client.genericKubernetesResources(context(info));
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource, ?,
+            Resource<GenericKubernetesResource>> resources(KindInfo info, String namespace) {
+        return info.namespaced() && namespace != null ? op(info).inNamespace(namespace) : op(info);
+    }
+
+    private static ResourceDefinitionContext context(KindInfo info) {
+        return new ResourceDefinitionContext.Builder().withGroup(info.group()).withVersion(info.version())
+                .withKind(info.kind()).withPlural(info.plural()).withNamespaced(info.namespaced()).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> tree(Object resource) {
+        return client.getKubernetesSerialization().convertValue(resource, Map.class);
+    }
+
+    private static String where(String namespace) {
+        return namespace == null ? "" : namespace + "/";
+    }
+
+    /** Runs one API call and turns transport and auth failures into one-line errors naming server and context. */
+    private <T> T call(String what, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (ClusterException e) {
+            throw e;
+        } catch (KubernetesClientException e) {
+            int code = e.getCode();
+            if (code == 401 || code == 403) {
+                throw denied(code, what);
+            }
+            if (code <= 0 || transportFailure(e)) {
+                throw unreachable(what, e); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
+            }
+            throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP " + code + ": "
+                    + statusMessage(e) + " (server " + serverUrl + ", context " + context + ")", e);
+        }
+    }
+
+    private static boolean transportFailure(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ClusterException denied(int code, String what) {
+        if (code == 401) {
+            return new ClusterException(ClusterException.Kind.UNAUTHORIZED, "the API server " + serverUrl + " (context "
+                    + context + ") answered 401 Unauthorized to " + what + ": the kubeconfig's credentials are missing,"
+                    + " expired or revoked; renew them and retry");
+        }
+        return new ClusterException(ClusterException.Kind.FORBIDDEN, "the API server " + serverUrl + " (context "
+                + context + ") answered 403 Forbidden to " + what + ": this identity lacks the permission; grant it"
+                + " (see RUNBOOK, deploy: RBAC) or use a context that has it");
+    }
+
+    private ClusterException unreachable(String what, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root instanceof IOException || root instanceof TimeoutException
+                ? root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()))
+                : firstLine(String.valueOf(e.getMessage()));
+        return new ClusterException(ClusterException.Kind.UNREACHABLE, "cannot reach the API server " + serverUrl
+                + " (context " + context + ") for " + what + " (" + reason + "); check the cluster is up, the network"
+                + " or VPN, and that --context names the homelab", e);
+    }
+
+    private ApplyConflictException conflict(ManifestObject object, KubernetesClientException e) {
+        Status status = e.getStatus();
+        String message = statusMessage(e);
+        Set<String> managers = new LinkedHashSet<>();
+        List<String> fields = new ArrayList<>();
+        if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null) {
+            for (StatusCause cause : status.getDetails().getCauses()) {
+                Matcher m = CONFLICT_MANAGER.matcher(String.valueOf(cause.getMessage()));
+                if (m.find()) {
+                    managers.add(m.group(1));
+                }
+                if (cause.getField() != null) {
+                    fields.add(cause.getField());
+                }
+            }
+        }
+        if (managers.isEmpty()) {
+            Matcher m = CONFLICT_MANAGER.matcher(message);
+            while (m.find()) {
+                managers.add(m.group(1));
+            }
+        }
+        if (managers.isEmpty()) {
+            managers.add("another field manager");
+        }
+        return new ApplyConflictException(object.id(), List.copyOf(managers), fields.isEmpty() ? List.of("(fields not given)")
+                : fields, message);
+    }
+
+    private static String statusMessage(KubernetesClientException e) {
+        Status status = e.getStatus();
+        if (status != null && status.getMessage() != null) {
+            return firstLine(status.getMessage());
+        }
+        return firstLine(String.valueOf(e.getMessage()));
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

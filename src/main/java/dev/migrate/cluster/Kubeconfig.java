@@ -1,0 +1,94 @@
+package dev.migrate.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.migrate.Json;
+import dev.migrate.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A kubeconfig file read explicitly, with the context chosen by name. The file's current-context is
+ * never consulted: on the operator's machine it may point at a work cluster (REFERENCE.md §1).
+ *
+ * @param path      the file
+ * @param text      its content, handed to fabric8 as is
+ * @param context   the context named by --context or migrate.yaml
+ * @param serverUrl the server of that context's cluster, for the plan and for error messages
+ */
+public record Kubeconfig(Path path, String text, String context, String serverUrl) {
+
+    /** Reads {@code path} and resolves {@code context}; every problem is a one-line {@link UserError}. */
+    public static Kubeconfig load(Path path, String context) {
+        if (context == null || context.isBlank()) {
+            throw new UserError("no kubeconfig context named: pass --context NAME or set context: in migrate.yaml"
+                    + contextsHint(path) + " (the current-context is never used, so a work cluster is never hit by accident)");
+        }
+        String text = read(path);
+        Map<String, Object> tree = parse(path, text);
+        List<String> names = names(tree, "contexts");
+        Object ctx = Trees.list(tree, "contexts").stream().filter(c -> context.equals(Trees.text(c, "name")))
+                .findFirst().orElseThrow(() -> new UserError("context '" + context + "' is not in kubeconfig " + path
+                        + "; contexts available: " + (names.isEmpty() ? "(none)" : String.join(", ", names))
+                        + "; pass one of them with --context"));
+        String clusterName = Trees.text(ctx, "context", "cluster");
+        Object cluster = Trees.list(tree, "clusters").stream().filter(c -> clusterName.equals(Trees.text(c, "name")))
+                .findFirst().orElseThrow(() -> new UserError("context '" + context + "' in kubeconfig " + path
+                        + " refers to cluster '" + clusterName + "', which the file does not define; fix the kubeconfig"));
+        String server = Trees.text(cluster, "cluster", "server");
+        if (server.isEmpty()) {
+            throw new UserError("cluster '" + clusterName + "' in kubeconfig " + path + " has no server URL; fix the kubeconfig");
+        }
+        return new Kubeconfig(path, text, context, server);
+    }
+
+    private static String contextsHint(Path path) {
+        try {
+            List<String> names = names(parse(path, read(path)), "contexts");
+            return names.isEmpty() ? "" : " (contexts in " + path + ": " + String.join(", ", names) + ")";
+        } catch (UserError unreadable) {
+            return "";
+        }
+    }
+
+    private static String read(Path path) {
+        if (path == null) {
+            throw new UserError("no kubeconfig given: pass --kubeconfig FILE or set kubeconfig: in migrate.yaml");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new UserError("kubeconfig " + path + " does not exist; pass --kubeconfig FILE with the homelab's"
+                    + " kubeconfig (e.g. ~/.kube/homelab.yaml)");
+        }
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UserError("cannot read kubeconfig " + path + " (" + e.getClass().getSimpleName()
+                    + "); check its permissions or pass another --kubeconfig");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(Path path, String text) {
+        try {
+            Object tree = Json.YAML.readValue(text, Object.class);
+            if (tree instanceof Map<?, ?> m) {
+                return (Map<String, Object>) m;
+            }
+        } catch (JsonProcessingException e) {
+            // fall through: the message names the file, never its content (it holds credentials)
+        }
+        throw new UserError("kubeconfig " + path + " is not a kubeconfig (not a YAML mapping); pass the right --kubeconfig");
+    }
+
+    private static List<String> names(Map<String, Object> tree, String field) {
+        List<String> out = new ArrayList<>();
+        for (Object entry : Trees.list(tree, field)) {
+            out.add(Trees.text(entry, "name"));
+        }
+        return out;
+    }
+}

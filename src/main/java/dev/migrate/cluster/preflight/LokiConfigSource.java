@@ -1,0 +1,51 @@
+package dev.migrate.cluster.preflight;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
+import dev.migrate.cluster.Cluster;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Where Loki's running config (GET /config, YAML) is read from: the API server's service proxy
+ * (no port-forward, works wherever kubectl works), or a URL the operator gives with --loki-url.
+ *
+ * @param read        fetches the text; throws {@link UserError} with a one-line reason
+ * @param description for messages, e.g. "service proxy monitoring/loki:3100"
+ */
+public record LokiConfigSource(Supplier<String> read, String description) {
+
+    public static LokiConfigSource viaProxy(Cluster cluster, String namespace, String serviceAndPort) {
+        return new LokiConfigSource(() -> cluster.serviceProxyGet(namespace, serviceAndPort, "/config"),
+                "service proxy " + namespace + "/" + serviceAndPort);
+    }
+
+    public static LokiConfigSource viaUrl(URI base) {
+        String url = base.toString().replaceAll("/+$", "") + "/config";
+        return new LokiConfigSource(() -> get(url), url);
+    }
+
+    private static String get(String url) {
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+        try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+            String body = response.body() == null ? "" : response.body().string();
+            if (response.code() != 200) {
+                throw new UserError(ExitCodes.FAILED, "GET " + url + " answered " + response.code() + " "
+                        + body.lines().findFirst().orElse(""));
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.FAILED, "cannot reach " + url + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        } finally {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+}

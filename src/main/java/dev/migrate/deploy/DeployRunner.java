@@ -1,0 +1,216 @@
+package dev.migrate.deploy;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
+import dev.migrate.bundle.Bundle;
+import dev.migrate.bundle.ManifestObject;
+import dev.migrate.checks.CheckResult;
+import dev.migrate.checks.Status;
+import dev.migrate.cluster.Cluster;
+import dev.migrate.cluster.Trees;
+import dev.migrate.cluster.preflight.LokiConfigSource;
+import dev.migrate.cluster.preflight.Preflight;
+import dev.migrate.cluster.preflight.PreflightContext;
+import dev.migrate.ledger.Ledger;
+import dev.migrate.ledger.StepRecord;
+import dev.migrate.settings.Settings;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `migrate deploy` against a cluster, as steps with explicit inputs and outputs:
+ * plan (printed before anything changes) -> {@link Preflight} -> {@link ApplyStep} ->
+ * {@link RolloutWaitStep} -> {@link VipWaitStep} -> ledger record. With --diff the same path runs
+ * with a server dry-run apply and stops before the waits; nothing is written and nothing recorded.
+ */
+public final class DeployRunner {
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Preflight preflight;
+
+    /**
+     * @param out the plan, check results, per-object actions and the summary
+     * @param err progress lines while waiting
+     */
+    public DeployRunner(Clock clock, Sleeper sleeper, PrintStream out, PrintStream err) {
+        this(clock, sleeper, out, err, Preflight.standard());
+    }
+
+    DeployRunner(Clock clock, Sleeper sleeper, PrintStream out, PrintStream err, Preflight preflight) {
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.out = out;
+        this.err = err;
+        this.preflight = preflight;
+    }
+
+    /** The plan for these inputs, without touching the cluster beyond naming it. */
+    public DeployPlan plan(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
+        List<DeployPlan.PlannedCheck> checks = preflight.checks().stream().map(c -> new DeployPlan.PlannedCheck(c.name(),
+                c.description(), options.skipChecks().contains(c.name()))).toList();
+        List<String> waits = new ArrayList<>();
+        if (!options.diffOnly()) {
+            for (ManifestObject o : bundle.objects()) {
+                if (o.kind().equals("Deployment")) {
+                    waits.add("rollout of " + o.id() + " (like kubectl rollout status)");
+                } else if (isLoadBalancer(o)) {
+                    waits.add("VIP " + settings.vip() + " in .status.loadBalancer.ingress of " + o.id());
+                }
+            }
+        }
+        return new DeployPlan(cluster.context(), cluster.serverUrl(), settings.namespace(), DeployPlan.mode(options),
+                ApplyOrder.sort(bundle.objects()).stream().map(ManifestObject::id).toList(), checks, waits,
+                DeployPlan.timeout(options.timeout()));
+    }
+
+    /**
+     * Plans, preflights, applies, waits and records. Returns the outcome for anything the cluster
+     * answered (a failed check, a conflict, a rollout timeout); throws {@link UserError} for bad
+     * input before anything is sent, and rethrows (after recording it) an unreachable or
+     * unauthorized API server or an interrupt.
+     */
+    public DeployResult run(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
+        preflight.validateSkips(options.skipChecks());
+        Instant started = clock.instant();
+        DeployPlan plan = plan(settings, bundle, options, cluster);
+        out.println(plan.render());
+        out.println();
+        try {
+            return execute(settings, bundle, options, cluster, started, plan);
+        } catch (UserError e) {
+            record(settings, options, started, plan, List.of(), e.exitCode() == ExitCodes.INTERRUPTED
+                    ? StepRecord.INTERRUPTED : StepRecord.FAILED, e.getMessage(), cluster);
+            throw e;
+        }
+    }
+
+    private DeployResult execute(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster,
+                                 Instant started, DeployPlan plan) {
+        LokiConfigSource loki = options.lokiUrl().map(LokiConfigSource::viaUrl)
+                .orElseGet(() -> LokiConfigSource.viaProxy(cluster, settings.namespace(), settings.lokiService()));
+        out.println("preflight:");
+        List<CheckResult> checks = preflight.run(new PreflightContext(settings, bundle, cluster, loki.read(),
+                loki.description()), options.skipChecks());
+        checks.forEach(this::print);
+        List<String> failed = checks.stream().filter(CheckResult::failed).map(CheckResult::name).toList();
+        if (!failed.isEmpty()) {
+            return finish(settings, options, started, plan, checks, List.of(), List.of(), false,
+                    "preflight failed (" + String.join(", ", failed) + "); nothing was applied", cluster);
+        }
+
+        out.println(options.diffOnly() ? "diff (server dry-run):" : "apply:");
+        ApplyStep.Result applied = new ApplyStep(cluster, out).run(bundle.objects(), options.forceConflicts(),
+                options.diffOnly());
+        if (applied.failure().isPresent()) {
+            return finish(settings, options, started, plan, checks, applied.changes(), List.of(), false,
+                    applied.failure().get(), cluster);
+        }
+        if (options.diffOnly()) {
+            long changing = applied.changes().stream().filter(ObjectChange::changed).count();
+            return finish(settings, options, started, plan, checks, applied.changes(), List.of(), true,
+                    changing == 0 ? "diff: unchanged, the cluster already matches the bundle"
+                            : "diff: " + changing + " of " + applied.changes().size() + " objects would change; nothing was changed",
+                    cluster);
+        }
+
+        List<CheckResult> waits = waitFor(settings, bundle, options, cluster);
+        boolean ok = waits.stream().noneMatch(CheckResult::failed);
+        String changes = changeSummary(applied.changes());
+        String summary = ok ? changes + "; " + waits.size() + " waits passed"
+                : changes + "; " + String.join(", ", waits.stream().filter(CheckResult::failed).map(CheckResult::name).toList())
+                + " failed";
+        return finish(settings, options, started, plan, checks, applied.changes(), waits, ok, summary, cluster);
+    }
+
+    private List<CheckResult> waitFor(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
+        out.println("wait:");
+        Instant deadline = clock.instant().plus(options.timeout());
+        Poller poller = new Poller(clock, sleeper, err);
+        List<CheckResult> waits = new ArrayList<>();
+        for (ManifestObject o : bundle.objects()) {
+            if (o.kind().equals("Deployment")) {
+                waits.add(print(new RolloutWaitStep(cluster, poller).run(o.namespace(), o.name(), deadline)));
+            }
+        }
+        for (ManifestObject o : bundle.objects()) {
+            if (isLoadBalancer(o)) {
+                String name = "vip " + settings.vip();
+                // After a definite rollout failure, waiting out the timeout for the VIP only delays the answer.
+                waits.add(print(waits.stream().anyMatch(CheckResult::failed)
+                        ? CheckResult.skipped(name, "not waited for: the rollout failed first")
+                        : new VipWaitStep(cluster, poller, clock).run(o.namespace(), o.name(), settings.vip(), deadline)));
+            }
+        }
+        return waits;
+    }
+
+    private static boolean isLoadBalancer(ManifestObject o) {
+        return o.kind().equals("Service") && "LoadBalancer".equals(Trees.text(o.body(), "spec", "type"));
+    }
+
+    static String changeSummary(List<ObjectChange> changes) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String action : List.of(ObjectChange.CREATED, ObjectChange.CONFIGURED, ObjectChange.UNCHANGED)) {
+            counts.put(action, 0);
+        }
+        changes.forEach(c -> counts.merge(c.action(), 1, Integer::sum));
+        if (counts.get(ObjectChange.UNCHANGED) == changes.size()) {
+            return "unchanged: all " + changes.size() + " objects already as applied";
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((action, n) -> {
+            if (n > 0) {
+                parts.add(n + " " + action);
+            }
+        });
+        return "applied " + changes.size() + " objects (" + String.join(", ", parts) + ")";
+    }
+
+    private DeployResult finish(Settings settings, DeployOptions options, Instant started, DeployPlan plan,
+                                List<CheckResult> checks, List<ObjectChange> changes, List<CheckResult> waits,
+                                boolean ok, String summary, Cluster cluster) {
+        out.println();
+        out.println((ok ? "deploy " + (options.diffOnly() ? "diff" : "passed") : "deploy FAILED") + ": " + summary);
+        String outcome = ok ? StepRecord.PASSED : StepRecord.FAILED;
+        record(settings, options, started, plan, changes, outcome, summary, cluster);
+        return new DeployResult(ok ? ExitCodes.OK : ExitCodes.FAILED, outcome, summary, plan, checks, changes, waits);
+    }
+
+    private void record(Settings settings, DeployOptions options, Instant started, DeployPlan plan,
+                        List<ObjectChange> changes, String outcome, String summary, Cluster cluster) {
+        if (!options.diffOnly()) {
+            // A diff changes nothing, so it is not a deploy run and must not look like one in `migrate status`.
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("context", cluster.context());
+            details.put("server", cluster.serverUrl());
+            details.put("namespace", settings.namespace());
+            details.put("vip", settings.vip());
+            details.put("objects", String.join(",", plan.objects()));
+            details.put("changed", String.join(",", changes.stream().filter(ObjectChange::changed)
+                    .map(c -> c.id() + "=" + c.action()).toList()));
+            details.put("unchanged", String.valueOf(changes.stream().filter(c -> !c.changed()).count()));
+            details.put("skippedChecks", String.join(",", options.skipChecks().stream().sorted().toList()));
+            details.put("forceConflicts", String.valueOf(options.forceConflicts()));
+            new Ledger(settings.stateDir()).append(new StepRecord("deploy", started, clock.instant(), settings.digest(),
+                    outcome, summary, "", details));
+        }
+    }
+
+    private CheckResult print(CheckResult r) {
+        String status = r.status() == Status.SKIPPED ? "SKIP" : r.status().name();
+        out.printf("  %-4s  %-22s %s%n", status, r.name(), r.status() == Status.SKIPPED ? r.cause() : r.observed());
+        if (r.status() != Status.PASS && r.status() != Status.SKIPPED) {
+            out.println("        cause: " + r.cause());
+            out.println("        fix:   " + r.fix());
+        }
+        return r;
+    }
+}

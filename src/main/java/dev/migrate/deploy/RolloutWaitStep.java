@@ -1,0 +1,70 @@
+package dev.migrate.deploy;
+
+import dev.migrate.checks.CheckResult;
+import dev.migrate.cluster.Cluster;
+import dev.migrate.cluster.Condition;
+import dev.migrate.cluster.DeploymentStatus;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Waits for a Deployment the way {@code kubectl rollout status} does: the controller has observed
+ * the newest generation, every desired replica is updated, no old replica is left, and every
+ * updated replica is available. Fails at once on Progressing=False reason ProgressDeadlineExceeded.
+ * (fabric8's waitUntilReady alone does not prove the new version rolled out.)
+ */
+public final class RolloutWaitStep {
+    static final String DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+    private final Cluster cluster;
+    private final Poller poller;
+
+    RolloutWaitStep(Cluster cluster, Poller poller) {
+        this.cluster = cluster;
+        this.poller = poller;
+    }
+
+    public CheckResult run(String namespace, String name, Instant deadline) {
+        String id = "Deployment/" + namespace + "/" + name;
+        String check = "rollout " + id;
+        return poller.poll("rollout of " + id, deadline, () -> look(check, namespace, name),
+                lastState -> CheckResult.fail(check, "not rolled out before the timeout: " + lastState,
+                        "pods are not becoming available (image pull, crash loop, failing probes, no capacity)",
+                        "kubectl -n " + namespace + " describe deployment " + name + "; kubectl -n " + namespace
+                                + " get pods; then re-run deploy (or raise --timeout)"));
+    }
+
+    private Poller.Look look(String check, String namespace, String name) {
+        Optional<DeploymentStatus> found = cluster.deploymentStatus(namespace, name);
+        if (found.isEmpty()) {
+            return Poller.Look.waiting("Deployment not found yet");
+        }
+        DeploymentStatus d = found.get();
+        if (d.observedGeneration() < d.generation()) {
+            return Poller.Look.waiting("waiting for the deployment spec update to be observed (generation "
+                    + d.generation() + ", observed " + d.observedGeneration() + ")");
+        }
+        Optional<Condition> progressing = d.condition("Progressing");
+        if (progressing.isPresent() && DEADLINE_EXCEEDED.equals(progressing.get().reason())) {
+            return Poller.Look.done(CheckResult.fail(check, "condition Progressing=" + progressing.get().status()
+                            + " reason " + DEADLINE_EXCEEDED + ": " + progressing.get().message(),
+                    "the Deployment exceeded its progress deadline: new pods never became available",
+                    "kubectl -n " + namespace + " describe deployment " + name + " and fix what its pods report"
+                            + " (image, probes, resources), then re-run deploy"));
+        }
+        if (d.updatedReplicas() < d.desired()) {
+            return Poller.Look.waiting(d.updatedReplicas() + " out of " + d.desired() + " new replicas have been updated");
+        }
+        if (d.replicas() > d.updatedReplicas()) {
+            return Poller.Look.waiting((d.replicas() - d.updatedReplicas()) + " old replicas are pending termination");
+        }
+        if (d.availableReplicas() < d.updatedReplicas()) {
+            return Poller.Look.waiting(d.availableReplicas() + " of " + d.updatedReplicas() + " updated replicas are available"
+                    + d.condition("Available").filter(c -> !"True".equals(c.status()))
+                    .map(c -> " (condition Available=" + c.status() + " reason " + c.reason() + ")").orElse(""));
+        }
+        return Poller.Look.done(CheckResult.pass(check, "successfully rolled out: " + d.availableReplicas() + "/"
+                + d.desired() + " available, generation " + d.generation()));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.migrate.deploy;
+
+import dev.migrate.cluster.Cluster;
+import dev.migrate.cluster.ClusterFactory;
+import dev.migrate.cluster.FakeApiServer;
+import dev.migrate.cluster.Homelab;
+import dev.migrate.settings.Settings;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark run by bench/deploy-noop.sh (not a test): wall time of a no-op re-deploy (connect,
+ * preflight, server-side apply of every object, rollout and VIP checks, ledger record) against the
+ * kube-apiserver double on loopback, as medians, with a baseline measured in the same run: connect
+ * plus one GET, i.e. the floor any cluster command pays.
+ */
+public final class DeployNoopBench {
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        Path tmp = Files.createTempDirectory("deploy-noop-bench");
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        try (FakeApiServer api = new FakeApiServer()) {
+            Homelab.seed(api);
+            Settings settings = Settings.defaults().with(Map.of("context", Homelab.CONTEXT,
+                    "kubeconfig", api.kubeconfig(tmp, Homelab.CONTEXT).toString(), "state-dir", tmp.resolve("state").toString()));
+            FakeTime time = new FakeTime().onSleep(() -> {
+                Homelab.rollOut(api, "otel-collector");
+                if (api.client().leases().inNamespace("kube-system").withName("cilium-l2announce-monitoring-otel-collector").get() == null) {
+                    Homelab.assignVip(api, "otel-collector", Homelab.VIP, true);
+                }
+            });
+            long firstStart = System.nanoTime();
+            deploy(settings, time, quiet);
+            double first = ms(System.nanoTime() - firstStart);
+
+            api.clearRequests();
+            long coldStart = System.nanoTime();
+            DeployResult cold = deploy(settings, time, quiet);
+            double coldMs = ms(System.nanoTime() - coldStart);
+            int requests = api.requests().size();
+            if (!cold.summary().startsWith("unchanged")) {
+                throw new IllegalStateException("the re-deploy was not a no-op: " + cold.summary());
+            }
+
+            List<Double> noop = new ArrayList<>();
+            List<Double> baseline = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                long b = System.nanoTime();
+                try (Cluster c = ClusterFactory.connect(settings)) {
+                    c.namespaceExists(Homelab.NS);
+                }
+                baseline.add(ms(System.nanoTime() - b));
+                long s = System.nanoTime();
+                deploy(settings, time, quiet);
+                noop.add(ms(System.nanoTime() - s));
+            }
+            double noopMedian = median(noop);
+            double baseMedian = median(baseline);
+            System.out.printf("first deploy (creates 6 objects, cold JVM):        %8.1f ms%n", first);
+            System.out.printf("first no-op re-deploy (JVM still warming):         %8.1f ms  (%d API requests)%n", coldMs, requests);
+            System.out.printf("no-op re-deploy, median of %d:                     %8.1f ms%n", runs, noopMedian);
+            System.out.printf("baseline: connect + one GET, median of %d:         %8.1f ms%n", runs, baseMedian);
+            System.out.printf("ratio no-op re-deploy / baseline:                  %8.1fx%n", noopMedian / baseMedian);
+        } finally {
+            try (var walk = Files.walk(tmp)) {
+                walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static DeployResult deploy(Settings settings, FakeTime time, PrintStream quiet) {
+        try (Cluster cluster = ClusterFactory.connect(settings)) {
+            DeployResult r = new DeployRunner(time, time, quiet, quiet).run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("deploy failed: " + r.summary());
+            }
+            return r;
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}
