@@ -226,6 +226,24 @@ class SoakCommandTest {
         assertEquals("7200", new Ledger(dir.resolve("state")).latest("soak").orElseThrow().details().get("durationSeconds"));
     }
 
+    @Test
+    void inClusterPrintsTheJobAndApplyingNeedsANamedContext() throws Exception {
+        Object[] r = run(args("--in-cluster", "--context", "homelab"));
+        assertEquals(ExitCodes.OK, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("kind: Job") && ((String) r[1]).contains("image: ghcr.io/migrate/migrate:0.1.0"), (String) r[1]);
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: home, cluster: {server: "https://127.0.0.1:1"}}]
+                contexts: [{name: homelab, context: {cluster: home, user: me}}]
+                users: [{name: me, user: {token: t}}]
+                current-context: homelab
+                """);
+        Object[] noContext = run(args("--in-cluster", "--apply", "--kubeconfig", kubeconfig.toString()));
+        assertEquals(ExitCodes.USAGE, noContext[0]);
+        assertTrue(((String) noContext[2]).startsWith("migrate: error: no kubeconfig context named"), (String) noContext[2]);
+    }
+
     /** Renders the page in headless Chromium (Debian's `chromium`) and returns the DOM it built. */
     static String chromiumDom(Path html) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");

@@ -5,6 +5,7 @@ import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.cluster.Kubeconfig;
 import dev.migrate.data.DataFiles;
 import dev.migrate.settings.Settings;
 import dev.migrate.soak.AnalysisCatalogue;
@@ -42,16 +43,11 @@ public final class InCluster {
         SoakCluster connect(Settings settings);
     }
 
+    /** fabric8 on the kubeconfig and the context the operator named (validated by the shared {@link Kubeconfig}). */
     public static final Connector FABRIC8 = settings -> {
-        String context = settings.context().orElseThrow(() -> new UserError(
-                "--context is required for cluster access (the kubeconfig's current-context is never assumed); e.g. --context homelab"));
-        Path kubeconfig = settings.kubeconfig().orElseThrow(() -> new UserError("--kubeconfig is not set; point it at the homelab's kubeconfig"));
-        try {
-            Config config = Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-            return new Fabric8SoakCluster(new KubernetesClientBuilder().withConfig(config).build(), true);
-        } catch (IOException e) {
-            throw new UserError("cannot read kubeconfig " + kubeconfig + " (" + e.getMessage() + "); fix --kubeconfig");
-        }
+        Kubeconfig kc = Kubeconfig.load(settings.kubeconfig().orElse(null), settings.context().orElse(""));
+        Config config = Config.fromKubeconfig(kc.context(), kc.text(), kc.path().toString());
+        return new Fabric8SoakCluster(new KubernetesClientBuilder().withConfig(config).build(), true);
     };
 
     private InCluster() {
