@@ -37,13 +37,16 @@ public interface Progress {
                 + s.cyclesFailed() + " with failures";
     }
 
-    /** "24h", "23h57m", "10m05s", "45s": exact, and short enough for one line. */
+    /** "24h", "23h57m", "10m", "10m05s", "45s": exact, and short enough for one line. */
     static String human(Duration d) {
         long s = d.getSeconds();
         if (s >= 3600) {
             return s % 3600 == 0 ? s / 3600 + "h" : String.format("%dh%02dm", s / 3600, s % 3600 / 60);
         }
-        return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+        if (s >= 60) {
+            return s % 60 == 0 ? s / 60 + "m" : String.format("%dm%02ds", s / 60, s % 60);
+        }
+        return s + "s";
     }
 
     /** A single line redrawn with \r. */

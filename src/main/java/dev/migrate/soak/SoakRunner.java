@@ -110,6 +110,9 @@ public final class SoakRunner {
 
     /** The first grid point after {@code last} (if any) that is not in the past. */
     static Instant nextTick(JournalHeader h, Instant last, Instant now) {
+        if (last == null && Duration.between(h.started(), now).compareTo(h.interval()) < 0) {
+            return h.started(); // the first cycle runs at once
+        }
         long step = h.interval().toMillis();
         Instant floor = last == null ? now : (now.isAfter(last) ? now : last.plusMillis(1));
         long since = Duration.between(h.started(), floor).toMillis();
