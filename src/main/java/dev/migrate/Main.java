@@ -1,6 +1,7 @@
 package dev.migrate;
 
 import dev.migrate.cli.ConfigCommand;
+import dev.migrate.cli.DeployCommand;
 import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ import java.util.Properties;
                 "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
         subcommands = {
                 ConfigCommand.class,
+                DeployCommand.class,
                 StatusCommand.class,
                 SoakCommand.class,
         },

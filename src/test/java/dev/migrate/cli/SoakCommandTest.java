@@ -1,7 +1,6 @@
 package dev.migrate.cli;
 
 import dev.migrate.ExitCodes;
-import dev.migrate.Main;
 import dev.migrate.endpoints.LokiApi;
 import dev.migrate.endpoints.PrometheusApi;
 import dev.migrate.ledger.Ledger;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,20 +81,10 @@ class SoakCommandTest {
         return Files.writeString(dir.resolve("migrate.yaml"), "checks-dir: " + checks + "\n");
     }
 
+    /** {exit code, stdout, stderr} of an in-process run. */
     static Object[] run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        CliRun r = CliRun.of(args);
+        return new Object[] {r.exitCode(), r.out(), r.err()};
     }
 
     String[] args(String... extra) throws Exception {

@@ -1,0 +1,159 @@
+package dev.migrate.cli;
+
+import dev.migrate.ExitCodes;
+import dev.migrate.Json;
+import dev.migrate.UserError;
+import dev.migrate.bundle.Bundle;
+import dev.migrate.bundle.BundlePlan;
+import dev.migrate.bundle.ManifestObject;
+import dev.migrate.bundle.Prepared;
+import dev.migrate.checks.CheckResult;
+import dev.migrate.cluster.Cluster;
+import dev.migrate.cluster.ClusterFactory;
+import dev.migrate.deploy.DeployFlags;
+import dev.migrate.deploy.DeployOptions;
+import dev.migrate.deploy.DeployResult;
+import dev.migrate.deploy.DeployRunner;
+import dev.migrate.deploy.Sleeper;
+import dev.migrate.settings.SettingKeys;
+import dev.migrate.settings.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * `migrate deploy`: renders collector/ + manifests/ with the effective settings and validates the
+ * bundle offline; with --dry-run it prints that plan and stops (no network at all). Otherwise the
+ * same validated bundle goes to {@link DeployRunner}: preflight, server-side apply, rollout and VIP
+ * waits, ledger record. A bundle that fails any rule is never applied.
+ */
+@Command(name = "deploy", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Render the collector, its Service, ServiceMonitor, alert rules and Grafana dashboard, "
+                + "validate them offline, then (without --dry-run) preflight the cluster, apply them with "
+                + "server-side apply and wait until the collector is rolled out and the VIP is announced.",
+                "",
+                "Examples:",
+                "  migrate deploy --dry-run",
+                "  migrate deploy --dry-run --vip 10.10.30.23 --trusted-cidr 10.10.0.0/16 -o json",
+                "  migrate deploy --dry-run --collector-config my-collector.yaml --show-manifests",
+                "  migrate deploy --context homelab --diff",
+                "  migrate deploy --context homelab --kubeconfig ~/.kube/homelab.yaml --timeout 10m"},
+        footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
+                + "apply or wait failed, 2 bad input (flags, settings, kubeconfig, unreadable or malformed files)."})
+public final class DeployCommand implements Callable<Integer>, SettingsOptions.FlagSource {
+    @Option(names = "--dry-run",
+            description = "Render and validate the bundle and print the plan; touch no cluster and no network.")
+    boolean dryRun;
+
+    @Option(names = "--vip", paramLabel = "IP",
+            description = "LoadBalancer address to request from Cilium LB IPAM (default: 10.10.30.22).")
+    String vip;
+
+    @Option(names = "--trusted-cidr", paramLabel = "CIDR",
+            description = "Client network allowed to reach the collector; repeat for several (replaces the default list).")
+    List<String> trustedCidrs;
+
+    @Option(names = "--collector-config", paramLabel = "FILE",
+            description = "Your own collector config instead of the built-in collector/config.yaml (validated the same way).")
+    Path collectorConfig;
+
+    @Option(names = "--dashboard", paramLabel = "FILE",
+            description = "Your own Grafana dashboard JSON instead of the built-in one (validated the same way).")
+    Path dashboard;
+
+    @Option(names = "--show-manifests",
+            description = "Also print every rendered object in full (YAML in text output, under \"manifests\" in JSON).")
+    boolean showManifests;
+
+    @Mixin
+    SettingsOptions settingsOptions;
+    @Mixin
+    KubeOptions kube;
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    DeployFlags deployFlags;
+
+    @Override
+    public void addFlags(Map<String, String> flags) {
+        if (vip != null) {
+            flags.put(SettingKeys.VIP.name(), vip);
+        }
+        if (trustedCidrs != null) {
+            flags.put(SettingKeys.TRUSTED_CIDRS.name(), String.join(",", trustedCidrs));
+        }
+        if (collectorConfig != null) {
+            flags.put(SettingKeys.COLLECTOR_CONFIG.name(), collectorConfig.toString());
+        }
+        if (dashboard != null) {
+            flags.put(SettingKeys.DASHBOARD.name(), dashboard.toString());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settingsOptions.load(kube, this);
+        DeployOptions options = deployFlags.toOptions(); // flags checked before any file or network is read
+        if (dryRun && options.diffOnly()) {
+            throw new UserError("--diff asks the cluster what would change and --dry-run touches no cluster: use one of them");
+        }
+        Prepared prepared = Prepared.of(settings);
+        BundlePlan plan = prepared.plan();
+        List<CheckResult> failures = plan.failures();
+        if (dryRun || !failures.isEmpty()) {
+            print(plan, prepared.bundle());
+        }
+        if (!failures.isEmpty()) {
+            CheckResult first = failures.get(0);
+            throw new UserError(ExitCodes.FAILED, failures.size() + " of " + plan.rules().size() + " rules failed, first "
+                    + first.name() + ": " + first.observed() + "; fix: " + first.fix()
+                    + (dryRun ? "" : " (nothing was applied)"));
+        }
+        if (dryRun) {
+            return ExitCodes.OK;
+        }
+        // In JSON mode the runner's progress text is dropped and the result is printed as one document.
+        PrintStream out = output.json() ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
+        if (!output.json()) {
+            System.out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
+                    + " offline rules passed (" + plan.bundleDigest() + ")");
+        }
+        try (Cluster cluster = ClusterFactory.connect(settings)) {
+            DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, out, System.err)
+                    .run(settings, prepared.bundle(), options, cluster);
+            if (output.json()) {
+                System.out.println(Json.MAPPER.writeValueAsString(result));
+            }
+            return result.exitCode();
+        }
+    }
+
+    private void print(BundlePlan plan, Bundle bundle) throws Exception {
+        if (output.json()) {
+            Map<String, Object> doc = plan.toJson();
+            if (showManifests) {
+                List<Map<String, Object>> bodies = new ArrayList<>();
+                bundle.objects().forEach(o -> bodies.add(o.body()));
+                doc.put("manifests", bodies);
+            }
+            System.out.println(Json.MAPPER.writeValueAsString(doc));
+            return;
+        }
+        System.out.print(plan.toText());
+        if (showManifests) {
+            for (ManifestObject o : bundle.objects()) {
+                System.out.println("---");
+                System.out.print(Json.YAML.writeValueAsString(o.body()));
+            }
+        }
+    }
+}

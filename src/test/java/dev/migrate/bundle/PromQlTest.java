@@ -1,0 +1,160 @@
+package dev.migrate.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.migrate.Json;
+import dev.migrate.settings.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The alert rules and the dashboard's Prometheus queries, checked and evaluated by the real
+ * Prometheus engine through promtool (check rules / test rules with synthetic series). This is
+ * where "one-shot counters do not read 0" is proven rather than asserted in text.
+ */
+class PromQlTest {
+    @TempDir
+    Path dir;
+
+    private static JsonNode dashboard(Bundle b) throws Exception {
+        return Json.MAPPER.readTree(b.dashboardJson());
+    }
+
+    /** The first Prometheus expression of the panel with this title, with Grafana's range variables set. */
+    private static String panelExpr(Bundle b, String title, String range) throws Exception {
+        for (JsonNode p : dashboard(b).get("panels")) {
+            if (p.path("title").asText().equals(title)) {
+                return p.at("/targets/0/expr").asText().replace("$__range", range).replace("$__interval", range);
+            }
+        }
+        throw new AssertionError("no panel '" + title + "'");
+    }
+
+    private Promtool.Run promtoolTest(Bundle bundle, List<String> series, List<Map<String, Object>> exprTests) throws Exception {
+        JsonNode rule = TestBundles.object(bundle, "PrometheusRule");
+        Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", rule.at("/spec/groups"))));
+        List<Map<String, String>> input = new ArrayList<>();
+        for (String s : series) {
+            String[] parts = s.split(" ", 2);
+            input.add(Map.of("series", parts[0], "values", parts[1]));
+        }
+        Map<String, Object> test = new LinkedHashMap<>();
+        test.put("interval", "1m");
+        test.put("input_series", input);
+        test.put("promql_expr_test", exprTests);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("rule_files", List.of("rules.yaml"));
+        doc.put("evaluation_interval", "1m");
+        doc.put("tests", List.of(test));
+        Files.writeString(dir.resolve("test.yaml"), Json.YAML.writeValueAsString(doc));
+        return Promtool.run(dir, "test", "rules", "test.yaml");
+    }
+
+    private static Map<String, Object> expect(String expr, String at, Double value) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("expr", expr);
+        t.put("eval_time", at);
+        t.put("exp_samples", value == null ? List.of() : List.of(Map.of("labels", "{}", "value", value)));
+        return t;
+    }
+
+    private static String alertExpr(Bundle b, String alert) {
+        for (JsonNode group : TestBundles.object(b, "PrometheusRule").at("/spec/groups")) {
+            for (JsonNode r : group.get("rules")) {
+                if (r.path("alert").asText().equals(alert)) {
+                    return r.get("expr").asText();
+                }
+            }
+        }
+        throw new AssertionError("no alert " + alert);
+    }
+
+    @Test
+    void alertRulesAndTheirTemplatesAreValidForPrometheus() throws Exception {
+        JsonNode rule = TestBundles.object(TestBundles.defaults(), "PrometheusRule");
+        Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", rule.at("/spec/groups"))));
+        Promtool.Run run = Promtool.run(dir, "check", "rules", "rules.yaml");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("SUCCESS: 3 rules found"), run.output());
+    }
+
+    @Test
+    void everyDashboardPrometheusQueryParses() throws Exception {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (JsonNode panel : dashboard(TestBundles.defaults()).get("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                if (panel.at("/datasource/type").asText().equals("prometheus")) {
+                    String expr = target.get("expr").asText().replace("$__range", "6h").replace("$__interval", "1m");
+                    records.add(Map.of("record", "dashboard:panel_" + panel.get("id").asText() + "_" + target.get("refId").asText(),
+                            "expr", expr));
+                }
+            }
+        }
+        assertTrue(records.size() >= 20, "the dashboard has its Prometheus queries: " + records.size());
+        Files.writeString(dir.resolve("dashboard-rules.yaml"), Json.YAML.writeValueAsString(
+                Map.of("groups", List.of(Map.of("name", "dashboard", "rules", records)))));
+        Promtool.Run run = Promtool.run(dir, "check", "rules", "dashboard-rules.yaml");
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    @Test
+    void oneShotCounterPanelsCountSessionsAndCommitsThatIncreaseWouldReadAsZero() throws Exception {
+        Bundle b = TestBundles.defaults();
+        String sessions = panelExpr(b, "Sessions", "1h");
+        String commits = panelExpr(b, "Commits", "1h");
+        Promtool.Run run = promtoolTest(b, List.of(
+                // Two sessions born inside the last hour (one-shot: 1 and never again), one born before it.
+                "claude_code_session_count_total{session_id=\"old\"} 1x120",
+                "claude_code_session_count_total{session_id=\"a\"} _x70 1x60",
+                "claude_code_session_count_total{session_id=\"b\"} _x100 1x30",
+                // Session a commits twice inside the hour; session old committed once before and once inside.
+                "claude_code_commit_count_total{session_id=\"a\"} _x80 1x10 2x40",
+                "claude_code_commit_count_total{session_id=\"old\"} _x20 1x80 2x30"),
+                List.of(expect(sessions, "120m", 2.0),
+                        expect(commits, "120m", 3.0),
+                        // What the rule queries.one-shot-counters forbids, evaluated on the same data:
+                        expect("sum(increase(claude_code_session_count_total[1h]))", "120m", 0.0)));
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    @Test
+    void dailySpendAlertCountsShortSessionsFromZeroAndUsesTheConfiguredThreshold() throws Exception {
+        List<String> series = List.of(
+                // A session costing $9 and a short one costing $3: $12 in the day.
+                "claude_code_cost_usage_USD_total{session_id=\"a\"} _x30 4 8 9x200",
+                "claude_code_cost_usage_USD_total{session_id=\"b\"} _x100 3x200");
+        Bundle ten = TestBundles.defaults();
+        Promtool.Run fires = promtoolTest(ten, series, List.of(
+                expect(alertExpr(ten, "ClaudeCodeDailySpendHigh"), "150m", 12.0),
+                // increase() would have seen $5 of the $12 and stayed quiet.
+                expect("sum(increase(claude_code_cost_usage_USD_total[1d])) > 10", "150m", null)));
+        assertEquals(0, fires.exitCode(), fires.output());
+
+        Settings twenty = TestBundles.settings().with(Map.of("daily-spend-alert-usd", "20"));
+        Bundle quiet = BundleRenderer.render(twenty);
+        Promtool.Run silent = promtoolTest(quiet, series, List.of(expect(alertExpr(quiet, "ClaudeCodeDailySpendHigh"), "150m", null)));
+        assertEquals(0, silent.exitCode(), silent.output());
+    }
+
+    @Test
+    void collectorDownAndAbsentAlertsSeeAMissingScrapeTarget() throws Exception {
+        Bundle b = TestBundles.defaults();
+        Promtool.Run run = promtoolTest(b, List.of("up{job=\"otel-collector\",instance=\"10.0.0.5:8889\"} 1x10 0x20"), List.of(
+                expect("count(" + alertExpr(b, "OtelCollectorDown") + ")", "5m", null),
+                expect("count(" + alertExpr(b, "OtelCollectorDown") + ")", "20m", 1.0),
+                expect("count(" + alertExpr(b, "OtelCollectorAbsent") + ")", "5m", null)));
+        assertEquals(0, run.exitCode(), run.output());
+        Promtool.Run absent = promtoolTest(b, List.of("up{job=\"node\"} 1x30"), List.of(
+                expect("count(" + alertExpr(b, "OtelCollectorAbsent") + ")", "10m", 1.0)));
+        assertEquals(0, absent.exitCode(), absent.output());
+    }
+}

@@ -1,0 +1,358 @@
+package dev.migrate.bundle.rules;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.migrate.bundle.Bundle;
+import dev.migrate.bundle.TestBundles;
+import dev.migrate.checks.CheckResult;
+import dev.migrate.checks.Status;
+import dev.migrate.settings.Settings;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static dev.migrate.bundle.TestBundles.withCollector;
+import static dev.migrate.bundle.rules.RuleAssertions.fails;
+import static dev.migrate.bundle.rules.RuleAssertions.passes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The rules over the collector config: each with the built-in config (passes) and a broken copy (fails). */
+class CollectorRulesTest {
+    private static final Settings SETTINGS = TestBundles.settings();
+    private static final Bundle DEFAULT = TestBundles.defaults();
+
+    private static ObjectNode pipeline(ObjectNode config, String name) {
+        return (ObjectNode) config.with("service").with("pipelines").get(name);
+    }
+
+    @Nested
+    class YamlWellFormed {
+        final Rule rule = new CollectorYamlWellFormed();
+
+        @Test
+        void builtInConfigParses() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void brokenYamlIsReportedWithFileLineAndColumn() {
+            Bundle broken = TestBundles.withCollectorText("receivers:\n  otlp:\n    protocols: [grpc\nexporters: {}\n");
+            CheckResult r = fails(rule, broken, SETTINGS, "test-collector.yaml:", "not valid YAML");
+            assertTrue(r.observed().matches("test-collector\\.yaml:\\d+:\\d+: .*"), r.observed());
+        }
+
+        @Test
+        void aKeyGivenTwiceIsAnError() {
+            String twice = "processors:\n  batch: {}\nprocessors:\n  memory_limiter: {}\n";
+            CheckResult r = fails(rule, TestBundles.withCollectorText(twice), SETTINGS, "test-collector.yaml:3:");
+            assertTrue(r.observed().contains("Duplicate field 'processors'"), r.observed());
+        }
+
+        @Test
+        void aScalarIsNotACollectorConfig() {
+            fails(rule, TestBundles.withCollectorText("just some text\n"), SETTINGS, "not a collector config");
+        }
+
+        @Test
+        void otherCollectorRulesAreSkippedNotCrashedWhenTheConfigIsBroken() {
+            CheckResult r = new MemoryLimiterFirst().check(TestBundles.withCollectorText("a: [\n"), SETTINGS);
+            assertEquals(Status.SKIPPED, r.status());
+            assertTrue(r.cause().contains(CollectorYamlWellFormed.NAME));
+        }
+    }
+
+    @Nested
+    class PipelineReferencesRule {
+        final Rule rule = new PipelineReferences();
+
+        @Test
+        void builtInPipelinesReferenceDefinedComponents() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void undefinedProcessorIsNamed() {
+            fails(rule, withCollector(c -> ((ArrayNode) pipeline(c, "metrics").get("processors")).add("filter/drop")),
+                    SETTINGS, "pipeline metrics uses processor 'filter/drop'");
+        }
+
+        @Test
+        void undefinedExporterIsNamed() {
+            fails(rule, withCollector(c -> ((ArrayNode) pipeline(c, "logs").get("exporters")).add("otlphttp/tempo")),
+                    SETTINGS, "exporter 'otlphttp/tempo'");
+        }
+
+        @Test
+        void undefinedExtensionIsNamed() {
+            fails(rule, withCollector(c -> ((ArrayNode) c.with("service").get("extensions")).add("pprof")),
+                    SETTINGS, "'pprof'");
+        }
+
+        @Test
+        void pipelineWithoutExporterFails() {
+            fails(rule, withCollector(c -> pipeline(c, "logs").remove("exporters")), SETTINGS, "pipeline logs has no exporters");
+        }
+    }
+
+    @Nested
+    class MemoryLimiterFirstRule {
+        final Rule rule = new MemoryLimiterFirst();
+
+        @Test
+        void builtInPutsTheLimiterFirst() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void limiterAfterBatchFails() {
+            fails(rule, withCollector(c -> {
+                ArrayNode p = (ArrayNode) pipeline(c, "logs").get("processors");
+                p.removeAll();
+                p.add("batch").add("memory_limiter");
+            }), SETTINGS, "pipeline logs processors [batch, memory_limiter]");
+        }
+
+        @Test
+        void pipelineWithoutLimiterFails() {
+            fails(rule, withCollector(c -> ((ArrayNode) pipeline(c, "metrics").get("processors")).remove(0)),
+                    SETTINGS, "pipeline metrics");
+        }
+
+        @Test
+        void aNamedLimiterCounts() {
+            passes(rule, withCollector(c -> {
+                ObjectNode processors = c.with("processors");
+                processors.set("memory_limiter/main", processors.remove("memory_limiter"));
+                for (String p : new String[] {"metrics", "logs"}) {
+                    ((ArrayNode) pipeline(c, p).get("processors")).set(0, "memory_limiter/main");
+                }
+            }), SETTINGS);
+        }
+    }
+
+    @Nested
+    class MemoryLimitAboveLimiterRule {
+        final Rule rule = new MemoryLimitAboveLimiter();
+
+        @Test
+        void builtIn600MiIsAbove512() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void limitEqualToLimitMibFails() {
+            Bundle b = TestBundles.withObject("Deployment", d -> ((ObjectNode) d.at("/spec/template/spec/containers/0/resources/limits"))
+                    .put("memory", "512Mi"));
+            fails(rule, b, SETTINGS, "512Mi <= memory_limiter limit_mib 512");
+        }
+
+        @Test
+        void limiterRaisedAboveTheContainerLimitFails() {
+            fails(rule, withCollector(c -> c.with("processors").with("memory_limiter").put("limit_mib", 700)),
+                    SETTINGS, "600Mi <= memory_limiter limit_mib 700");
+        }
+
+        @Test
+        void missingLimitFails() {
+            Bundle b = TestBundles.withObject("Deployment", d -> ((ObjectNode) d.at("/spec/template/spec/containers/0/resources"))
+                    .remove("limits"));
+            fails(rule, b, SETTINGS, "no readable memory limit");
+        }
+
+        @Test
+        void quantitiesInOtherUnitsAreUnderstood() {
+            passes(rule, TestBundles.withObject("Deployment", d -> ((ObjectNode) d.at("/spec/template/spec/containers/0/resources/limits"))
+                    .put("memory", "1Gi")), SETTINGS);
+            assertEquals(572.2, MemoryLimitAboveLimiter.mebibytes("600M").orElseThrow(), 0.1);
+            assertTrue(MemoryLimitAboveLimiter.mebibytes("lots").isEmpty());
+        }
+    }
+
+    @Nested
+    class ListenEndpointsRule {
+        final Rule rule = new ListenEndpoints();
+
+        @Test
+        void builtInListensOnAllInterfaces() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("0.0.0.0:4317") && r.observed().contains("0.0.0.0:13133"), r.observed());
+        }
+
+        @Test
+        void localhostReceiverFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/receivers/otlp/protocols/grpc")).put("endpoint", "localhost:4317")),
+                    SETTINGS, "receivers.otlp.protocols.grpc.endpoint is localhost:4317");
+        }
+
+        @Test
+        void missingHealthCheckEndpointDefaultsToLocalhostAndFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/extensions/health_check")).remove("endpoint")),
+                    SETTINGS, "extensions.health_check has no endpoint");
+        }
+
+        @Test
+        void anotherReceiverOnLocalhostFails() {
+            fails(rule, withCollector(c -> c.with("receivers").with("zipkin").put("endpoint", "localhost:9411")),
+                    SETTINGS, "receivers.zipkin.endpoint is localhost:9411");
+        }
+
+        @Test
+        void prometheusExporterOnLoopbackFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).put("endpoint", "127.0.0.1:8889")),
+                    SETTINGS, "exporters.prometheus.endpoint is 127.0.0.1:8889");
+        }
+    }
+
+    @Nested
+    class HealthCheckRule {
+        final Rule rule = new HealthCheckEnabled();
+
+        @Test
+        void builtInHealthCheckMatchesTheProbes() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void notEnabledInServiceFails() {
+            fails(rule, withCollector(c -> ((ArrayNode) c.with("service").get("extensions")).removeAll()),
+                    SETTINGS, "not listed in service.extensions");
+        }
+
+        @Test
+        void otherPortThanTheProbesFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/extensions/health_check")).put("endpoint", "0.0.0.0:13134")),
+                    SETTINGS, "listens on 13134 but the probes use port 13133");
+        }
+    }
+
+    @Nested
+    class NoDebugOrLokiExporterRule {
+        final Rule rule = new NoDebugOrLokiExporter();
+
+        @Test
+        void builtInHasNeither() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void debugExporterFails() {
+            fails(rule, withCollector(c -> c.with("exporters").with("debug").put("verbosity", "detailed")), SETTINGS, "debug");
+        }
+
+        @Test
+        void deprecatedLokiAndLoggingExportersFail() {
+            fails(rule, withCollector(c -> {
+                c.with("exporters").with("loki").put("endpoint", "http://loki:3100/loki/api/v1/push");
+                c.with("exporters").with("logging/old");
+            }), SETTINGS, "loki", "logging/old");
+        }
+    }
+
+    @Nested
+    class PrometheusSuffixesRule {
+        final Rule rule = new PrometheusSuffixes();
+
+        @Test
+        void builtInKeepsSuffixes() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void explicitSuffixStrategyPasses() {
+            passes(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus"))
+                    .put("translation_strategy", "UnderscoreEscapingWithSuffixes")), SETTINGS);
+        }
+
+        @Test
+        void addMetricSuffixesFalseFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).put("add_metric_suffixes", false)),
+                    SETTINGS, "add_metric_suffixes: false");
+        }
+
+        @Test
+        void suffixlessTranslationStrategyFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus"))
+                    .put("translation_strategy", "UnderscoreEscapingWithoutSuffixes")), SETTINGS, "UnderscoreEscapingWithoutSuffixes");
+        }
+
+        @Test
+        void noPrometheusExporterFails() {
+            fails(rule, withCollector(c -> {
+                c.with("exporters").remove("prometheus");
+                ((ArrayNode) pipeline(c, "metrics").get("exporters")).removeAll().add("otlphttp/loki");
+            }), SETTINGS, "no prometheus exporter");
+        }
+    }
+
+    @Nested
+    class MetricExpirationRule {
+        final Rule rule = new MetricExpiration();
+
+        @Test
+        void builtInKeepsSeriesTwoHours() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void defaultFiveMinutesFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).remove("metric_expiration")),
+                    SETTINGS, "unset (5m)");
+        }
+
+        @Test
+        void thirtyMinutesFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).put("metric_expiration", "30m")),
+                    SETTINGS, "30m");
+        }
+
+        @Test
+        void goDurationsParse() {
+            assertEquals(Duration.ofMinutes(90), MetricExpiration.goDuration("1h30m"));
+            assertEquals(Duration.ofHours(2), MetricExpiration.goDuration("120m"));
+            assertNull(MetricExpiration.goDuration("2 hours"));
+            passes(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).put("metric_expiration", "1h30m")), SETTINGS);
+        }
+    }
+
+    @Nested
+    class DeltaTemporalityRule {
+        final Rule rule = new DeltaTemporality();
+
+        @Test
+        void builtInConvertsDeltas() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void metricsPipelineWithoutDeltaToCumulativeFails() {
+            fails(rule, withCollector(c -> ((ArrayNode) pipeline(c, "metrics").get("processors")).remove(1)),
+                    SETTINGS, "pipeline metrics exports to prometheus without deltatocumulative");
+        }
+    }
+
+    @Nested
+    class EnvReferencesRule {
+        final Rule rule = new EnvReferences();
+
+        @Test
+        void builtInUsesOnlyWhatTheDeploymentSets() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("LOKI_OTLP_ENDPOINT"), r.observed());
+        }
+
+        @Test
+        void unsetVariableFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/otlphttp~1loki")).put("endpoint", "${env:TEMPO_URL}")),
+                    SETTINGS, "TEMPO_URL is used by the config but not set");
+        }
+
+        @Test
+        void variableWithDefaultPasses() {
+            passes(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus"))
+                    .put("metric_expiration", "${env:EXPIRY:-2h}")), SETTINGS);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.migrate.cli;
+
+import dev.migrate.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs Main in-process with stdout and stderr captured, as a user at a terminal would see them. */
+record CliRun(int exitCode, String out, String err) {
+    static synchronized CliRun of(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** The single error line, failing if there is not exactly one. */
+    String errorLine() {
+        String[] lines = err.strip().split("\n");
+        if (lines.length != 1 || lines[0].isBlank()) {
+            throw new AssertionError("expected one error line, got: " + err);
+        }
+        return lines[0];
+    }
+}
