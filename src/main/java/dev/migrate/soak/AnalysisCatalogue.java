@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * The soak's checks, read from soak.yaml in the checks folder (the built-in one, or the
  * {@code checks-dir} setting's). Templates {@code {{window}}} and {@code {{namespace}}} are filled in
- * here, so the journal and reports show the exact queries that ran.
+ * here ({@code {{windowSeconds}}} too, to turn a count into a rate), so the journal and reports show
+ * the exact queries that ran.
  *
  * @param origin where the file came from
  * @param digest sha256 of the file's text: a resumed soak must run the same analysis
@@ -35,7 +36,7 @@ import java.util.Set;
 public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck> checks) {
     public static final String FILE = "soak.yaml";
     private static final Set<String> FIELDS = Set.of("name", "kind", "query", "check", "successCondition",
-            "failureCondition", "interval", "window", "failureLimit", "consecutiveErrorLimit", "noData", "chart",
+            "failureCondition", "interval", "window", "failureLimit", "consecutiveErrorLimit", "noData", "chart", "optional",
             "description", "fix");
 
     public AnalysisCatalogue {
@@ -99,7 +100,8 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
             case VERIFY -> required(text(node, defaults, "check", ""), "check");
             case ROUND_TRIP -> "";
         };
-        query = query.replace("{{window}}", Values.format(window)).replace("{{namespace}}", namespace).strip();
+        query = query.replace("{{window}}", Values.format(window)).replace("{{windowSeconds}}", String.valueOf(window.getSeconds()))
+                .replace("{{namespace}}", namespace).strip();
         String success = text(node, defaults, "successCondition", "");
         String failure = text(node, defaults, "failureCondition", "");
         if (kind != Kind.VERIFY && success.isEmpty() && failure.isEmpty()) {
@@ -113,6 +115,7 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
                 count(node, defaults, "consecutiveErrorLimit", 4),
                 choice(NoData.class, required(text(node, defaults, "noData", ""), "noData (fail, inconclusive or pass)"), "noData"),
                 choice(Chart.class, text(node, defaults, "chart", "none"), "chart"),
+                bool(text(node, defaults, "optional", "false"), "optional"),
                 text(node, defaults, "description", ""),
                 text(node, defaults, "fix", "").replace("{{namespace}}", namespace));
     }
@@ -135,6 +138,13 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
             throw new IllegalArgumentException(field + " '" + raw + "' is not a whole number >= 0");
         }
         return Integer.parseInt(raw);
+    }
+
+    private static boolean bool(String raw, String field) {
+        if (!raw.equals("true") && !raw.equals("false")) {
+            throw new IllegalArgumentException(field + " '" + raw + "' is not true or false");
+        }
+        return Boolean.parseBoolean(raw);
     }
 
     private static Duration duration(String raw, Duration fallback, String field) {

@@ -18,12 +18,15 @@ import java.util.Locale;
  * @param consecutiveErrorLimit query errors in a row tolerated (endpoint down); one more fails the soak
  * @param noData                what an empty result means
  * @param chart                 whether its value is charted as round-trip delay or data rate
+ * @param optional              a check that never had data all soak long is reported as skipped instead of
+ *                              making the soak inconclusive (for metrics a stack may not expose); failures
+ *                              always count
  * @param description           one line for reports
  * @param fix                   what the operator should do when it fails
  */
 public record AnalysisCheck(String name, Kind kind, String query, Condition success, Condition failure,
                             Duration interval, int failureLimit, int consecutiveErrorLimit, NoData noData,
-                            Chart chart, String description, String fix) {
+                            Chart chart, boolean optional, String description, String fix) {
 
     public enum Kind {
         /** A Prometheus instant query. */

@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * One check's measurements over the soak, judged as Argo Rollouts judges an AnalysisRun metric:
  * more failures than {@code failureLimit}, or more errors in a row than {@code consecutiveErrorLimit},
- * fails it; a check that never passed is inconclusive; otherwise it passed. Counts only, so memory
+ * fails it; a check that never passed is inconclusive (an optional one that never had data is
+ * skipped); otherwise it passed. Counts only, so memory
  * stays flat however long the soak runs.
  */
 public final class CheckTally {
@@ -84,6 +85,10 @@ public final class CheckTally {
                             + check.consecutiveErrorLimit() + ")" + last,
                     "the endpoint did not answer for " + worstErrorRun + " cycles in a row, so nothing was proven meanwhile",
                     "check the URL and the health of the endpoint named in the error, then start over with 'migrate soak --restart'");
+        }
+        if (passed == 0 && failed == 0 && check.optional()) {
+            return CheckResult.skipped(check.name(), "optional check never had data (" + counts + last
+                    + "); it did not count. To use it: " + (check.fix().isEmpty() ? "expose the metric it reads" : check.fix()));
         }
         if (passed == 0) {
             return CheckResult.inconclusive(check.name(), measured == 0 ? "never measured" : counts + last,

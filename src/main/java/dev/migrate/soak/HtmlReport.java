@@ -65,7 +65,9 @@ public final class HtmlReport {
         timeline(b, state, h, v.coverage(), cycles, t0, t1);
         b.append("<h2>Synthetic round-trip delay (ms)</h2>\n");
         line(b, "round-trip", v.coverage(), h.interval(), cycles, CycleRecord::roundTripMs, t0, t1, "#1565c0");
-        b.append("<h2>Data rate (points/s accepted by the collector)</h2>\n");
+        b.append("<h2>Data rate").append(esc(state.charted(AnalysisCheck.Chart.DATA_RATE)
+                .map(c -> c.description().isEmpty() ? ": " + c.name() : ": " + c.description()).orElse(" (no check charts it)")))
+                .append("</h2>\n");
         line(b, "data-rate", v.coverage(), h.interval(), cycles, CycleRecord::dataRate, t0, t1, "#6a1b9a");
         b.append("<p>Legend: <span style=\"color:#2e7d32\">&#9632; pass</span> <span style=\"color:#c62828\">&#9632; fail</span> ")
                 .append("<span style=\"color:#ef6c00\">&#9632; query error</span> <span style=\"color:#9e9e9e\">&#9632; inconclusive</span> ")

@@ -100,6 +100,11 @@ public final class SoakState implements Journal.Reader {
         return end;
     }
 
+    /** The check whose value a chart shows, if the analysis has one. */
+    public java.util.Optional<AnalysisCheck> charted(AnalysisCheck.Chart chart) {
+        return checks.values().stream().filter(c -> c.chart() == chart).findFirst();
+    }
+
     public CheckTally tally(String name) {
         return tallies.get(name);
     }

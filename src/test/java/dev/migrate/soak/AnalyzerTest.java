@@ -151,6 +151,11 @@ class AnalyzerTest {
                 .findFirst().orElseThrow().noData());
         assertEquals(1, c.checks().stream().filter(x -> x.chart() == AnalysisCheck.Chart.ROUND_TRIP).count());
         assertEquals(1, c.checks().stream().filter(x -> x.chart() == AnalysisCheck.Chart.DATA_RATE).count());
+        // the collector's own telemetry is not scraped by the built-in manifests: those checks must not block a verdict
+        assertEquals(List.of("data-flowing", "receiver-not-refusing", "exporter-not-failing"),
+                c.checks().stream().filter(AnalysisCheck::optional).map(AnalysisCheck::name).toList());
+        assertTrue(c.checks().stream().filter(x -> x.name().equals("client-metrics-arriving")).findFirst().orElseThrow()
+                .query().endsWith("[5m])) / 300"));
     }
 
     @Test
@@ -213,5 +218,21 @@ class AnalyzerTest {
         CheckTally quiet = new CheckTally(c);
         quiet.add(new Measurement("up", Result.INCONCLUSIVE, null, "no data"), NOW);
         assertEquals(Status.INCONCLUSIVE, quiet.result().status());
+        AnalysisCheck optional = check("""
+                - name: refused
+                  kind: promql
+                  query: x
+                  successCondition: result == 0
+                  failureCondition: result > 0
+                  noData: inconclusive
+                  optional: true
+                  fix: scrape port 8888
+                """);
+        CheckTally unseen = new CheckTally(optional);
+        unseen.add(new Measurement("refused", Result.INCONCLUSIVE, null, "no data"), NOW);
+        assertEquals(Status.SKIPPED, unseen.result().status());
+        assertTrue(unseen.result().cause().endsWith("To use it: scrape port 8888"), unseen.result().cause());
+        unseen.add(new Measurement("refused", Result.FAIL, 3.0, "refused 3"), NOW);
+        assertEquals(Status.FAIL, unseen.result().status(), "an optional check's failures count");
     }
 }
