@@ -116,6 +116,10 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         }
         if (report) {
             SoakState state = session.read(catalogue, warn);
+            if (!state.header().catalogueDigest().equals(catalogue.digest()) || !state.header().settingsDigest().equals(settings.digest())) {
+                warn.accept("soak: this journal was written with other settings or checks (" + state.header().settingsDigest() + ", "
+                        + state.header().catalogue() + "); reporting it as judged by the current checks");
+            }
             Instant at = state.end() != null ? state.end().at() : min(w.clock().now(), state.header().deadline());
             return printReport(ledger, session, state, state.verdict(at), out, warn);
         }
