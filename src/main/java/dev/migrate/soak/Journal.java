@@ -211,6 +211,15 @@ public final class Journal implements Closeable {
         }
     }
 
+    /** Refuses (like a second writer) when a live `migrate soak` holds the journal, e.g. before archiving it. */
+    public static void ensureIdle(Path file) {
+        try {
+            open(file).close();
+        } catch (IOException e) {
+            throw unwritable(file, e);
+        }
+    }
+
     /** One writer per journal: a second `migrate soak` on the same state directory is refused. */
     private static void lock(Path file, RandomAccessFile raf) throws IOException {
         boolean locked;

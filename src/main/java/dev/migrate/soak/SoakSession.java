@@ -62,6 +62,7 @@ public final class SoakSession {
     public Opened open(Wanted w, Instant now, boolean restart, Consumer<String> warn, Consumer<String> echo) {
         Path file = journalFile();
         if (restart && Files.exists(file)) {
+            Journal.ensureIdle(file); // never archive a journal a live soak is still writing
             Path archived = archive(file);
             warn.accept("soak: archived the previous journal as " + archived);
         }

@@ -231,4 +231,21 @@ class SoakRunTest {
         assertTrue(e.getMessage().startsWith("cannot read the soak journal " + journal), e.getMessage());
         assertTrue(e.getMessage().endsWith("or start over with 'migrate soak --restart'"), e.getMessage());
     }
+
+    @Test
+    void aSecondSoakOnTheSameJournalIsRefusedAndCannotArchiveIt() {
+        SoakSession session = new SoakSession(new Ledger(dir));
+        SoakSession.Opened live = session.open(wanted("sha256:aaaa"), T0, false, warnings::add, null);
+        try {
+            for (boolean restart : new boolean[] {false, true}) {
+                UserError e = assertThrows(UserError.class, () -> new SoakSession(new Ledger(dir))
+                        .open(wanted("sha256:aaaa"), T0.plusSeconds(5), restart, warnings::add, null));
+                assertEquals(ExitCodes.REFUSED, e.exitCode());
+                assertTrue(e.getMessage().startsWith("another 'migrate soak' is already writing"), e.getMessage());
+            }
+            assertTrue(Files.exists(dir.resolve("soak/journal.jsonl")), "not archived from under the live soak");
+        } finally {
+            live.journal().close();
+        }
+    }
 }
