@@ -11,7 +11,9 @@ import dev.migrate.settings.Values;
 import dev.migrate.soak.AnalysisCatalogue;
 import dev.migrate.soak.AnalysisCheck;
 import dev.migrate.soak.Analyzer;
+import dev.migrate.soak.NamedChecks;
 import dev.migrate.soak.Progress;
+import dev.migrate.soak.RoundTrip;
 import dev.migrate.soak.SoakClock;
 import dev.migrate.soak.SoakEdges;
 import dev.migrate.soak.SoakReports;
@@ -148,10 +150,12 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
             out.println("soak started " + state.header().started() + ": " + Values.format(d) + " every " + Values.format(i)
                     + ", " + catalogue.checks().size() + " checks from " + catalogue.origin() + "; journal " + session.journalFile());
         }
-        Analyzer analyzer = new Analyzer(prometheus, lokiApi,
-                needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
-                        ? w.edges().roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi) : null,
-                needs(catalogue, AnalysisCheck.Kind.VERIFY) ? w.edges().verifyChecks(settings, prometheus, lokiApi) : null);
+        RoundTrip roundTrip = needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
+                ? required(w.edges().roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi),
+                "the synthetic round trip (verify's OTLP probe)", catalogue) : null;
+        NamedChecks verifyChecks = needs(catalogue, AnalysisCheck.Kind.VERIFY)
+                ? required(w.edges().verifyChecks(settings, prometheus, lokiApi), "verify's checks", catalogue) : null;
+        Analyzer analyzer = new Analyzer(prometheus, lokiApi, roundTrip, verifyChecks);
         Progress progress = journalStdout ? Progress.none() : Progress.forConsole(out, Duration.ofMinutes(10));
         SoakRunner runner = new SoakRunner(catalogue, analyzer, opened.journal(), state, w.clock(), progress);
 
@@ -253,6 +257,15 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         }
         String[] sp = servicePort.split(":", 2);
         return "http://" + sp[0] + "." + namespace + ".svc" + (sp.length > 1 ? ":" + sp[1] : "");
+    }
+
+    /** An edge the checks need but this build cannot provide: said before anything starts, not 5 errors later. */
+    private static <T> T required(T edge, String what, AnalysisCatalogue c) {
+        if (edge == null) {
+            throw new UserError(c.origin() + " uses " + what + ", which this build does not provide; remove those checks"
+                    + " from your own soak.yaml (setting checks-dir) or use a build that has it");
+        }
+        return edge;
     }
 
     private static boolean needs(AnalysisCatalogue c, AnalysisCheck.Kind kind) {

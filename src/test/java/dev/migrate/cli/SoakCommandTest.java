@@ -195,6 +195,34 @@ class SoakCommandTest {
         assertEquals(ExitCodes.USAGE, r[0]);
         assertTrue(((String) r[2]).startsWith("migrate: error: Prometheus at http://127.0.0.1:9 did not answer (UNREACHABLE"), (String) r[2]);
         assertFalse(Files.exists(dir.resolve("state/soak/journal.jsonl")));
+        // a build without the probe: said at once, before any journal exists
+        SoakEdges real = edges(FakePrometheus.healthy(), new ArrayList<>());
+        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), new SoakEdges() {
+            @Override
+            public PrometheusApi prometheus(String url) {
+                return real.prometheus(url);
+            }
+
+            @Override
+            public LokiApi loki(String url) {
+                return real.loki(url);
+            }
+
+            @Override
+            public RoundTrip roundTrip(Settings settings, String otlpEndpoint, PrometheusApi p, LokiApi l) {
+                return null;
+            }
+
+            @Override
+            public NamedChecks verifyChecks(Settings settings, PrometheusApi p, LokiApi l) {
+                return null;
+            }
+        }, InCluster.FABRIC8);
+        Object[] noProbe = run(args());
+        assertEquals(ExitCodes.USAGE, noProbe[0]);
+        assertTrue(((String) noProbe[2]).contains("uses the synthetic round trip (verify's OTLP probe), which this build does not provide"),
+                (String) noProbe[2]);
+        assertFalse(Files.exists(dir.resolve("state/soak/journal.jsonl")));
     }
 
     @Test
