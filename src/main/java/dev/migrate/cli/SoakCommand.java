@@ -134,6 +134,11 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         if (prometheus != null) {
             preflight(prometheus, prom, w.clock());
         }
+        RoundTrip roundTrip = needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
+                ? required(w.edges().roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi),
+                "the synthetic round trip (verify's OTLP probe)", catalogue) : null;
+        NamedChecks verifyChecks = needs(catalogue, AnalysisCheck.Kind.VERIFY)
+                ? required(w.edges().verifyChecks(settings, prometheus, lokiApi), "verify's checks", catalogue) : null;
         SoakSession.Opened opened = session.open(wanted, w.clock().now(), restart, warn, journalStdout ? out::println : null);
         if (opened.mode() == SoakSession.Mode.FINISHED) {
             SoakState state = opened.state();
@@ -150,11 +155,6 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
             out.println("soak started " + state.header().started() + ": " + Values.format(d) + " every " + Values.format(i)
                     + ", " + catalogue.checks().size() + " checks from " + catalogue.origin() + "; journal " + session.journalFile());
         }
-        RoundTrip roundTrip = needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
-                ? required(w.edges().roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi),
-                "the synthetic round trip (verify's OTLP probe)", catalogue) : null;
-        NamedChecks verifyChecks = needs(catalogue, AnalysisCheck.Kind.VERIFY)
-                ? required(w.edges().verifyChecks(settings, prometheus, lokiApi), "verify's checks", catalogue) : null;
         Analyzer analyzer = new Analyzer(prometheus, lokiApi, roundTrip, verifyChecks);
         Progress progress = journalStdout ? Progress.none() : Progress.forConsole(out, Duration.ofMinutes(10));
         SoakRunner runner = new SoakRunner(catalogue, analyzer, opened.journal(), state, w.clock(), progress);
