@@ -27,15 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and fail on the collector being down, not on anything else.
  */
 class SoakRealPrometheusTest {
-    static final String CATALOGUE = """
-            checks:
-              - name: collector-up
-                kind: promql
-                query: up{job="otel-collector"}
-                successCondition: result == 1
-                failureCondition: result == 0
-                noData: fail
-                failureLimit: 2
+    static final String CATALOGUE = "checks:\n" + SoakTestCatalogue.COLLECTOR_UP + """
               - name: data-flowing
                 kind: promql
                 chart: data-rate

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /** A small analysis used by the soak tests: one PromQL check of each flavour plus the round trip. */
 public final class SoakTestCatalogue {
-    public static final String YAML = """
-            checks:
+    /** The collector's scrape target must be up; two misses tolerated. */
+    public static final String COLLECTOR_UP = """
               - name: collector-up
                 kind: promql
                 query: up{job="otel-collector"}
@@ -14,6 +14,9 @@ public final class SoakTestCatalogue {
                 noData: fail
                 failureLimit: 2
                 consecutiveErrorLimit: 3
+            """;
+
+    public static final String YAML = "checks:\n" + COLLECTOR_UP + """
               - name: data-flowing
                 kind: promql
                 chart: data-rate
