@@ -1,9 +1,11 @@
 package dev.migrate;
 
+import dev.migrate.cli.ClientEnvCommand;
 import dev.migrate.cli.ConfigCommand;
 import dev.migrate.cli.DeployCommand;
 import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
+import dev.migrate.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +31,8 @@ import java.util.Properties;
                 ConfigCommand.class,
                 DeployCommand.class,
                 StatusCommand.class,
+                VerifyCommand.class,
+                ClientEnvCommand.class,
                 SoakCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",

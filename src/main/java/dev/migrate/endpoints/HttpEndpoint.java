@@ -181,6 +181,11 @@ public final class HttpEndpoint {
             if (code >= 200 && code < 300) {
                 return body;
             }
+            if (code >= 300 && code < 400) { // redirects are not followed: an API never redirects, a login page does
+                throw new EndpointException(Kind.BAD_RESPONSE, where, name + " answered HTTP " + code + " redirecting to "
+                        + response.header("Location", "(no Location)") + " instead of its API's answer (a login page"
+                        + " or a proxy?)");
+            }
             String detail = errorDetail(body);
             String head = name + " answered HTTP " + code + (detail.isEmpty() ? "" : ": " + detail);
             throw new EndpointException(kindFor(code), where, head);

@@ -56,6 +56,16 @@ public final class SettingKeys {
             "where each step records its outcome (the ledger) and its reports", false);
     public static final SettingKey CHECKS_DIR = key("checks-dir", "", Kind.PATH,
             "your own checks/ folder instead of the built-in expectations", true);
+    public static final SettingKey PROMETHEUS_URL = key("prometheus-url", "", Kind.TEXT,
+            "Prometheus API as this machine reaches it (e.g. through kubectl port-forward or an ingress)", false);
+    public static final SettingKey LOKI_URL = key("loki-url", "", Kind.TEXT,
+            "Loki API as this machine reaches it", false);
+    public static final SettingKey GRAFANA_URL = key("grafana-url", "", Kind.TEXT,
+            "Grafana as this machine reaches it", false);
+    public static final SettingKey ALERTMANAGER_URL = key("alertmanager-url", "", Kind.TEXT,
+            "Alertmanager API as this machine reaches it", false);
+    public static final SettingKey LOKI_TENANT = key("loki-tenant", "", Kind.TEXT,
+            "X-Scope-OrgID sent to a multi-tenant Loki; empty for a single-tenant Loki", false);
 
     // Soak
     public static final SettingKey SOAK_DURATION = key("soak-duration", "24h", Kind.DURATION,
@@ -79,8 +89,8 @@ public final class SettingKeys {
             KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, COLLECTOR_IMAGE,
             COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
-            LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, SOAK_DURATION, SOAK_INTERVAL,
-            SOAK_MAX_GAP, SOAK_IMAGE,
+            LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
+            ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL, SOAK_MAX_GAP, SOAK_IMAGE,
             COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST);
 
     private SettingKeys() {

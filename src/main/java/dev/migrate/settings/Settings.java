@@ -136,6 +136,27 @@ public final class Settings {
         return optionalPath(SettingKeys.CHECKS_DIR);
     }
 
+    /** Empty when not set: checks that need it are skipped. */
+    public Optional<String> prometheusUrl() {
+        return optionalText(SettingKeys.PROMETHEUS_URL);
+    }
+
+    public Optional<String> lokiUrl() {
+        return optionalText(SettingKeys.LOKI_URL);
+    }
+
+    public Optional<String> grafanaUrl() {
+        return optionalText(SettingKeys.GRAFANA_URL);
+    }
+
+    public Optional<String> alertmanagerUrl() {
+        return optionalText(SettingKeys.ALERTMANAGER_URL);
+    }
+
+    public Optional<String> lokiTenant() {
+        return optionalText(SettingKeys.LOKI_TENANT);
+    }
+
     public Duration soakDuration() {
         return Values.duration(raw(SettingKeys.SOAK_DURATION));
     }

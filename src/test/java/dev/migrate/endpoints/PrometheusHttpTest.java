@@ -99,11 +99,12 @@ class PrometheusHttpTest {
                     "/broken/api/v1/rules", Reply.json("{\"status\":\"success\",\"data\":{\"gro"),
                     "/error/api/v1/rules", Reply.json("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query timed out\"}"),
                     "/other/api/v1/rules", Reply.json("{\"hello\":\"world\"}"),
+                    "/login/api/v1/rules", Reply.text(302, ""),
                     "/slow/api/v1/rules", Reply.json("{\"status\":\"success\",\"data\":{\"groups\":[]}}").delayed(3000));
             cases.forEach(fake::on);
             Map<String, Kind> expected = Map.of("unauth", Kind.UNAUTHORIZED, "forbidden", Kind.FORBIDDEN,
                     "down", Kind.SERVER_ERROR, "html", Kind.BAD_RESPONSE, "cut", Kind.BAD_RESPONSE,
-                    "broken", Kind.BAD_RESPONSE, "error", Kind.API_ERROR, "other", Kind.BAD_RESPONSE, "slow", Kind.TIMEOUT);
+                    "broken", Kind.BAD_RESPONSE, "error", Kind.API_ERROR, "other", Kind.BAD_RESPONSE, "slow", Kind.TIMEOUT, "login", Kind.BAD_RESPONSE);
             expected.forEach((prefix, kind) -> {
                 EndpointException e = assertThrows(EndpointException.class,
                         () -> client(fake.url() + "/" + prefix, Duration.ofMillis(500)).ruleGroups(), prefix);

@@ -30,25 +30,38 @@ public final class ClaudeCodeExposition {
      * @param sessions      how many session_id values per metric (series count = names x sessions)
      */
     public static String text(String serviceName, List<String> names, int sessions) {
+        return text(List.of(serviceName), names, sessions);
+    }
+
+    /** Several resources (e.g. claude-code and claude-code-desktop) in one page, one family per name as the exporter does. */
+    public static String text(List<String> serviceNames, List<String> names, int sessions) {
         StringBuilder sb = new StringBuilder(names.size() * sessions * 300);
         sb.append("# HELP target_info Target metadata\n# TYPE target_info gauge\n");
-        sb.append("target_info{job=\"").append(serviceName).append("\",instance=\"a1b2c3\",host_arch=\"arm64\",")
-                .append("os_type=\"darwin\",service_version=\"2.0.14\"} 1\n");
+        for (String serviceName : serviceNames) {
+            sb.append("target_info{job=\"").append(serviceName).append("\",instance=\"a1b2c3\",host_arch=\"arm64\",")
+                    .append("os_type=\"darwin\",service_version=\"2.0.14\"} 1\n");
+        }
         for (String name : names) {
             sb.append("# HELP ").append(name).append(" Claude Code metric\n# TYPE ").append(name).append(" counter\n");
-            for (int s = 0; s < sessions; s++) {
-                sb.append(name).append("{job=\"").append(serviceName).append("\",instance=\"a1b2c3\",")
-                        .append("machine_name=\"laptop\",model=\"claude-sonnet-4-5\",organization_id=\"org-1\",")
-                        .append("otel_scope_name=\"com.anthropic.claude_code\",otel_scope_version=\"2.0.14\",")
-                        .append("session_id=\"").append(String.format(Locale.ROOT, "s-%06d", s)).append("\",")
-                        .append("terminal_type=\"vscode\",user_account_uuid=\"u-1\",user_id=\"uid-1\"");
-                if (name.contains("token_usage")) {
-                    sb.append(",type=\"input\"");
-                }
-                sb.append("} ").append(1 + s % 7).append(".5\n");
+            for (String serviceName : serviceNames) {
+                series(sb, name, serviceName, sessions);
             }
         }
         return sb.toString();
+    }
+
+    private static void series(StringBuilder sb, String name, String serviceName, int sessions) {
+        for (int s = 0; s < sessions; s++) {
+            sb.append(name).append("{job=\"").append(serviceName).append("\",instance=\"a1b2c3\",")
+                    .append("machine_name=\"laptop\",model=\"claude-sonnet-4-5\",organization_id=\"org-1\",")
+                    .append("otel_scope_name=\"com.anthropic.claude_code\",otel_scope_version=\"2.0.14\",")
+                    .append("session_id=\"").append(String.format(Locale.ROOT, "s-%06d", s)).append("\",")
+                    .append("terminal_type=\"vscode\",user_account_uuid=\"u-1\",user_id=\"uid-1\"");
+            if (name.contains("token_usage")) {
+                sb.append(",type=\"input\"");
+            }
+            sb.append("} ").append(1 + s % 7).append(".5\n");
+        }
     }
 
     /** The collector's own metric names without suffixes: what add_metric_suffixes: false produces. */

@@ -27,7 +27,11 @@ import java.util.function.Function;
 public final class FakeHttpServer implements AutoCloseable {
     /** What arrived. {@code query} maps each name to all its values (match[] repeats). */
     public record Recorded(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                           String body) {
+                           byte[] bytes) {
+        public String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         public String param(String name) {
             List<String> v = query.get(name);
             return v == null || v.isEmpty() ? null : v.get(0);
@@ -122,9 +126,8 @@ public final class FakeHttpServer implements AutoCloseable {
         try (ex) {
             Map<String, String> headers = new LinkedHashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Recorded rec = new Recorded(ex.getRequestMethod(), ex.getRequestURI().getPath(),
-                    parseQuery(ex.getRequestURI().getRawQuery()), headers, body);
+                    parseQuery(ex.getRequestURI().getRawQuery()), headers, ex.getRequestBody().readAllBytes());
             requests.add(rec);
             Function<Recorded, Reply> route = routes.get(rec.path());
             Reply reply = route == null ? Reply.text(404, "404 page not found\n") : route.apply(rec);

@@ -1,0 +1,117 @@
+package dev.migrate.checks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.migrate.Json;
+import dev.migrate.data.DataFiles;
+import dev.migrate.endpoints.EndpointException;
+import dev.migrate.endpoints.GrafanaApi;
+import dev.migrate.endpoints.PrometheusApi;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * kind dashboard: Grafana has our dashboard (UID), both datasource UIDs exist, and every Prometheus
+ * query of our dashboard JSON runs without error against the live Prometheus, so a renamed metric
+ * or a syntax error shows here before a user sees an empty panel. Our JSON is the bundled dashboard
+ * (or the dashboard setting); when there is none, the live dashboard's own queries are run.
+ * Fields: {@code uid}, {@code queryRange} (what $__range, $__interval and $__rate_interval stand for, default 30s: two scrape intervals, enough to prove a query runs without reading an hour of samples), {@code optionalMetrics}.
+ */
+final class DashboardCheck extends SpecCheck {
+    DashboardCheck(CheckSpec spec) {
+        super(spec);
+    }
+
+    @Override
+    public CheckResult run(CheckContext ctx) {
+        GrafanaApi grafana = ctx.grafana();
+        PrometheusApi prom = ctx.prometheus();
+        String uid = spec.text("uid", "claude-code");
+        Optional<JsonNode> live = grafana.dashboard(uid);
+        if (live.isEmpty()) {
+            return fail("no dashboard with UID " + uid, "the dashboard ConfigMap was not picked up by Grafana's sidecar"
+                            + " (missing label grafana_dashboard: \"1\", other namespace, or not deployed)",
+                    "run 'migrate deploy' and check 'kubectl -n " + ctx.namespace()
+                            + " get configmap -l grafana_dashboard=1'; then look at the grafana-sc-dashboard container's log");
+        }
+        List<String> missingDs = new ArrayList<>();
+        for (String dsUid : List.of(ctx.datasourceUids().prometheus(), ctx.datasourceUids().loki())) {
+            if (grafana.datasource(dsUid).isEmpty()) {
+                missingDs.add(dsUid);
+            }
+        }
+        if (!missingDs.isEmpty()) {
+            return fail("dashboard " + uid + " found; missing datasource UID(s): " + String.join(", ", missingDs),
+                    "the dashboard's panels point at datasources Grafana does not have, so they show 'datasource not found'",
+                    "set prometheus-datasource-uid / loki-datasource-uid to the UIDs in Grafana (Connections > Data sources)"
+                            + " and redeploy");
+        }
+
+        Optional<DataFiles.Loaded> ours = ctx.dashboards().get();
+        JsonNode model;
+        String source;
+        if (ours.isPresent()) {
+            try {
+                model = Json.MAPPER.readTree(ours.get().text());
+            } catch (JsonProcessingException e) {
+                return fail(ours.get().origin() + " is not valid JSON", "the dashboard file is broken",
+                        "fix the JSON in " + ours.get().origin());
+            }
+            source = ours.get().origin();
+        } else {
+            model = live.get();
+            source = "the live dashboard";
+        }
+        List<DashboardQueries.Query> queries = DashboardQueries.prometheusQueries(model, ctx.datasourceUids().loki(),
+                spec.duration("queryRange", java.time.Duration.ofSeconds(30)));
+        List<String> broken = new ArrayList<>();
+        for (DashboardQueries.Query q : queries) {
+            try {
+                prom.query(q.expr(), now(ctx));
+            } catch (EndpointException e) {
+                if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
+                    broken.add("panel '" + q.panel() + "' " + q.refId() + ": " + e.getMessage());
+                } else {
+                    throw e; // Prometheus itself is failing: one cause, reported once
+                }
+            }
+        }
+        String observed = "dashboard " + uid + " and datasources " + ctx.datasourceUids().prometheus() + ", "
+                + ctx.datasourceUids().loki() + " exist; " + (queries.size() - broken.size()) + "/" + queries.size()
+                + " Prometheus queries of " + source + " run";
+        if (queries.isEmpty()) {
+            return fail(observed, "no Prometheus query found in " + source, "check the dashboard JSON has panels with targets");
+        }
+        if (!broken.isEmpty()) {
+            return fail(observed + "; " + String.join("; ", broken),
+                    "Prometheus rejects these panel queries (syntax, or a function this version lacks)",
+                    "fix the expressions in the dashboard JSON and redeploy");
+        }
+        // A renamed metric is not an error for Prometheus, only an empty panel: compare the names.
+        Instant end = now(ctx);
+        Set<String> present = new HashSet<>(prom.labelValues("__name__",
+                "{__name__=~\"claude_code_.+\"}", end.minus(ctx.since()), end));
+        Set<String> unknown = new TreeSet<>(DashboardQueries.metricNames(queries));
+        unknown.removeAll(present);
+        unknown.removeAll(spec.list("optionalMetrics"));
+        if (!unknown.isEmpty() && present.isEmpty()) {
+            return inconclusive(observed + "; no claude_code_* metric in Prometheus in the last " + window(ctx)
+                            + " to compare the panels' metric names with",
+                    "no Claude Code session sent data in the window", "run a session ('migrate client-env') and verify again");
+        }
+        if (!unknown.isEmpty()) {
+            return fail(observed + "; panels read metrics Prometheus does not have: " + String.join(", ", unknown),
+                    "the dashboard uses names the pipeline does not produce (renamed metric or missing suffix), so those"
+                            + " panels stay empty",
+                    "rename the metrics in the dashboard JSON to the names 'migrate verify --only metric-names' reports,"
+                            + " or list legitimately rare ones under optionalMetrics in checks/verify.yaml");
+        }
+        return pass(observed);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.migrate.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Prometheus queries of a Grafana dashboard model, ready to run: panels (also inside collapsed
+ * rows) whose target or panel datasource is not Loki, with Grafana's template variables replaced
+ * the way Grafana would ($__range, $__interval, $__rate_interval, dashboard variables as ".*").
+ * The caller chooses the range: verify uses a short one, because it proves a query runs, not what it
+ * shows, and a long range over 100,000 series would make the check cost what the dashboard costs.
+ */
+public final class DashboardQueries {
+    /** @param panel the panel title, for messages; @param expr ready to send to Prometheus */
+    public record Query(String panel, String refId, String expr) {
+    }
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)(?::[^}]*)?}|\\[\\[([A-Za-z0-9_]+)(?::[^]]*)?]]|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+    private DashboardQueries() {
+    }
+
+    /**
+     * @param dashboard the dashboard model (the "dashboard" object of Grafana's API, or the file)
+     * @param lokiUid   the Loki datasource UID: its targets are LogQL and skipped
+     * @param range     what $__range stands for (the verify window)
+     */
+    public static List<Query> prometheusQueries(JsonNode dashboard, String lokiUid, Duration range) {
+        List<Query> out = new ArrayList<>();
+        collect(dashboard.path("panels"), lokiUid, range, out);
+        return out;
+    }
+
+    private static void collect(JsonNode panels, String lokiUid, Duration range, List<Query> out) {
+        for (JsonNode panel : panels) {
+            collect(panel.path("panels"), lokiUid, range, out); // collapsed rows nest their panels
+            String title = panel.path("title").asText("(untitled)");
+            for (JsonNode target : panel.path("targets")) {
+                JsonNode ds = target.has("datasource") ? target.get("datasource") : panel.path("datasource");
+                if (isLoki(ds, lokiUid) || !target.hasNonNull("expr") || target.path("hide").asBoolean(false)) {
+                    continue;
+                }
+                String expr = target.get("expr").asText();
+                if (!expr.isBlank()) {
+                    out.add(new Query(title, target.path("refId").asText(""), substitute(expr, range)));
+                }
+            }
+        }
+    }
+
+    private static boolean isLoki(JsonNode ds, String lokiUid) {
+        if (ds.isTextual()) {
+            return ds.asText().equalsIgnoreCase("loki") || ds.asText().equals(lokiUid);
+        }
+        return "loki".equals(ds.path("type").asText()) || lokiUid.equals(ds.path("uid").asText());
+    }
+
+    private static final Pattern METRIC = Pattern.compile("\\b(claude_code_[A-Za-z0-9_]+)\\b");
+
+    /** The claude_code_* metric names the queries read (to compare with what Prometheus has). */
+    public static Set<String> metricNames(List<Query> queries) {
+        Set<String> out = new TreeSet<>();
+        for (Query q : queries) {
+            Matcher m = METRIC.matcher(q.expr());
+            while (m.find()) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Grafana's built-in interval variables get real durations ($__range and $__interval alike: the
+     * evaluation range); any other variable matches everything.
+     */
+    static String substitute(String expr, Duration range) {
+        long seconds = Math.max(range.toSeconds(), 1);
+        Matcher m = VARIABLE.matcher(expr);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+            String value = switch (name) {
+                case "__range" -> seconds + "s";
+                case "__range_s" -> Long.toString(seconds);
+                case "__range_ms" -> Long.toString(seconds * 1000);
+                case "__interval", "__rate_interval" -> seconds + "s";
+                case "__interval_ms" -> Long.toString(seconds * 1000);
+                default -> ".*";
+            };
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.migrate.cli;
+
+import dev.migrate.endpoints.AlertmanagerHttp;
+import dev.migrate.endpoints.Auth;
+import dev.migrate.endpoints.GrafanaHttp;
+import dev.migrate.endpoints.HttpEndpoint;
+import dev.migrate.endpoints.LokiHttp;
+import dev.migrate.endpoints.PrometheusHttp;
+import dev.migrate.settings.Settings;
+import dev.migrate.settings.Values;
+import dev.migrate.UserError;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where Prometheus, Loki, Grafana and Alertmanager answer, as this machine reaches them, and their
+ * credentials. URLs are settings (migrate.yaml, MIGRATE_PROMETHEUS_URL ..., or these flags);
+ * credentials come only from files or MIGRATE_<NAME>_TOKEN / MIGRATE_<NAME>_BASIC_AUTH, never a flag value.
+ */
+public class EndpointOptions implements SettingsOptions.FlagSource {
+    @Option(names = "--prometheus-url", paramLabel = "URL", description = "Prometheus API, e.g. http://127.0.0.1:9090 (kubectl port-forward).")
+    String prometheusUrl;
+    @Option(names = "--loki-url", paramLabel = "URL", description = "Loki API, e.g. http://127.0.0.1:3100.")
+    String lokiUrl;
+    @Option(names = "--grafana-url", paramLabel = "URL", description = "Grafana, e.g. http://127.0.0.1:3000.")
+    String grafanaUrl;
+    @Option(names = "--alertmanager-url", paramLabel = "URL", description = "Alertmanager API, e.g. http://127.0.0.1:9093.")
+    String alertmanagerUrl;
+    @Option(names = "--loki-tenant", paramLabel = "ORG", description = "X-Scope-OrgID for a multi-tenant Loki.")
+    String lokiTenant;
+    @Option(names = "--api-proxy", paramLabel = "URL",
+            description = {"A 'kubectl proxy' address (e.g. http://127.0.0.1:8001): every URL not given is then the in-cluster"
+                    + " Service through the API server's service proxy (settings prometheus-service, loki-service, grafana-service,"
+                    + " alertmanager-service in the namespace). Start it with the homelab's kubeconfig and context:"
+                    + " kubectl --kubeconfig ~/.kube/homelab.yaml --context homelab proxy"})
+    String apiProxy;
+
+    @Option(names = "--prometheus-token-file", paramLabel = "FILE", description = "Bearer token for Prometheus (or env MIGRATE_PROMETHEUS_TOKEN).")
+    Path prometheusToken;
+    @Option(names = "--prometheus-basic-auth-file", paramLabel = "FILE", description = "user:password for Prometheus (or env MIGRATE_PROMETHEUS_BASIC_AUTH).")
+    Path prometheusBasic;
+    @Option(names = "--loki-token-file", paramLabel = "FILE", description = "Bearer token for Loki (or env MIGRATE_LOKI_TOKEN).")
+    Path lokiToken;
+    @Option(names = "--loki-basic-auth-file", paramLabel = "FILE", description = "user:password for Loki (or env MIGRATE_LOKI_BASIC_AUTH).")
+    Path lokiBasic;
+    @Option(names = "--grafana-token-file", paramLabel = "FILE", description = "Grafana service-account token (or env MIGRATE_GRAFANA_TOKEN).")
+    Path grafanaToken;
+    @Option(names = "--grafana-basic-auth-file", paramLabel = "FILE", description = "user:password for Grafana (or env MIGRATE_GRAFANA_BASIC_AUTH).")
+    Path grafanaBasic;
+    @Option(names = "--alertmanager-token-file", paramLabel = "FILE", description = "Bearer token for Alertmanager (or env MIGRATE_ALERTMANAGER_TOKEN).")
+    Path alertmanagerToken;
+    @Option(names = "--alertmanager-basic-auth-file", paramLabel = "FILE", description = "user:password for Alertmanager (or env MIGRATE_ALERTMANAGER_BASIC_AUTH).")
+    Path alertmanagerBasic;
+
+    @Option(names = "--http-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Per HTTP call (default: ${DEFAULT-VALUE}); each check also has its own timeout.")
+    String httpTimeout;
+
+    /** The environment credentials are read from; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    @Override
+    public void addFlags(Map<String, String> flags) {
+        put(flags, "prometheus-url", prometheusUrl);
+        put(flags, "loki-url", lokiUrl);
+        put(flags, "grafana-url", grafanaUrl);
+        put(flags, "alertmanager-url", alertmanagerUrl);
+        put(flags, "loki-tenant", lokiTenant);
+    }
+
+    private static void put(Map<String, String> flags, String key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+
+    /** The clients for the URLs that are set, validated now (malformed URL or credentials: UserError). */
+    public Clients clients(Settings settings) {
+        Duration timeout = Values.duration(httpTimeout);
+        if (timeout == null || timeout.isZero()) {
+            throw new UserError("--http-timeout '" + httpTimeout + "' is not a duration (e.g. 5s)");
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        Optional<HttpEndpoint> prom = endpoint("Prometheus", "prometheus", settings.prometheusUrl(),
+                settings.prometheusService(), settings, prometheusToken, prometheusBasic, Map.of(), timeout, flags);
+        Optional<HttpEndpoint> loki = endpoint("Loki", "loki", settings.lokiUrl(), settings.lokiService(), settings,
+                lokiToken, lokiBasic, LokiHttp.tenantHeaders(settings.lokiTenant().orElse(null)), timeout, flags);
+        Optional<HttpEndpoint> grafana = endpoint("Grafana", "grafana", settings.grafanaUrl(), settings.grafanaService(),
+                settings, grafanaToken, grafanaBasic, Map.of(), timeout, flags);
+        Optional<HttpEndpoint> am = endpoint("Alertmanager", "alertmanager", settings.alertmanagerUrl(),
+                settings.alertmanagerService(), settings, alertmanagerToken, alertmanagerBasic, Map.of(), timeout, flags);
+        return new Clients(prom.map(PrometheusHttp::new), loki.map(LokiHttp::new), grafana.map(GrafanaHttp::new),
+                am.map(AlertmanagerHttp::new), flags);
+    }
+
+    /**
+     * An explicit URL wins; else, with --api-proxy, the in-cluster Service through the API server's
+     * service proxy, {@code <proxy>/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/} (kubectl proxy
+     * does the authentication); else none, and the checks that need it are skipped.
+     */
+    private Optional<HttpEndpoint> endpoint(String title, String name, Optional<String> url, String service,
+                                            Settings settings, Path tokenFile, Path basicFile,
+                                            Map<String, String> headers, Duration timeout, Map<String, String> flags) {
+        String flag = "--" + name + "-url";
+        String chosen = url.orElse(null);
+        if (chosen == null && apiProxy != null) {
+            String proxy = HttpEndpoint.parseUrl("--api-proxy", apiProxy).toString().replaceAll("/+$", "");
+            chosen = proxy + "/api/v1/namespaces/" + settings.namespace() + "/services/" + service + "/proxy/";
+            flag = "--api-proxy";
+        }
+        if (chosen == null) {
+            return Optional.empty();
+        }
+        HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, Auth.resolve(name, tokenFile, basicFile, env), headers, timeout);
+        flags.put(e.baseUrl(), flag);
+        return Optional.of(e);
+    }
+
+    /** @param flags base URL to the flag that set it, for the fixes of failed checks */
+    public record Clients(Optional<PrometheusHttp> prometheus, Optional<LokiHttp> loki, Optional<GrafanaHttp> grafana,
+                          Optional<AlertmanagerHttp> alertmanager, Map<String, String> flags) {
+    }
+}

@@ -1,0 +1,106 @@
+package dev.migrate.bench;
+
+import dev.migrate.testsupport.PipelineWorld;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Figures for bench/verify.sh (printed, never asserted): the pipeline on loopback (real Prometheus
+ * and Alertmanager, collector/Loki/Grafana doubles), then `java -jar migrate.jar verify` as a user
+ * runs it, a fresh JVM each time (cold). Args: jar path, runs per figure.
+ */
+public final class VerifyBench {
+    private VerifyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path state = Files.createTempDirectory("verify-bench");
+        try (PipelineWorld world = new PipelineWorld(9)) { // 6 names x 2 services x 9 = 108 claude_code_* series: "100"
+            world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 108", Duration.ofSeconds(30));
+            List<String> base = List.of("java", "-jar", jar.toString(), "verify", "--state-dir", state.toString(),
+                    "--prometheus-url", world.prometheus.url(), "--loki-url", world.loki.url(),
+                    "--grafana-url", world.grafana.url(), "--alertmanager-url", world.alertmanager.url(),
+                    "--otlp-grpc-endpoint", world.collector.grpcEndpoint(),
+                    "--otlp-http-endpoint", world.collector.httpEndpoint(), "--test-alert");
+
+            Process show = new ProcessBuilder(base).redirectErrorStream(true).start();
+            System.out.println("one full run, as the user sees it:\n" + new String(show.getInputStream().readAllBytes()));
+            show.waitFor();
+
+            long jvm = median(runs, List.of("java", "-jar", jar.toString(), "--version"));
+            System.out.printf("JVM start + picocli (migrate --version):      %6d ms%n", jvm);
+            Map<String, Long> single = new LinkedHashMap<>();
+            for (String check : List.of("vip-reachable", "synthetic-round-trip", "scrape-target", "metric-names", "client-data",
+                    "loki-events", "loki-config", "dashboard", "alert-rules", "test-alert")) {
+                single.put(check, median(runs, with(base, "--only", check)));
+            }
+            single.forEach((k, v) -> System.out.printf("  alone: %-22s                %6d ms%n", k, v));
+            Map.Entry<String, Long> slowest = Collections.max(single.entrySet(), Map.Entry.comparingByValue());
+            long full100 = median(runs, base);
+            System.out.printf("full verify, ~100 claude_code_* series:       %6d ms  (median of %d cold runs)%n", full100, runs);
+            System.out.printf("  ratio to the slowest check alone (%s, %d ms, JVM included): %.2f%n",
+                    slowest.getKey(), slowest.getValue(), full100 / (double) slowest.getValue());
+            List<String> noRoundTrip = with(base, "--skip", "synthetic-round-trip");
+            long fast100 = median(runs, noRoundTrip);
+            System.out.printf("full verify without the round trip (scrape-bound), ~100 series: %6d ms%n", fast100);
+
+            // 100,000 series: served for a few scrapes, then the page shrinks again; the series stay in the
+            // TSDB head and in every window query, which is the load that matters, without 30 MB scrapes each second.
+            world.sessions(8334); // 6 x 2 x 8334 = 100,008
+            world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 100000", Duration.ofMinutes(3));
+            world.sessions(9);
+            Thread.sleep(30_000); // let Prometheus settle (GC, head series churn) after the large scrapes
+            Process json = new ProcessBuilder(with(base, "-o", "json")).start();
+            var doc = dev.migrate.Json.MAPPER.readTree(json.getInputStream());
+            json.waitFor();
+            StringBuilder perCheck = new StringBuilder("  per check at ~100,000 series (one run, in-process ms):");
+            doc.get("results").forEach(r -> perCheck.append(' ').append(r.get("name").asText()).append('=')
+                    .append(r.get("elapsedMs").asLong()));
+            System.out.println(perCheck);
+            long full100k = median(runs, base);
+            long fast100k = median(runs, noRoundTrip);
+            System.out.printf("full verify, ~100,000 claude_code_* series:   %6d ms  -> ratio to 100 series: %.2f%n",
+                    full100k, full100k / (double) full100);
+            System.out.printf("without the round trip, ~100,000 series:      %6d ms  -> ratio to 100 series: %.2f%n",
+                    fast100k, fast100k / (double) fast100);
+        } finally {
+            try (var walk = Files.walk(state)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static List<String> with(List<String> base, String... extra) {
+        List<String> out = new ArrayList<>(base);
+        out.addAll(List.of(extra));
+        return out;
+    }
+
+    /** Median wall time of {@code runs} runs of a command, in ms; its output is discarded unless it fails badly. */
+    private static long median(int runs, List<String> command) throws IOException, InterruptedException {
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            int code = p.waitFor();
+            times.add(Duration.ofNanos(System.nanoTime() - t0).toMillis());
+            if (code == 2 || (code == 1 && i == 0)) {
+                System.out.println("  (exit " + code + " for " + String.join(" ", command.subList(3, Math.min(5, command.size())))
+                        + ")\n" + out);
+            }
+        }
+        Collections.sort(times);
+        return times.get(times.size() / 2);
+    }
+}
