@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,12 +48,16 @@ import java.util.function.Consumer;
                 "Exit codes: 0 passed, 1 failed, 2 bad input, 3 inconclusive (e.g. gaps), 4 refused, 130 stopped (resumable)."})
 public final class SoakCommand implements java.util.concurrent.Callable<Integer> {
 
-    /** What the command reaches the world through; the defaults are the real edges, tests swap them. */
-    public record Wiring(SoakClock clock, SoakEdges edges, InCluster.Connector cluster) {
+    /**
+     * What the command reaches the world through; the defaults are the real edges, tests swap them.
+     *
+     * @param edges builds the endpoints from this run's endpoint options and settings
+     */
+    public record Wiring(SoakClock clock, BiFunction<EndpointOptions, Settings, SoakEdges> edges, InCluster.Connector cluster) {
     }
 
-    /** Replaced in one place when the real edges are wired (see docs-draft/soak-readme.md). */
-    public static volatile Wiring wiring = new Wiring(SoakClock.system(), DefaultSoakEdges.INSTANCE, InCluster.FABRIC8);
+    /** The one place the edges are wired (see docs-draft/soak-readme.md). */
+    public static volatile Wiring wiring = new Wiring(SoakClock.system(), DefaultSoakEdges::new, InCluster.FABRIC8);
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -60,6 +65,8 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
     SettingsOptions settingsOptions;
     @Mixin
     KubeOptions kube;
+    @Mixin
+    EndpointOptions endpoints;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "How long to observe, e.g. 24h (default: soak-duration, 24h).")
     String duration;
@@ -68,11 +75,6 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--max-gap", paramLabel = "DURATION",
             description = "Total unobserved time (sleep, crash, reboot) still allowed for a pass (default: soak-max-gap, 5m).")
     String maxGap;
-    @Option(names = "--prometheus-url", paramLabel = "URL",
-            description = "Prometheus to query (default: http://<prometheus-service>.<namespace>.svc, reachable in the cluster).")
-    String prometheusUrl;
-    @Option(names = "--loki-url", paramLabel = "URL", description = "Loki to query (default: http://<loki-service>.<namespace>.svc).")
-    String lokiUrl;
     @Option(names = "--otlp-endpoint", paramLabel = "URL",
             description = "Where the synthetic probe sends OTLP (default: http://<vip>:4318).")
     String otlpEndpoint;
@@ -91,7 +93,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
 
     @Override
     public Integer call() {
-        Settings settings = settingsOptions.load(kube, this::flags);
+        Settings settings = settingsOptions.load(kube, endpoints, this::flags);
         Duration d = settings.soakDuration();
         Duration i = settings.soakInterval();
         if (i.isZero() || i.compareTo(d) >= 0) {
@@ -126,19 +128,21 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
             return printReport(ledger, session, state, state.verdict(at), out, warn);
         }
         SoakSession.Wanted wanted = new SoakSession.Wanted(catalogue, settings.digest(), d, i, settings.soakMaxGap());
-        String prom = url(prometheusUrl, settings.prometheusService(), settings.namespace());
-        String loki = url(lokiUrl, settings.lokiService(), settings.namespace());
+        // Not given: the in-cluster service names, which is what the in-cluster Job uses.
+        String prom = url(settings.prometheusUrl().orElse(null), settings.prometheusService(), settings.namespace());
+        String loki = url(settings.lokiUrl().orElse(null), settings.lokiService(), settings.namespace());
+        SoakEdges edges = w.edges().apply(endpoints, settings);
         PrometheusApi prometheus = needs(catalogue, AnalysisCheck.Kind.PROMQL) || needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
-                ? w.edges().prometheus(prom) : null;
-        LokiApi lokiApi = needs(catalogue, AnalysisCheck.Kind.LOGQL) ? w.edges().loki(loki) : null;
+                ? edges.prometheus(prom) : null;
+        LokiApi lokiApi = needs(catalogue, AnalysisCheck.Kind.LOGQL) ? edges.loki(loki) : null;
         if (prometheus != null) {
             preflight(prometheus, prom, w.clock());
         }
         RoundTrip roundTrip = needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
-                ? required(w.edges().roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi),
+                ? required(edges.roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi),
                 "the synthetic round trip (verify's OTLP probe)", catalogue) : null;
         NamedChecks verifyChecks = needs(catalogue, AnalysisCheck.Kind.VERIFY)
-                ? required(w.edges().verifyChecks(settings, prometheus, lokiApi), "verify's checks", catalogue) : null;
+                ? required(edges.verifyChecks(settings, prometheus, lokiApi), "verify's checks", catalogue) : null;
         SoakSession.Opened opened = session.open(wanted, w.clock().now(), restart, warn, journalStdout ? out::println : null);
         if (opened.mode() == SoakSession.Mode.FINISHED) {
             SoakState state = opened.state();

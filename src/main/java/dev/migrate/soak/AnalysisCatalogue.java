@@ -111,6 +111,7 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
                 success.isEmpty() ? null : Condition.parse(success),
                 failure.isEmpty() ? null : Condition.parse(failure),
                 interval,
+                window,
                 count(node, defaults, "failureLimit", 0),
                 count(node, defaults, "consecutiveErrorLimit", 4),
                 choice(NoData.class, required(text(node, defaults, "noData", ""), "noData (fail, inconclusive or pass)"), "noData"),

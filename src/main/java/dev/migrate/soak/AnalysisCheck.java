@@ -14,6 +14,7 @@ import java.util.Locale;
  * @param success               result condition that makes a measurement pass (null: any data passes)
  * @param failure               result condition that makes a measurement fail (null: never fails on value)
  * @param interval              how often it is measured (a multiple of the soak interval in practice)
+ * @param window                the look-back of its query ({{window}}); a LogQL check reads that range
  * @param failureLimit          failed measurements tolerated over the whole soak; one more fails the soak
  * @param consecutiveErrorLimit query errors in a row tolerated (endpoint down); one more fails the soak
  * @param noData                what an empty result means
@@ -25,7 +26,7 @@ import java.util.Locale;
  * @param fix                   what the operator should do when it fails
  */
 public record AnalysisCheck(String name, Kind kind, String query, Condition success, Condition failure,
-                            Duration interval, int failureLimit, int consecutiveErrorLimit, NoData noData,
+                            Duration interval, Duration window, int failureLimit, int consecutiveErrorLimit, NoData noData,
                             Chart chart, boolean optional, String description, String fix) {
 
     public enum Kind {

@@ -67,9 +67,12 @@ public final class Analyzer {
         return out;
     }
 
-    /** A metric LogQL query read as the last point of a short range ending now (instant log queries 400 since Loki 3.2). */
+    /**
+     * A metric LogQL query read as the last point of the range [now - window, now] with step = window
+     * (query_range, as instant log queries answer 400 since Loki 3.2).
+     */
     private List<Sample> logql(AnalysisCheck check, Instant at) {
-        Duration step = check.interval();
+        Duration step = check.window();
         List<Sample> out = new ArrayList<>();
         for (PrometheusApi.Series s : need(loki, "Loki (--loki-url)").metricRange(check.query(), at.minus(step), at, step)) {
             if (!s.points().isEmpty()) {

@@ -3,10 +3,13 @@ package dev.migrate.soak;
 import dev.migrate.Json;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.ledger.Ledger;
+import dev.migrate.report.JUnitReport;
+import dev.migrate.report.RunReport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +17,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Writes a soak's reports next to its journal: report.txt, report.json and the
+ * Writes a soak's reports next to its journal: report.txt, report.json, report.junit.xml (verify's renderer) and the
  * self-contained report.html. They only render the verdict; they never decide anything.
  */
 public final class SoakReports {
@@ -37,7 +40,11 @@ public final class SoakReports {
         Path html = ledger.writePrivate(dir.resolve("report.html"), HtmlReport.render(state, v, cycles.cycles));
         ledger.writePrivate(dir.resolve("report.txt"), text);
         Path json = ledger.writePrivate(dir.resolve("report.json"), json(state, v));
-        return new Written(html, text, List.of(json));
+        Instant until = state.end() != null ? state.end().at()
+                : state.lastCycleAt() != null ? state.lastCycleAt() : state.header().started();
+        Path junit = ledger.writePrivate(dir.resolve("report.junit.xml"),
+                JUnitReport.render(new RunReport(SoakSession.STEP, state.header().started(), until, v.outcome(), v.results())));
+        return new Written(html, text, List.of(json, junit));
     }
 
     public static String text(SoakState state, SoakState.Verdict v) {

@@ -97,7 +97,7 @@ class SoakCommandTest {
     @Test
     void aDayLongSoakEndsWithReportsAndAVerdictRetireCanRead() throws Exception {
         List<String> urls = new ArrayList<>();
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), edges(FakePrometheus.healthy(), urls), InCluster.FABRIC8);
+        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), urls), InCluster.FABRIC8);
         Object[] r = run(args());
         String out = (String) r[1];
         assertEquals(ExitCodes.OK, r[0], out + r[2]);
@@ -119,6 +119,8 @@ class SoakCommandTest {
         String page = Files.readString(html);
         assertFalse(page.contains("http://") || page.contains("https://") || page.contains("<script"), "self-contained");
         assertTrue(Files.readString(dir.resolve("state/soak/report.json")).contains("\"outcome\" : \"passed\""));
+        String junit = Files.readString(dir.resolve("state/soak/report.junit.xml"));
+        assertTrue(junit.contains("<testcase") && junit.contains("coverage") && !junit.contains("<failure"), junit);
 
         // The report as a browser renders it: the three charts are there, with data in them.
         String dom = chromiumDom(html);
@@ -138,7 +140,7 @@ class SoakCommandTest {
     void aSixHourGapShowsInTheReportAndIsNotAPass() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
         clock.onSleep(to -> to.equals(T0.plus(Duration.ofHours(2))) ? to.plus(Duration.ofHours(6)) : to);
-        SoakCommand.wiring = new SoakCommand.Wiring(clock, edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        SoakCommand.wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         Object[] r = run(args());
         assertEquals(ExitCodes.INCONCLUSIVE, r[0], (String) r[1]);
         assertTrue(((String) r[1]).contains("INCONCLUSIVE  coverage"), (String) r[1]);
@@ -152,7 +154,7 @@ class SoakCommandTest {
     @Test
     void reportOnDemandReadsTheJournalOfARunningSoak() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
-        SoakCommand.wiring = new SoakCommand.Wiring(clock, edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        SoakCommand.wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         // a journal with 2 hours of cycles, as if another process were still running the soak
         clock.onSleep(to -> {
             if (to.isAfter(T0.plus(Duration.ofHours(2)))) {
@@ -172,7 +174,7 @@ class SoakCommandTest {
 
     @Test
     void badInputIsOneLineAndNothingIsStarted() throws Exception {
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         String[][] cases = {
                 {"--duration", "1day"}, {"--interval", "60s", "--duration", "30s"}, {"--interval", "0s"},
                 {"--apply"}, {"--report", "--attach"}, {"--max-gap", "five"}};
@@ -190,14 +192,14 @@ class SoakCommandTest {
         }
         assertFalse(Files.exists(dir.resolve("state/soak/journal.jsonl")));
         // Prometheus not answering at the start: a wrong URL, said at once, no journal
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), edges(new FakePrometheus((q, at) -> null), new ArrayList<>()), InCluster.FABRIC8);
+        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(new FakePrometheus((q, at) -> null), new ArrayList<>()), InCluster.FABRIC8);
         Object[] r = run(args());
         assertEquals(ExitCodes.USAGE, r[0]);
         assertTrue(((String) r[2]).startsWith("migrate: error: Prometheus at http://127.0.0.1:9 did not answer (UNREACHABLE"), (String) r[2]);
         assertFalse(Files.exists(dir.resolve("state/soak/journal.jsonl")));
         // a build without the probe: said at once, before any journal exists
         SoakEdges real = edges(FakePrometheus.healthy(), new ArrayList<>());
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), new SoakEdges() {
+        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> new SoakEdges() {
             @Override
             public PrometheusApi prometheus(String url) {
                 return real.prometheus(url);
@@ -228,7 +230,7 @@ class SoakCommandTest {
     @Test
     void otherSettingsRefuseToResumeUntilRestart() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
-        SoakCommand.wiring = new SoakCommand.Wiring(clock, edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        SoakCommand.wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         assertEquals(ExitCodes.OK, run(args("--duration", "1h"))[0]);
         Object[] r = run(args("--duration", "2h"));
         assertEquals(ExitCodes.REFUSED, r[0]);

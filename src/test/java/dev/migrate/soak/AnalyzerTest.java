@@ -137,7 +137,7 @@ class AnalyzerTest {
         Measurement m = new Analyzer(null, loki, null, null).measure(events, NOW);
         assertEquals(Result.PASS, m.status());
         assertEquals(17.0, m.value());
-        assertEquals(NOW.minusSeconds(60), loki.start);
+        assertEquals(NOW.minus(Duration.ofMinutes(5)), loki.start, "reads the query's window, not the interval");
         assertEquals(Result.INCONCLUSIVE, new Analyzer(null, new FakeLoki(List.of()), null, null).measure(events, NOW).status());
     }
 
@@ -152,10 +152,10 @@ class AnalyzerTest {
         assertEquals(1, c.checks().stream().filter(x -> x.chart() == AnalysisCheck.Chart.ROUND_TRIP).count());
         assertEquals(1, c.checks().stream().filter(x -> x.chart() == AnalysisCheck.Chart.DATA_RATE).count());
         // the collector's own telemetry is not scraped by the built-in manifests: those checks must not block a verdict
-        assertEquals(List.of("data-flowing", "receiver-not-refusing", "exporter-not-failing"),
+        assertEquals(List.of("data-flowing", "client-token-rate", "receiver-not-refusing", "exporter-not-failing"),
                 c.checks().stream().filter(AnalysisCheck::optional).map(AnalysisCheck::name).toList());
-        assertTrue(c.checks().stream().filter(x -> x.name().equals("client-metrics-arriving")).findFirst().orElseThrow()
-                .query().endsWith("[5m])) / 300"));
+        assertEquals("sum(rate(claude_code_token_usage_tokens_total[5m]))", c.checks().stream()
+                .filter(x -> x.chart() == AnalysisCheck.Chart.DATA_RATE).findFirst().orElseThrow().query());
     }
 
     @Test
