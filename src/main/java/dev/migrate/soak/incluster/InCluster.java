@@ -5,6 +5,7 @@ import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.checks.VerifyChecks;
 import dev.migrate.cluster.Kubeconfig;
 import dev.migrate.data.DataFiles;
 import dev.migrate.settings.Settings;
@@ -26,7 +27,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -54,10 +58,17 @@ public final class InCluster {
     }
 
     public static int render(Settings settings, boolean apply, Connector connector, PrintStream out) {
-        String soakYaml = settings.checksDir().isPresent()
-                ? DataFiles.read(settings.checksDir().map(d -> d.resolve(AnalysisCatalogue.FILE)), "checks/soak.yaml", "checks-dir").text()
-                : null;
-        List<ManifestObject> objects = SoakJob.render(settings, soakYaml);
+        Map<String, String> checkFiles = new LinkedHashMap<>();
+        if (settings.checksDir().isPresent()) {
+            Path dir = settings.checksDir().get();
+            checkFiles.put(AnalysisCatalogue.FILE, DataFiles.read(Optional.of(dir.resolve(AnalysisCatalogue.FILE)),
+                    "checks/" + AnalysisCatalogue.FILE, "checks-dir").text());
+            if (Files.isRegularFile(dir.resolve(VerifyChecks.FILE))) { // the round trip runs verify's check
+                checkFiles.put(VerifyChecks.FILE, DataFiles.read(Optional.of(dir.resolve(VerifyChecks.FILE)),
+                        "checks/" + VerifyChecks.FILE, "checks-dir").text());
+            }
+        }
+        List<ManifestObject> objects = SoakJob.render(settings, checkFiles);
         for (ManifestObject o : objects) {
             try {
                 out.print("---\n" + Json.YAML.writeValueAsString(o.body()));

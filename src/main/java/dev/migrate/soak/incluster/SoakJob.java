@@ -28,15 +28,14 @@ public final class SoakJob {
     }
 
     /**
-     * @param soakYaml the operator's soak.yaml when checks-dir is set (mounted at the same path), else null
+     * @param checkFiles when checks-dir is set: its soak.yaml (and verify.yaml, which the round trip
+     *                   uses) by file name, mounted at the same path in the pod; empty otherwise
      */
-    public static List<ManifestObject> render(Settings settings, String soakYaml) {
+    public static List<ManifestObject> render(Settings settings, Map<String, String> checkFiles) {
         String ns = settings.namespace();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("migrate.yaml", settingsYaml(settings));
-        if (soakYaml != null) {
-            data.put("soak.yaml", soakYaml);
-        }
+        data.putAll(checkFiles);
         ManifestObject config = object("v1", "ConfigMap", ns, NAME, Map.of("data", data));
         ManifestObject pvc = object("v1", "PersistentVolumeClaim", ns, NAME + "-journal", Map.of("spec", Map.of(
                 "accessModes", List.of("ReadWriteOnce"),
@@ -48,10 +47,10 @@ public final class SoakJob {
                 Map.of("name", "tmp", "mountPath", "/tmp"),
                 // the root filesystem is read-only: the working directory is a writable scratch volume
                 Map.of("name", "work", "mountPath", WORKDIR)));
-        if (soakYaml != null) {
+        for (String file : checkFiles.keySet()) {
             Path dir = settings.checksDir().orElseThrow();
             String at = dir.isAbsolute() ? dir.toString() : WORKDIR + "/" + dir.normalize();
-            mounts.add(Map.of("name", "settings", "mountPath", at + "/soak.yaml", "subPath", "soak.yaml", "readOnly", true));
+            mounts.add(Map.of("name", "settings", "mountPath", at + "/" + file, "subPath", file, "readOnly", true));
         }
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", "soak");

@@ -107,6 +107,25 @@ class InClusterTest {
     }
 
     @Test
+    void ownChecksTravelWithTheJobToTheSamePath() throws Exception {
+        Path checks = Files.createDirectories(dir.resolve("my-checks"));
+        Files.writeString(checks.resolve("soak.yaml"), SoakTestCatalogue.YAML);
+        Files.writeString(checks.resolve("verify.yaml"), "version: 1\nchecks: []\n");
+        Settings s = settings().with(Map.of("checks-dir", checks.toString()));
+        String out = capture(o -> InCluster.render(s, false, x -> {
+            throw new AssertionError("dry run");
+        }, o), ExitCodes.OK);
+        JsonNode cm = Json.YAML.readTree(out.split("(?m)^---$")[1]);
+        assertEquals(SoakTestCatalogue.YAML, cm.path("data").path("soak.yaml").asText());
+        assertTrue(cm.path("data").has("verify.yaml"));
+        JsonNode job = Json.YAML.readTree(out.split("(?m)^---$")[3].replaceAll("(?m)^#.*$", ""));
+        List<String> mounts = new ArrayList<>();
+        job.path("spec").path("template").path("spec").path("containers").get(0).path("volumeMounts")
+                .forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertTrue(mounts.contains(checks + "/soak.yaml") && mounts.contains(checks + "/verify.yaml"), mounts.toString());
+    }
+
+    @Test
     void applyCreatesTheObjectsOnceAndKeepsAJournalVolume() {
         client.persistentVolumeClaims().inNamespace("monitoring").resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("migrate-soak-journal").withNamespace("monitoring").addToLabels("keep", "me").endMetadata()
