@@ -195,7 +195,9 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
             opened.journal().close();
             out.print(written.text());
             out.println("report: " + written.html());
-            return verdict.outcome().exitCode();
+            // In the cluster (Job, restartPolicy OnFailure) a non-zero exit would restart a soak that has
+            // already decided; the verdict travels in the journal on stdout, which --attach reads.
+            return journalStdout ? ExitCodes.OK : verdict.outcome().exitCode();
         } finally {
             done.countDown();
             try {

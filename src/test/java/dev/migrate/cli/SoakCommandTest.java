@@ -244,6 +244,19 @@ class SoakCommandTest {
     }
 
     @Test
+    void theInClusterRunnerPrintsItsJournalAndExitsZeroOnceDecided() throws Exception {
+        FakePrometheus down = new FakePrometheus((q, at) -> FakePrometheus.value(0)); // collector down from the start
+        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(down, new ArrayList<>()), InCluster.FABRIC8);
+        Object[] r = run(args("--journal-stdout"));
+        String out = (String) r[1];
+        assertEquals(ExitCodes.OK, r[0], "a decided soak must not be restarted by the Job: " + out);
+        List<String> records = out.lines().filter(l -> l.startsWith("{")).toList();
+        assertEquals(Files.readAllLines(dir.resolve("state/soak/journal.jsonl")), records, "stdout carries the whole journal");
+        assertTrue(records.get(records.size() - 1).contains("\"outcome\":\"failed\""), records.get(records.size() - 1));
+        assertEquals(StepRecord.FAILED, new Ledger(dir.resolve("state")).latest("soak").orElseThrow().outcome());
+    }
+
+    @Test
     void inClusterPrintsTheJobAndApplyingNeedsANamedContext() throws Exception {
         Object[] r = run(args("--in-cluster", "--context", "homelab"));
         assertEquals(ExitCodes.OK, r[0], (String) r[2]);
