@@ -16,7 +16,6 @@ import java.util.function.BiFunction;
  */
 public final class FakePrometheus implements PrometheusApi {
     final BiFunction<String, Instant, List<Sample>> answer;
-    int queries;
 
     public FakePrometheus(BiFunction<String, Instant, List<Sample>> answer) {
         this.answer = answer;
@@ -32,7 +31,6 @@ public final class FakePrometheus implements PrometheusApi {
 
     @Override
     public List<Sample> query(String promql, Instant at) {
-        queries++;
         List<Sample> r = answer.apply(promql, at);
         if (r == null) {
             throw new EndpointException(EndpointException.Kind.UNREACHABLE, "http://127.0.0.1:9/api/v1/query", "connection refused");
