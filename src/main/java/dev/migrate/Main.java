@@ -3,6 +3,7 @@ package dev.migrate;
 import dev.migrate.cli.ClientEnvCommand;
 import dev.migrate.cli.ConfigCommand;
 import dev.migrate.cli.DeployCommand;
+import dev.migrate.cli.RetireCommand;
 import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
 import dev.migrate.cli.VerifyCommand;
@@ -28,12 +29,14 @@ import java.util.Properties;
                 "",
                 "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
         subcommands = {
-                ConfigCommand.class,
+                // The four steps in the order a migration takes them, then the helpers.
                 DeployCommand.class,
-                StatusCommand.class,
                 VerifyCommand.class,
-                ClientEnvCommand.class,
                 SoakCommand.class,
+                RetireCommand.class,
+                StatusCommand.class,
+                ConfigCommand.class,
+                ClientEnvCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",
                 "Set MIGRATE_DEBUG=1 to see stack traces."})
@@ -47,7 +50,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code, without exiting (tests call this). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(CommandLine.defaultFactory(), args);
+    }
+
+    /** The same, with commands made by {@code factory}: how tests hand a command its test doubles. */
+    public static int run(CommandLine.IFactory factory, String... args) {
+        CommandLine cli = new CommandLine(new Main(), factory);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
         return cli.execute(args);

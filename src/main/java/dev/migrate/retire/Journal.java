@@ -1,0 +1,149 @@
+package dev.migrate.retire;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.migrate.Json;
+import dev.migrate.UserError;
+import dev.migrate.ledger.Ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * retire/journal.jsonl in the state directory: one line per finished action, forced to disk
+ * before the next action starts, so an interrupted retire (kill -9, a dead daemon, a full disk)
+ * resumes exactly where it stopped. A run begins with the whole plan, because after containers
+ * are removed their anonymous volumes can no longer be rediscovered.
+ */
+public final class Journal {
+    public static final String BEGIN = "begin";
+    public static final String DONE = "done";
+    public static final String COMPLETE = "complete";
+    /** The operator pointed a resumed run at another backup directory before anything was archived. */
+    public static final String MOVED = "archive-dir";
+    static final ObjectMapper LINE = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path file;
+
+    public Journal(Path file) {
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * @param run   id of the retire run this line belongs to
+     * @param event begin, done or complete
+     * @param key   the action, e.g. "stop:3c5267a5743d..." (empty for begin/complete)
+     * @param data  facts about it (the plan for begin, the manifest path for an archive)
+     */
+    public record Entry(Instant at, String run, String event, String key, Map<String, Object> data) {
+        public Entry {
+            data = data == null ? Map.of() : data;
+        }
+    }
+
+    /** The state a run needs to resume: the plan it began with and the actions already done. */
+    /** @param outcome the final checks' outcome once complete (passed / failed), else empty */
+    public record Run(String id, Instant began, PlanState plan, Map<String, Map<String, Object>> done, boolean complete,
+                      String outcome) {
+    }
+
+    /** What a run began with, as journaled. */
+    public record PlanState(Inventory inventory, String archiveDir, boolean backup, List<Integer> ports,
+                            boolean forced, String reason) {
+    }
+
+    public void begin(String run, PlanState plan) {
+        append(new Entry(Instant.now(), run, BEGIN, "", Map.of("plan", plan)));
+    }
+
+    public void done(String run, String key, Map<String, Object> data) {
+        append(new Entry(Instant.now(), run, DONE, key, data));
+    }
+
+    public void moved(String run, String archiveDir) {
+        append(new Entry(Instant.now(), run, MOVED, "", Map.of("archiveDir", archiveDir)));
+    }
+
+    public void complete(String run, Map<String, Object> data) {
+        append(new Entry(Instant.now(), run, COMPLETE, "", data));
+    }
+
+    /** The last run for this project, complete or not. */
+    public Optional<Run> last(String project) {
+        List<Entry> entries = read();
+        Run found = null;
+        for (Entry e : entries) {
+            if (BEGIN.equals(e.event())) {
+                PlanState plan = LINE.convertValue(e.data().get("plan"), PlanState.class);
+                if (plan.inventory().project().equals(project)) {
+                    found = new Run(e.run(), e.at(), plan, new HashMap<>(), false, "");
+                }
+            } else if (found != null && found.id().equals(e.run())) {
+                if (DONE.equals(e.event())) {
+                    found.done().put(e.key(), e.data());
+                } else if (MOVED.equals(e.event())) {
+                    PlanState p = found.plan();
+                    PlanState moved = new PlanState(p.inventory(), String.valueOf(e.data().get("archiveDir")), p.backup(),
+                            p.ports(), p.forced(), p.reason());
+                    found = new Run(found.id(), found.began(), moved, found.done(), false, "");
+                } else if (COMPLETE.equals(e.event())) {
+                    found = new Run(found.id(), found.began(), found.plan(), found.done(), true,
+                            String.valueOf(e.data().getOrDefault("outcome", "")));
+                }
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private List<Entry> read() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).map(Journal::parse).flatMap(Optional::stream).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserError("cannot read the retire journal " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Empty for a line cut by a crash mid-write: that action is simply redone, which is safe. */
+    private static Optional<Entry> parse(String line) {
+        try {
+            return Optional.of(LINE.readValue(line, Entry.class));
+        } catch (IOException torn) {
+            return Optional.empty();
+        }
+    }
+
+    /** DSYNC: the line is on disk when write returns, before the next action starts. */
+    private void append(Entry entry) {
+        try {
+            Files.createDirectories(file.getParent());
+            boolean fresh = !Files.exists(file);
+            Files.write(file, (LINE.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
+            if (fresh) {
+                Ledger.restrict(file);
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot write the retire journal " + file + ": " + e.getMessage()
+                    + "; check --state-dir points to a writable directory");
+        }
+    }
+}

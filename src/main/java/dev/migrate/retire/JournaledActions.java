@@ -1,0 +1,85 @@
+package dev.migrate.retire;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The execute steps' only way to act: each action runs at most once per retire run and its line
+ * is on disk before the next starts. Every action must also be safe to redo (the process may die
+ * between doing it and journaling it): the steps treat "already gone" as done.
+ */
+public final class JournaledActions {
+    /** Test-only: pause after each action of this kind (e.g. "archive") so a test can kill -9 the process. */
+    public static final String TEST_PAUSE_ENV = "MIGRATE_TEST_ONLY_PAUSE_AFTER";
+    public static final String TEST_PAUSE_SECONDS_ENV = "MIGRATE_TEST_ONLY_PAUSE_SECONDS";
+
+    private final Journal journal;
+    private final String runId;
+    private final Map<String, Map<String, Object>> done;
+    private final Map<String, String> env;
+    private final Consumer<String> progress;
+    private final List<Map<String, String>> log = new ArrayList<>();
+
+    /**
+     * @param done     actions an earlier process of this run finished (from the journal)
+     * @param env      the environment, for the test-only pause
+     * @param progress where a line per finished action goes
+     */
+    public JournaledActions(Journal journal, String runId, Map<String, Map<String, Object>> done, Map<String, String> env,
+                            Consumer<String> progress) {
+        this.journal = journal;
+        this.runId = runId;
+        this.done = new LinkedHashMap<>(done);
+        this.env = env;
+        this.progress = progress;
+    }
+
+    public boolean done(String kind, String target) {
+        return done.containsKey(kind + ":" + target);
+    }
+
+    /** Runs the action unless this run already did it; returns what it (or the earlier run) recorded. */
+    public Map<String, Object> run(String kind, String target, String label, Supplier<Map<String, Object>> action) {
+        String key = kind + ":" + target;
+        if (done.containsKey(key)) {
+            log.add(Map.of("action", kind, "target", label, "status", "already done"));
+            return done.get(key);
+        }
+        return record(kind, target, label, action.get());
+    }
+
+    /** Journals an action again with new data (an archive redone because the earlier one was damaged). */
+    public Map<String, Object> record(String kind, String target, String label, Map<String, Object> data) {
+        String key = kind + ":" + target;
+        journal.done(runId, key, data);
+        done.put(key, data);
+        log.add(Map.of("action", kind, "target", label, "status", "done"));
+        progress.accept(String.format("  done   %-16s %s", kind, label));
+        testPause(key);
+        return data;
+    }
+
+    /** What happened in this process, for the JSON report. */
+    public List<Map<String, String>> log() {
+        return List.copyOf(log);
+    }
+
+    private void testPause(String key) {
+        String kind = env.getOrDefault(TEST_PAUSE_ENV, "");
+        if (kind.isEmpty() || !key.startsWith(kind + ":")) {
+            return;
+        }
+        long seconds = Long.parseLong(env.getOrDefault(TEST_PAUSE_SECONDS_ENV, "60"));
+        System.err.println("migrate: TEST-ONLY " + TEST_PAUSE_ENV + " is set: pausing " + seconds + " s after " + key);
+        System.err.flush();
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.migrate.retire;
+
+import dev.migrate.checks.CheckResult;
+import dev.migrate.checks.Status;
+import dev.migrate.ledger.Ledger;
+import dev.migrate.ledger.StepRecord;
+import dev.migrate.settings.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The gate reads soak's ledger record (outcome, digest, durationSeconds) and verify's checks now. */
+class GateTest {
+    @TempDir
+    Path state;
+
+    private final Settings settings = Settings.defaults();
+    private final PipelineCheck passing = () -> List.of(CheckResult.pass("collector-up", "1"));
+
+    @Test
+    void passesOnlyWithAFullPassedSoakOnTheseSettingsAndVerifyPassingNow() {
+        Ledger ledger = new Ledger(state);
+        assertFalse(Gate.evaluate(ledger, settings, passing, false, "").allowed());
+        soak(ledger, StepRecord.FAILED, settings.digest(), 86400);
+        assertTrue(Gate.evaluate(ledger, settings, passing, false, "").why().contains("the last soak"));
+        soak(ledger, StepRecord.PASSED, "sha256:someotherdigest", 86400);
+        assertTrue(Gate.evaluate(ledger, settings, passing, false, "").why().contains("other settings"));
+        soak(ledger, StepRecord.PASSED, settings.digest(), 86399);
+        assertFalse(Gate.evaluate(ledger, settings, passing, false, "").allowed(), "one second short");
+        soak(ledger, StepRecord.PASSED, settings.digest(), 86400);
+        Gate.Verdict ok = Gate.evaluate(ledger, settings, passing, false, "");
+        assertTrue(ok.allowed() && ok.passed(), ok.why());
+
+        Gate.Verdict inconclusive = Gate.evaluate(ledger, settings, () -> List.of(
+                CheckResult.inconclusive("loki-has-events", "no data", "no events yet", "wait")), false, "");
+        assertFalse(inconclusive.allowed());
+        assertEquals(Status.INCONCLUSIVE, inconclusive.results().get(1).status());
+        Gate.Verdict allSkipped = Gate.evaluate(ledger, settings, () -> List.of(
+                CheckResult.skipped("scrape-target", "no --prometheus-url"), CheckResult.skipped("loki-events", "no --loki-url")),
+                false, "");
+        assertFalse(allSkipped.allowed(), "checks that were all skipped prove nothing");
+        assertTrue(allSkipped.why().contains("verify ran no checks (2 skipped)"), allSkipped.why());
+        assertFalse(Gate.evaluate(ledger, settings, List::of, false, "").allowed(), "no checks is not a pass");
+    }
+
+    @Test
+    void forceOverridesButKeepsWhatTheGateSaw() {
+        Gate.Verdict v = Gate.evaluate(new Ledger(state), settings, passing, true, "old laptop died; data archived by hand");
+        assertTrue(v.allowed());
+        assertFalse(v.passed());
+        assertEquals("old laptop died; data archived by hand", v.reason());
+        assertTrue(v.why().contains("no soak in the ledger"));
+    }
+
+    private void soak(Ledger ledger, String outcome, String digest, long seconds) {
+        ledger.append(new StepRecord("soak", Instant.now(), Instant.now(), digest, outcome, "", "",
+                Map.of(Gate.SOAK_DURATION_SECONDS, String.valueOf(seconds), "coverageSeconds", String.valueOf(seconds))));
+    }
+}
