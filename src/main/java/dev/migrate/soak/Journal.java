@@ -136,6 +136,16 @@ public final class Journal implements Closeable {
         return new Contents(header, cycles, end, valid);
     }
 
+    /** Whether the file holds not even one whole record (a crash while the header was being written). */
+    public static boolean holdsNothing(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return indexOf(bytes, 0) < 0;
+        } catch (IOException e) {
+            return false; // unreadable: read() will say so
+        }
+    }
+
     /** Creates a new journal (0600) holding only {@code header}. Fails if the file exists. */
     public static Journal create(Path file, JournalHeader header, Consumer<String> echo) {
         try {

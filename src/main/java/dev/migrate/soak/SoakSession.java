@@ -67,6 +67,15 @@ public final class SoakSession {
             warn.accept("soak: archived the previous journal as " + archived);
         }
         SoakState state = new SoakState(w.catalogue());
+        if (Files.exists(file) && Journal.holdsNothing(file)) {
+            Journal.ensureIdle(file);
+            warn.accept("soak: " + file + " holds no whole record (the last run stopped while starting); starting afresh");
+            try {
+                Files.delete(file);
+            } catch (IOException e) {
+                throw new UserError("cannot replace the empty soak journal " + file + " (" + e.getMessage() + "); remove it by hand");
+            }
+        }
         if (Files.exists(file)) {
             Journal.Contents contents = Journal.read(file, state, warn);
             JournalHeader h = contents.header();

@@ -248,4 +248,15 @@ class SoakRunTest {
             live.journal().close();
         }
     }
+
+    @Test
+    void aJournalCutOffInItsHeaderStartsAfresh() throws Exception {
+        Path journal = Files.createDirectories(dir.resolve("soak")).resolve("journal.jsonl");
+        Files.writeString(journal, "{\"type\":\"header\",\"vers");
+        SoakSession.Opened o = new SoakSession(new Ledger(dir)).open(wanted("sha256:aaaa"), T0, false, warnings::add, null);
+        o.journal().close();
+        assertEquals(SoakSession.Mode.NEW, o.mode());
+        assertTrue(warnings.get(0).endsWith("holds no whole record (the last run stopped while starting); starting afresh"), warnings.toString());
+        assertEquals(1, Files.readAllLines(journal).size());
+    }
 }
