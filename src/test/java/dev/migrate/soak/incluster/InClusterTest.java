@@ -147,15 +147,13 @@ class InClusterTest {
                 again.getMessage());
     }
 
-    @Test
-    void attachFollowsThePodLogAndRecordsTheVerdictLocally() throws Exception {
-        // The pod's log: what a real in-cluster soak prints with --journal-stdout (a 2 h soak run here in simulated time).
+    /** The pod's log: what a real in-cluster soak prints with --journal-stdout (a 2 h soak run in simulated time). */
+    List<String> podLog(SimulatedClock clock) {
         List<String> podLog = new ArrayList<>();
         podLog.add("Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=60");
         Settings s = settings().with(Map.of("soak-duration", "2h"));
         AnalysisCatalogue cat = SoakTestCatalogue.catalogue();
         Path podState = dir.resolve("pod-state");
-        SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-27T00:00:00Z"));
         SoakSession podSession = new SoakSession(new Ledger(podState));
         SoakSession.Opened o = podSession.open(new SoakSession.Wanted(cat, s.digest(), Duration.ofHours(2), Duration.ofSeconds(60),
                 Duration.ofMinutes(5)), clock.now(), false, warnings::add, podLog::add);
@@ -165,6 +163,14 @@ class InClusterTest {
         podSession.record(o, o.state().verdict(clock.now()), e, clock.now(), "");
         o.journal().close();
         assertEquals(1 + 1 + 120 + 1, podLog.size());
+        return podLog;
+    }
+
+    @Test
+    void attachFollowsThePodLogAndRecordsTheVerdictLocally() throws Exception {
+        SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-27T00:00:00Z"));
+        List<String> podLog = podLog(clock);
+        AnalysisCatalogue cat = SoakTestCatalogue.catalogue();
 
         client.pods().inNamespace("monitoring").resource(new PodBuilder().withNewMetadata().withName("migrate-soak-x7k2p")
                 .withNamespace("monitoring").addToLabels("job-name", "migrate-soak").endMetadata().build()).create();
@@ -185,6 +191,25 @@ class InClusterTest {
         Path copy = local.stateDir().resolve("soak/cluster-journal.jsonl");
         assertEquals(podLog.subList(1, podLog.size()), Files.readAllLines(copy));
         assertTrue(Files.exists(local.stateDir().resolve("soak/report.html")));
+    }
+
+    @Test
+    void attachFollowsAgainWhenTheLogEndsWithoutAVerdict() throws Exception {
+        SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-27T00:00:00Z"));
+        List<String> podLog = podLog(clock);
+        client.pods().inNamespace("monitoring").resource(new PodBuilder().withNewMetadata().withName("migrate-soak-r2d2")
+                .withNamespace("monitoring").addToLabels("job-name", "migrate-soak").endMetadata().build()).create();
+        String path = "/api/v1/namespaces/monitoring/pods/migrate-soak-r2d2/log?pretty=false&follow=true";
+        // the container restarted mid-soak: its first log stops after 40 cycles; the next one replays everything
+        server.expect().get().withPath(path).andReturn(200, String.join("\n", podLog.subList(0, 42)) + "\n").once();
+        server.expect().get().withPath(path).andReturn(200, String.join("\n", podLog) + "\n").once();
+        Settings local = settings().with(Map.of("soak-duration", "2h"));
+        String out = capture(p -> InCluster.attach(local, new SoakSession(new Ledger(local.stateDir())), SoakTestCatalogue.catalogue(),
+                mock(), clock, p, warnings::add), ExitCodes.OK);
+        assertTrue(warnings.contains("soak: the pod's log ended without a verdict; looking for its pod again"), warnings.toString());
+        assertTrue(out.contains("120 cycles"), out);
+        assertEquals(podLog.subList(1, podLog.size()), Files.readAllLines(local.stateDir().resolve("soak/cluster-journal.jsonl")),
+                "the local copy is the whole journal once, not the first part twice");
     }
 
     @Test
