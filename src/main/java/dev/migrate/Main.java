@@ -4,6 +4,7 @@ import dev.migrate.cli.ClientEnvCommand;
 import dev.migrate.cli.ConfigCommand;
 import dev.migrate.cli.DeployCommand;
 import dev.migrate.cli.RetireCommand;
+import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
 import dev.migrate.cli.VerifyCommand;
 import picocli.CommandLine;
@@ -31,6 +32,7 @@ import java.util.Properties;
                 // The four steps in the order a migration takes them, then the helpers.
                 DeployCommand.class,
                 VerifyCommand.class,
+                SoakCommand.class,
                 RetireCommand.class,
                 StatusCommand.class,
                 ConfigCommand.class,

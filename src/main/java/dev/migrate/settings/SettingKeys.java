@@ -72,6 +72,10 @@ public final class SettingKeys {
             "how long the soak must observe the pipeline", true);
     public static final SettingKey SOAK_INTERVAL = key("soak-interval", "60s", Kind.DURATION,
             "time between soak cycles", true);
+    public static final SettingKey SOAK_MAX_GAP = key("soak-max-gap", "5m", Kind.DURATION,
+            "total unobserved time (sleep, crash, reboot) a soak may have and still pass", true);
+    public static final SettingKey SOAK_IMAGE = key("soak-image", "ghcr.io/migrate/migrate:0.1.0", Kind.IMAGE,
+            "image of this tool that `migrate soak --in-cluster` runs as a Job (build it with -Psoak-image)", false);
 
     // Retire
     public static final SettingKey COMPOSE_PROJECT = key("compose-project", "claude-monitoring", Kind.NAME,
@@ -86,7 +90,7 @@ public final class SettingKeys {
             COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
             LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
-            ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL,
+            ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL, SOAK_MAX_GAP, SOAK_IMAGE,
             COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST);
 
     private SettingKeys() {

@@ -165,6 +165,14 @@ public final class Settings {
         return Values.duration(raw(SettingKeys.SOAK_INTERVAL));
     }
 
+    public Duration soakMaxGap() {
+        return Values.duration(raw(SettingKeys.SOAK_MAX_GAP));
+    }
+
+    public String soakImage() {
+        return raw(SettingKeys.SOAK_IMAGE);
+    }
+
     public String composeProject() {
         return raw(SettingKeys.COMPOSE_PROJECT);
     }

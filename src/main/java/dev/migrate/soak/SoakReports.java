@@ -1,0 +1,88 @@
+package dev.migrate.soak;
+
+import dev.migrate.Json;
+import dev.migrate.checks.CheckResult;
+import dev.migrate.ledger.Ledger;
+import dev.migrate.report.JUnitReport;
+import dev.migrate.report.RunReport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Writes a soak's reports next to its journal: report.txt, report.json, report.junit.xml (verify's renderer) and the
+ * self-contained report.html. They only render the verdict; they never decide anything.
+ */
+public final class SoakReports {
+    private SoakReports() {
+    }
+
+    /**
+     * @param html   the HTML file
+     * @param text   the text summary (also printed)
+     * @param others the JSON and JUnit files
+     */
+    public record Written(Path html, String text, List<Path> others) {
+    }
+
+    public static Written write(Ledger ledger, Path journalFile, SoakState state, SoakState.Verdict v, Consumer<String> warn) {
+        Path dir = ledger.subdir(SoakSession.DIR);
+        HtmlReport.Cycles cycles = new HtmlReport.Cycles();
+        Journal.read(journalFile, cycles, s -> { });
+        String text = text(state, v);
+        Path html = ledger.writePrivate(dir.resolve("report.html"), HtmlReport.render(state, v, cycles.cycles));
+        ledger.writePrivate(dir.resolve("report.txt"), text);
+        Path json = ledger.writePrivate(dir.resolve("report.json"), json(state, v));
+        Instant until = state.end() != null ? state.end().at()
+                : state.lastCycleAt() != null ? state.lastCycleAt() : state.header().started();
+        Path junit = ledger.writePrivate(dir.resolve("report.junit.xml"),
+                JUnitReport.render(new RunReport(SoakSession.STEP, state.header().started(), until, v.outcome(), v.results())));
+        return new Written(html, text, List.of(json, junit));
+    }
+
+    public static String text(SoakState state, SoakState.Verdict v) {
+        StringBuilder b = new StringBuilder();
+        b.append("soak ").append(v.summary()).append('\n');
+        b.append("settings digest ").append(state.header().settingsDigest()).append(", started ")
+                .append(state.header().started()).append('\n');
+        for (CheckResult r : v.results()) {
+            b.append(String.format("  %-13s %-26s %s%n", r.status().label().toUpperCase(java.util.Locale.ROOT), r.name(), r.observed()));
+            if (!r.cause().isEmpty()) {
+                b.append("                cause: ").append(r.cause()).append('\n');
+            }
+            if (!r.fix().isEmpty()) {
+                b.append("                fix:   ").append(r.fix()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    public static String json(SoakState state, SoakState.Verdict v) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("outcome", v.outcome().label());
+        doc.put("summary", v.summary());
+        doc.put("settingsDigest", state.header().settingsDigest());
+        doc.put("header", state.header());
+        Map<String, Object> cov = new LinkedHashMap<>();
+        cov.put("coveredSeconds", v.coverage().covered().getSeconds());
+        cov.put("gapSeconds", v.coverage().gapTotal().getSeconds());
+        List<Map<String, String>> gaps = new ArrayList<>();
+        v.coverage().gaps().forEach(g -> gaps.add(Map.of("from", g.from().toString(), "to", g.to().toString())));
+        cov.put("gaps", gaps);
+        doc.put("coverage", cov);
+        doc.put("cycles", state.cycles());
+        doc.put("results", v.results());
+        try {
+            return Json.MAPPER.writeValueAsString(doc) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
