@@ -79,7 +79,7 @@ public final class SettingKeys {
 
     // Retire
     public static final SettingKey COMPOSE_PROJECT = key("compose-project", "claude-monitoring", Kind.NAME,
-            "Docker Compose project of the old stack (the compose directory's name)", true);
+            "Docker Compose project of the old stack (the compose directory's name)", false);
     public static final SettingKey BACKUP_DIR = key("backup-dir", "~/migrate-backups", Kind.PATH,
             "where retire archives the old stack's volumes", false);
     public static final SettingKey DOCKER_HOST = key("docker-host", "", Kind.TEXT,
