@@ -56,7 +56,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
     public record Wiring(SoakClock clock, BiFunction<EndpointOptions, Settings, SoakEdges> edges, InCluster.Connector cluster) {
     }
 
-    /** The one place the edges are wired (see docs-draft/soak-readme.md). */
+    /** The one place the edges are wired (README.md, "Edges (wiring)"). */
     public static volatile Wiring wiring = new Wiring(SoakClock.system(), DefaultSoakEdges::new, InCluster.FABRIC8);
 
     @Spec

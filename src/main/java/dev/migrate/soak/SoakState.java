@@ -171,7 +171,7 @@ public final class SoakState implements Journal.Reader {
                 .map(g -> "; longest " + g.from() + " to " + g.to()).orElse("");
     }
 
-    /** Ledger details retire and status rely on (see docs-draft/soak-readme.md). */
+    /** Ledger details retire and status rely on (README.md, "What retire reads"). */
     public Map<String, String> details(Verdict v, String journal) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("durationSeconds", String.valueOf(header.durationSeconds()));
