@@ -54,10 +54,20 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
      * @param edges builds the endpoints from this run's endpoint options and settings
      */
     public record Wiring(SoakClock clock, BiFunction<EndpointOptions, Settings, SoakEdges> edges, InCluster.Connector cluster) {
+        /** The real edges (README.md, "Edges (wiring)"). */
+        public static final Wiring REAL = new Wiring(SoakClock.system(), DefaultSoakEdges::new, InCluster.FABRIC8);
     }
 
-    /** The one place the edges are wired (README.md, "Edges (wiring)"). */
-    public static volatile Wiring wiring = new Wiring(SoakClock.system(), DefaultSoakEdges::new, InCluster.FABRIC8);
+    private final Wiring wiring;
+
+    public SoakCommand() {
+        this(Wiring.REAL);
+    }
+
+    /** With other edges: tests, with a simulated clock and doubles of Prometheus, Loki and the cluster. */
+    public SoakCommand(Wiring wiring) {
+        this.wiring = wiring;
+    }
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

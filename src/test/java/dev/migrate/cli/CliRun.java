@@ -1,6 +1,7 @@
 package dev.migrate.cli;
 
 import dev.migrate.Main;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -8,7 +9,12 @@ import java.nio.charset.StandardCharsets;
 
 /** Runs Main in-process with stdout and stderr captured, as a user at a terminal would see them. */
 record CliRun(int exitCode, String out, String err) {
-    static synchronized CliRun of(String... args) {
+    static CliRun of(String... args) {
+        return of(CommandLine.defaultFactory(), args);
+    }
+
+    /** The same, with commands made by {@code factory} (commands given their test doubles). */
+    static synchronized CliRun of(CommandLine.IFactory factory, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -16,7 +22,7 @@ record CliRun(int exitCode, String out, String err) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
+            int code = Main.run(factory, args);
             return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

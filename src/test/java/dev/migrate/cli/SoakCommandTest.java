@@ -13,8 +13,8 @@ import dev.migrate.soak.SimulatedClock;
 import dev.migrate.soak.SoakEdges;
 import dev.migrate.soak.SoakTestCatalogue;
 import dev.migrate.soak.incluster.InCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -39,12 +39,8 @@ class SoakCommandTest {
     @TempDir
     Path dir;
 
-    final SoakCommand.Wiring original = SoakCommand.wiring;
-
-    @AfterEach
-    void restore() {
-        SoakCommand.wiring = original;
-    }
+    /** The edges the next `migrate soak` of this test gets. */
+    SoakCommand.Wiring wiring = SoakCommand.Wiring.REAL;
 
     /** Edges over a fake Prometheus and a probe that takes {@code delay} ms (growing slowly, to chart something). */
     static SoakEdges edges(FakePrometheus prom, List<String> urls) {
@@ -82,8 +78,13 @@ class SoakCommandTest {
     }
 
     /** {exit code, stdout, stderr} of an in-process run. */
-    static Object[] run(String... args) {
-        CliRun r = CliRun.of(args);
+    Object[] run(String... args) {
+        CliRun r = CliRun.of(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == SoakCommand.class ? type.cast(new SoakCommand(wiring)) : CommandLine.defaultFactory().create(type);
+            }
+        }, args);
         return new Object[] {r.exitCode(), r.out(), r.err()};
     }
 
@@ -97,7 +98,7 @@ class SoakCommandTest {
     @Test
     void aDayLongSoakEndsWithReportsAndAVerdictRetireCanRead() throws Exception {
         List<String> urls = new ArrayList<>();
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), urls), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), urls), InCluster.FABRIC8);
         Object[] r = run(args());
         String out = (String) r[1];
         assertEquals(ExitCodes.OK, r[0], out + r[2]);
@@ -140,7 +141,7 @@ class SoakCommandTest {
     void aSixHourGapShowsInTheReportAndIsNotAPass() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
         clock.onSleep(to -> to.equals(T0.plus(Duration.ofHours(2))) ? to.plus(Duration.ofHours(6)) : to);
-        SoakCommand.wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         Object[] r = run(args());
         assertEquals(ExitCodes.INCONCLUSIVE, r[0], (String) r[1]);
         assertTrue(((String) r[1]).contains("INCONCLUSIVE  coverage"), (String) r[1]);
@@ -154,7 +155,7 @@ class SoakCommandTest {
     @Test
     void reportOnDemandReadsTheJournalOfARunningSoak() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
-        SoakCommand.wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         // a journal with 2 hours of cycles, as if another process were still running the soak
         clock.onSleep(to -> {
             if (to.isAfter(T0.plus(Duration.ofHours(2)))) {
@@ -174,7 +175,7 @@ class SoakCommandTest {
 
     @Test
     void badInputIsOneLineAndNothingIsStarted() throws Exception {
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         String[][] cases = {
                 {"--duration", "1day"}, {"--interval", "60s", "--duration", "30s"}, {"--interval", "0s"},
                 {"--apply"}, {"--report", "--attach"}, {"--max-gap", "five"}};
@@ -192,14 +193,14 @@ class SoakCommandTest {
         }
         assertFalse(Files.exists(dir.resolve("state/soak/journal.jsonl")));
         // Prometheus not answering at the start: a wrong URL, said at once, no journal
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(new FakePrometheus((q, at) -> null), new ArrayList<>()), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(new FakePrometheus((q, at) -> null), new ArrayList<>()), InCluster.FABRIC8);
         Object[] r = run(args());
         assertEquals(ExitCodes.USAGE, r[0]);
         assertTrue(((String) r[2]).startsWith("migrate: error: Prometheus at http://127.0.0.1:9 did not answer (UNREACHABLE"), (String) r[2]);
         assertFalse(Files.exists(dir.resolve("state/soak/journal.jsonl")));
         // a build without the probe: said at once, before any journal exists
         SoakEdges real = edges(FakePrometheus.healthy(), new ArrayList<>());
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> new SoakEdges() {
+        wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> new SoakEdges() {
             @Override
             public PrometheusApi prometheus(String url) {
                 return real.prometheus(url);
@@ -230,7 +231,7 @@ class SoakCommandTest {
     @Test
     void otherSettingsRefuseToResumeUntilRestart() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
-        SoakCommand.wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(clock, (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
         assertEquals(ExitCodes.OK, run(args("--duration", "1h"))[0]);
         Object[] r = run(args("--duration", "2h"));
         assertEquals(ExitCodes.REFUSED, r[0]);
@@ -246,7 +247,7 @@ class SoakCommandTest {
     @Test
     void theInClusterRunnerPrintsItsJournalAndExitsZeroOnceDecided() throws Exception {
         FakePrometheus down = new FakePrometheus((q, at) -> FakePrometheus.value(0)); // collector down from the start
-        SoakCommand.wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(down, new ArrayList<>()), InCluster.FABRIC8);
+        wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(down, new ArrayList<>()), InCluster.FABRIC8);
         Object[] r = run(args("--journal-stdout"));
         String out = (String) r[1];
         assertEquals(ExitCodes.OK, r[0], "a decided soak must not be restarted by the Job: " + out);
