@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import dev.migrate.testsupport.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import dev.migrate.testsupport.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;

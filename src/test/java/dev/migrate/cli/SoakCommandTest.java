@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import dev.migrate.testsupport.CliRun;
 import dev.migrate.ExitCodes;
 import dev.migrate.endpoints.LokiApi;
 import dev.migrate.endpoints.PrometheusApi;

@@ -1,6 +1,6 @@
 package dev.migrate.retire;
 
-import dev.migrate.Main;
+import dev.migrate.testsupport.CliRun;
 import picocli.CommandLine;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.cli.RetireCommand;
@@ -9,11 +9,8 @@ import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.DockerdProcess;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,22 +153,11 @@ final class ComposeFixture {
     record Run(int code, String out, String err) {
     }
 
-    static synchronized Run migrate(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(commands(verify), args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            oldOut.print(out.toString(StandardCharsets.UTF_8));
-            oldErr.print(err.toString(StandardCharsets.UTF_8));
-        }
+    static Run migrate(String... args) {
+        CliRun r = CliRun.of(commands(verify), args);
+        System.out.print(r.out()); // kept in the test's output for whoever reads a failure
+        System.err.print(r.err());
+        return new Run(r.exitCode(), r.out(), r.err());
     }
 
     /** `migrate retire --restore` of a project from a test's state and backup dir. */

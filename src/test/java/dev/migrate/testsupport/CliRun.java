@@ -1,4 +1,4 @@
-package dev.migrate.cli;
+package dev.migrate.testsupport;
 
 import dev.migrate.Main;
 import picocli.CommandLine;
@@ -8,13 +8,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs Main in-process with stdout and stderr captured, as a user at a terminal would see them. */
-record CliRun(int exitCode, String out, String err) {
-    static CliRun of(String... args) {
+public record CliRun(int exitCode, String out, String err) {
+    public static CliRun of(String... args) {
         return of(CommandLine.defaultFactory(), args);
     }
 
     /** The same, with commands made by {@code factory} (commands given their test doubles). */
-    static synchronized CliRun of(CommandLine.IFactory factory, String... args) {
+    public static synchronized CliRun of(CommandLine.IFactory factory, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -31,7 +31,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     /** The single error line, failing if there is not exactly one. */
-    String errorLine() {
+    public String errorLine() {
         String[] lines = err.strip().split("\n");
         if (lines.length != 1 || lines[0].isBlank()) {
             throw new AssertionError("expected one error line, got: " + err);
