@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -45,7 +47,40 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Optional<String> quick = quickAnswer(args);
+        if (quick.isPresent()) {
+            System.out.print(quick.get());
+            System.exit(ExitCodes.OK);
+        }
         System.exit(run(args));
+    }
+
+    /** The root help, exactly as picocli renders it at 80 columns (MainTest keeps it so). */
+    static final String ROOT_HELP = "/root-help.txt";
+
+    /**
+     * `migrate`, `migrate --help` and `migrate --version` answered without building picocli's model
+     * of every subcommand: that reflection is most of the start-up time, and these are the commands
+     * people type first. Anything else goes through picocli.
+     */
+    static Optional<String> quickAnswer(String[] args) {
+        if (args.length > 1) {
+            return Optional.empty();
+        }
+        String arg = args.length == 0 ? "--help" : args[0];
+        try {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                try (InputStream in = Main.class.getResourceAsStream(ROOT_HELP)) {
+                    return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            if (arg.equals("--version") || arg.equals("-V")) {
+                return Optional.of(new Version().getVersion()[0] + System.lineSeparator());
+            }
+        } catch (IOException e) {
+            return Optional.empty(); // picocli answers instead
+        }
+        return Optional.empty();
     }
 
     /** Runs the CLI and returns the exit code, without exiting (tests call this). */
