@@ -54,7 +54,8 @@ class DeployCommandTest {
         int rule = out.indexOf("5. PrometheusRule  monitoring/claude-code-alerts");
         int dashboard = out.indexOf("6. ConfigMap       monitoring/claude-code-dashboard");
         assertTrue(cm > 0 && cm < deployment && deployment < service && service < monitor && monitor < rule && rule < dashboard, out);
-        assertTrue(out.contains("LoadBalancer 10.10.30.22"), out);
+        assertTrue(out.contains("LoadBalancer 10.10.30.22, ports otlp-grpc 4317, otlp-http 4318, prometheus 8889, telemetry 8888"), out);
+        assertTrue(out.contains("scrapes port prometheus /metrics every 15s, port telemetry /metrics every 15s"), out);
         assertTrue(out.contains("pass  collector.memory-limiter-first"), out);
         assertTrue(out.contains("Result: passed (20 of 20 rules passed, 0 failed)"), out);
         assertTrue(out.contains("settings digest:  " + Settings.defaults().digest()), out);

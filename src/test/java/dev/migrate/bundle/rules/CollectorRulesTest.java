@@ -178,7 +178,33 @@ class CollectorRulesTest {
         @Test
         void builtInListensOnAllInterfaces() {
             CheckResult r = passes(rule, DEFAULT, SETTINGS);
-            assertTrue(r.observed().contains("0.0.0.0:4317") && r.observed().contains("0.0.0.0:13133"), r.observed());
+            assertTrue(r.observed().contains("0.0.0.0:4317") && r.observed().contains("0.0.0.0:13133")
+                    && r.observed().contains("0.0.0.0:8888"), r.observed());
+        }
+
+        @Test
+        void ownMetricsReaderOnLocalhostFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+                    .put("host", "localhost")), SETTINGS,
+                    "service.telemetry.metrics.readers[0].pull.exporter.prometheus.host is localhost");
+        }
+
+        @Test
+        void ownMetricsReaderWithoutHostDefaultsToLocalhostAndFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+                    .remove("host")), SETTINGS, "readers[0].pull.exporter.prometheus has no host (defaults to localhost)");
+        }
+
+        @Test
+        void ownMetricsInTheOldAddressFormOnLoopbackFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics")).put("address", "127.0.0.1:8888")),
+                    SETTINGS, "service.telemetry.metrics.address is 127.0.0.1:8888");
+        }
+
+        @Test
+        void noOwnMetricsConfiguredIsNotAListenProblem() {
+            CheckResult r = passes(rule, withCollector(c -> ((ObjectNode) c.get("service")).remove("telemetry")), SETTINGS);
+            assertTrue(!r.observed().contains("8888"), r.observed());
         }
 
         @Test
