@@ -233,6 +233,35 @@ class CollectorRulesTest {
     }
 
     @Nested
+    class SelfMetricsRule {
+        final Rule rule = new SelfMetrics();
+
+        @Test
+        void builtInServesItsOwnMetricsOnTheScrapedPortWithoutUnits() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("port 8888 without units, scraped through port telemetry"), r.observed());
+        }
+
+        @Test
+        void readerWithoutWithoutUnitsFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+                    .remove("without_units")), SETTINGS, "readers[0].pull.exporter.prometheus lacks without_units: true");
+        }
+
+        @Test
+        void readerOnAnotherPortThanTheContainerFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+                    .put("port", 9464)), SETTINGS, "serves on port 9464 but the Deployment's telemetry port is 8888");
+        }
+
+        @Test
+        void noReaderWhileTheDeploymentExposesTheTelemetryPortFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.get("service")).remove("telemetry")), SETTINGS,
+                    "exposes port telemetry (8888) but service.telemetry.metrics has no pull prometheus reader");
+        }
+    }
+
+    @Nested
     class HealthCheckRule {
         final Rule rule = new HealthCheckEnabled();
 
