@@ -49,7 +49,7 @@ public final class ListenEndpoints extends CollectorRule {
         for (Map.Entry<String, JsonNode> prom : Parsed.ofType(config, "exporters", "prometheus")) {
             endpoint("exporters." + prom.getKey(), prom.getValue(), checked, problems);
         }
-        telemetryReaders(config.path("service").path("telemetry").path("metrics"), checked, problems);
+        telemetryReaders(config, checked, problems);
         return Verdict.of(NAME, problems, String.join(", ", checked),
                 "since collector v0.104 endpoints default to localhost, which the LoadBalancer, the kubelet probes "
                         + "and Prometheus cannot reach: the collector runs but receives and serves nothing",
@@ -62,14 +62,10 @@ public final class ListenEndpoints extends CollectorRule {
      * separately. Not configured at all is fine (nothing to scrape, nothing to check); a reader
      * without host defaults to localhost, which the ServiceMonitor's telemetry endpoint cannot reach.
      */
-    private static void telemetryReaders(JsonNode metrics, List<String> checked, List<String> problems) {
-        JsonNode readers = metrics.path("readers");
-        for (int i = 0; i < readers.size(); i++) {
-            JsonNode prometheus = readers.get(i).path("pull").path("exporter").path("prometheus");
-            if (prometheus.isMissingNode()) {
-                continue;
-            }
-            String path = "service.telemetry.metrics.readers[" + i + "].pull.exporter.prometheus";
+    private static void telemetryReaders(JsonNode config, List<String> checked, List<String> problems) {
+        for (Map.Entry<String, JsonNode> reader : Parsed.selfMetricsReaders(config)) {
+            String path = reader.getKey();
+            JsonNode prometheus = reader.getValue();
             JsonNode host = prometheus.path("host");
             String port = prometheus.path("port").asText("(no port)");
             if (!host.isTextual()) {
@@ -81,6 +77,7 @@ public final class ListenEndpoints extends CollectorRule {
             }
         }
         // The pre-readers form (address: host:port), still read by older collectors.
+        JsonNode metrics = config.path("service").path("telemetry").path("metrics");
         if (metrics.path("address").isTextual()) {
             endpoint("service.telemetry.metrics", metrics.get("address"), "address", checked, problems);
         }

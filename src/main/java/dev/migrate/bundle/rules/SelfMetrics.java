@@ -7,6 +7,7 @@ import dev.migrate.settings.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The collector's own metrics are where the ServiceMonitor's {@code telemetry} endpoint and the soak look:
@@ -30,15 +31,10 @@ public final class SelfMetrics extends CollectorRule {
         JsonNode metrics = config.path("service").path("telemetry").path("metrics");
         List<String> ports = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        JsonNode readers = metrics.path("readers");
-        for (int i = 0; i < readers.size(); i++) {
-            JsonNode prometheus = readers.get(i).path("pull").path("exporter").path("prometheus");
-            if (prometheus.isMissingNode()) {
-                continue;
-            }
-            ports.add(prometheus.path("port").asText("(no port)"));
-            if (!prometheus.path("without_units").asBoolean(false)) {
-                problems.add("service.telemetry.metrics.readers[" + i + "].pull.exporter.prometheus lacks without_units: true");
+        for (Map.Entry<String, JsonNode> reader : Parsed.selfMetricsReaders(config)) {
+            ports.add(reader.getValue().path("port").asText("(no port)"));
+            if (!reader.getValue().path("without_units").asBoolean(false)) {
+                problems.add(reader.getKey() + " lacks without_units: true");
             }
         }
         // The pre-readers form (address: host:port) names its metrics without units already.

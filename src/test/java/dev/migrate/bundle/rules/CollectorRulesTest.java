@@ -24,6 +24,11 @@ class CollectorRulesTest {
     private static final Settings SETTINGS = TestBundles.settings();
     private static final Bundle DEFAULT = TestBundles.defaults();
 
+    /** The built-in config's reader for the collector's own metrics (service.telemetry.metrics). */
+    private static ObjectNode ownMetricsReader(ObjectNode config) {
+        return (ObjectNode) config.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus");
+    }
+
     private static ObjectNode pipeline(ObjectNode config, String name) {
         return (ObjectNode) config.with("service").with("pipelines").get(name);
     }
@@ -184,14 +189,14 @@ class CollectorRulesTest {
 
         @Test
         void ownMetricsReaderOnLocalhostFails() {
-            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+            fails(rule, withCollector(c -> ownMetricsReader(c)
                     .put("host", "localhost")), SETTINGS,
                     "service.telemetry.metrics.readers[0].pull.exporter.prometheus.host is localhost");
         }
 
         @Test
         void ownMetricsReaderWithoutHostDefaultsToLocalhostAndFails() {
-            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+            fails(rule, withCollector(c -> ownMetricsReader(c)
                     .remove("host")), SETTINGS, "readers[0].pull.exporter.prometheus has no host (defaults to localhost)");
         }
 
@@ -244,13 +249,13 @@ class CollectorRulesTest {
 
         @Test
         void readerWithoutWithoutUnitsFails() {
-            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+            fails(rule, withCollector(c -> ownMetricsReader(c)
                     .remove("without_units")), SETTINGS, "readers[0].pull.exporter.prometheus lacks without_units: true");
         }
 
         @Test
         void readerOnAnotherPortThanTheContainerFails() {
-            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus"))
+            fails(rule, withCollector(c -> ownMetricsReader(c)
                     .put("port", 9464)), SETTINGS, "serves on port 9464 but the Deployment's telemetry port is 8888");
         }
 
