@@ -2,7 +2,7 @@
 # Prints (never asserts) start-up figures, medians of RUNS runs (default 7):
 #   - a bare JVM start of a trivial class (the baseline),
 #   - `migrate --help` and its ratio to the baseline (goal: < 0.5 s and < 2.5x),
-#   - `migrate deploy --dry-run` (render + 20 rules, built-in defaults),
+#   - `migrate deploy --dry-run` (render + 21 rules, built-in defaults),
 #   - the same two again with an AppCDS archive (-XX:SharedArchiveFile), to show what CDS buys.
 # Usage: bench/deploy-dry-run.sh [RUNS]     (builds target/migrate.jar if it is missing)
 set -euo pipefail

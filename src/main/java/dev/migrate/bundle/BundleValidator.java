@@ -19,6 +19,7 @@ import dev.migrate.bundle.rules.PrometheusSuffixes;
 import dev.migrate.bundle.rules.ReleaseLabel;
 import dev.migrate.bundle.rules.Rule;
 import dev.migrate.bundle.rules.SelectorsConsistent;
+import dev.migrate.bundle.rules.SelfMetrics;
 import dev.migrate.bundle.rules.SourceRanges;
 import dev.migrate.bundle.rules.VipInPool;
 import dev.migrate.checks.CheckResult;
@@ -41,6 +42,7 @@ public final class BundleValidator {
             new MemoryLimitAboveLimiter(),
             new ListenEndpoints(),
             new HealthCheckEnabled(),
+            new SelfMetrics(),
             new NoDebugOrLokiExporter(),
             new PrometheusSuffixes(),
             new MetricExpiration(),

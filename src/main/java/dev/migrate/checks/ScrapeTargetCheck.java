@@ -5,7 +5,10 @@ import dev.migrate.endpoints.PrometheusApi.Target;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** kind scrape-target: Prometheus scrapes the collector (active target {@code job} up). Fields: {@code job}. */
+/**
+ * kind scrape-target: Prometheus scrapes the collector (every active target of {@code job} up: the built-in
+ * ServiceMonitor gives two, the exporter on 8889 and the collector's own metrics on 8888). Fields: {@code job}.
+ */
 final class ScrapeTargetCheck extends SpecCheck {
     ScrapeTargetCheck(CheckSpec spec) {
         super(spec);
@@ -29,7 +32,8 @@ final class ScrapeTargetCheck extends SpecCheck {
                 .collect(Collectors.joining("; "));
         if (!down.isEmpty()) {
             return fail(observed, "Prometheus cannot scrape the collector's metrics port: " + down.get(0).lastError(),
-                    "check the collector pod is running and its prometheus exporter listens on 0.0.0.0:8889");
+                    "check the collector pod is running and listens on 0.0.0.0:8889 (prometheus exporter) and 0.0.0.0:8888 "
+                            + "(service.telemetry.metrics, the collector's own metrics); the failing target's port says which");
         }
         return pass(targets.size() + " target(s) up: " + observed);
     }

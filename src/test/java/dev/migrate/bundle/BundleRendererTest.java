@@ -63,7 +63,7 @@ class BundleRendererTest {
         assertEquals("[\"10.10.0.0/16\",\"192.168.1.0/24\"]", service.at("/spec/loadBalancerSourceRanges").toString());
         List<String> ports = new ArrayList<>();
         service.at("/spec/ports").forEach(p -> ports.add(p.get("name").asText() + ":" + p.get("port").asInt()));
-        assertEquals(List.of("otlp-grpc:4317", "otlp-http:4318", "prometheus:8889"), ports);
+        assertEquals(List.of("otlp-grpc:4317", "otlp-http:4318", "prometheus:8889", "telemetry:8888"), ports);
         assertEquals("otel-collector", service.at("/metadata/name").asText(), "up{job=\"otel-collector\"} needs this name");
     }
 

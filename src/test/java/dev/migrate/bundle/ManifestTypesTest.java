@@ -51,12 +51,12 @@ class ManifestTypesTest {
         assertEquals(new Quantity("100m"), c.getResources().getRequests().get("cpu"));
         assertEquals(10001L, c.getSecurityContext().getRunAsUser());
         assertEquals("health", c.getReadinessProbe().getHttpGet().getPort().getStrVal());
-        assertEquals(List.of(4317, 4318, 8889, 13133), c.getPorts().stream().map(p -> p.getContainerPort()).toList());
+        assertEquals(List.of(4317, 4318, 8889, 8888, 13133), c.getPorts().stream().map(p -> p.getContainerPort()).toList());
         assertEquals("otel-collector-config", deployment.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName());
 
         Service service = as(objects.get(2), Service.class);
         assertEquals("LoadBalancer", service.getSpec().getType());
-        assertEquals(List.of(4317, 4318, 8889), service.getSpec().getPorts().stream().map(p -> p.getPort()).toList());
+        assertEquals(List.of(4317, 4318, 8889, 8888), service.getSpec().getPorts().stream().map(p -> p.getPort()).toList());
         assertEquals("prometheus", service.getSpec().getPorts().get(2).getTargetPort().getStrVal());
 
         for (ManifestObject o : objects.subList(3, 5)) {

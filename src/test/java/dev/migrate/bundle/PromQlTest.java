@@ -2,12 +2,15 @@ package dev.migrate.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
+import dev.migrate.data.DataFiles;
 import dev.migrate.settings.Settings;
+import dev.migrate.soak.AnalysisCatalogue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,5 +159,69 @@ class PromQlTest {
         Promtool.Run absent = promtoolTest(b, List.of("up{job=\"node\"} 1x30"), List.of(
                 expect("count(" + alertExpr(b, "OtelCollectorAbsent") + ")", "10m", 1.0)));
         assertEquals(0, absent.exitCode(), absent.output());
+    }
+
+    @Test
+    void collectorDownFiresForTheOneTargetOfTwoThatIsDown() throws Exception {
+        Bundle b = TestBundles.defaults();
+        // The ServiceMonitor's two endpoints: the exporter (8889) stays up, the collector's own metrics (8888) go down.
+        Promtool.Run run = promtoolTest(b, List.of(
+                "up{job=\"otel-collector\",instance=\"10.0.0.5:8889\",endpoint=\"prometheus\"} 1x30",
+                "up{job=\"otel-collector\",instance=\"10.0.0.5:8888\",endpoint=\"telemetry\"} 1x10 0x20"), List.of(
+                expect("count(" + alertExpr(b, "OtelCollectorDown") + ")", "5m", null),
+                expect("count(" + alertExpr(b, "OtelCollectorDown") + ")", "20m", 1.0),
+                expect("count((" + alertExpr(b, "OtelCollectorDown") + ") unless on(endpoint) up{endpoint=\"prometheus\"})", "20m", 1.0),
+                expect("count(" + alertExpr(b, "OtelCollectorAbsent") + ")", "20m", null)));
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    private static String soakQuery(String check) {
+        return AnalysisCatalogue.parse("built-in", DataFiles.bundled("checks/soak.yaml"), Duration.ofSeconds(60), "monitoring")
+                .checks().stream().filter(c -> c.name().equals(check)).findFirst().orElseThrow().query();
+    }
+
+    /**
+     * The soak's otelcol_* queries on the series the collector serves on :8888 (0.14x names with the
+     * bundle's without_units: true, plus the labels the ServiceMonitor scrape adds). The otlp receiver's
+     * metric and log counters differ only by name: a single {__name__=~...} selector under increase()
+     * would make Prometheus refuse the query ("vector cannot contain metrics with the same labelset").
+     */
+    @Test
+    void soakCollectorQueriesReadTheCollectorsOwnMetrics() throws Exception {
+        String flowing = soakQuery("data-flowing");
+        String refusing = soakQuery("receiver-not-refusing");
+        String failing = soakQuery("exporter-not-failing");
+        String scrape = "job=\"otel-collector\",instance=\"10.0.0.5:8888\",endpoint=\"telemetry\",";
+        Bundle b = TestBundles.defaults();
+        Promtool.Run run = promtoolTest(b, List.of(
+                "otelcol_receiver_accepted_metric_points_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0+12x30",
+                "otelcol_receiver_accepted_log_records_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0+3x30",
+                "otelcol_receiver_refused_metric_points_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0x30",
+                // memory_limiter refuses 4 log records at minute 15
+                "otelcol_receiver_refused_log_records_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0x14 4x15",
+                "otelcol_exporter_send_failed_metric_points_total{" + scrape + "exporter=\"prometheus\"} 0x30",
+                // Loki rejects a batch at minute 15
+                "otelcol_exporter_send_failed_log_records_total{" + scrape + "exporter=\"otlphttp/loki\"} 0x14 3x15"), List.of(
+                expect("(" + flowing + ") > bool 0", "12m", 1.0),
+                expect("(" + refusing + ") == bool 0", "12m", 1.0),
+                expect("(" + failing + ") == bool 0", "12m", 1.0),
+                expect("(" + refusing + ") > bool 0", "18m", 1.0),
+                expect("(" + failing + ") > bool 0", "18m", 1.0),
+                // five minutes later the window has moved past both: healthy again
+                expect("(" + refusing + ") == bool 0", "25m", 1.0)));
+        assertEquals(0, run.exitCode(), run.output());
+
+        // Before any log record passed, the log counters do not exist yet: still a measurement (0), not no data.
+        Promtool.Run metricsOnly = promtoolTest(b, List.of(
+                "otelcol_receiver_refused_metric_points_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0x30",
+                "otelcol_exporter_send_failed_metric_points_total{" + scrape + "exporter=\"prometheus\"} 0x30"), List.of(
+                expect(refusing, "12m", 0.0),
+                expect(failing, "12m", 0.0)));
+        assertEquals(0, metricsOnly.exitCode(), metricsOnly.output());
+
+        // The telemetry endpoint not scraped at all: no data (inconclusive in soak.yaml), never a silent pass.
+        Promtool.Run unscraped = promtoolTest(b, List.of("up{job=\"otel-collector\",instance=\"10.0.0.5:8889\"} 1x30"), List.of(
+                expect(flowing, "12m", null), expect(refusing, "12m", null), expect(failing, "12m", null)));
+        assertEquals(0, unscraped.exitCode(), unscraped.output());
     }
 }

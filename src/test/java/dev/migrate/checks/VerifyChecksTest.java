@@ -112,7 +112,7 @@ class VerifyChecksTest {
 
     @Test
     void scrapeTargetUp() {
-        assertStatus(Status.PASS, run(bundled("scrape-target"), ctx()), "1 target(s) up", "/metrics up");
+        assertStatus(Status.PASS, run(bundled("scrape-target"), ctx()), "2 target(s) up", "/metrics up");
     }
 
     @Test

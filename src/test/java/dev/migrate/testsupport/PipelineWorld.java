@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The homelab pipeline on loopback, as verify and soak see it: a collector double (OTLP receiver
  * that "exports" like the real one: metrics onto its Prometheus exposition page, logs into the Loki
- * double), a real Prometheus scraping it as job otel-collector with our alert rules loaded, a Loki
+ * double), a real Prometheus scraping it as job otel-collector with our alert rules loaded (two targets,
+ * as the ServiceMonitor's two endpoints: the exporter page and the collector's own metrics), a Loki
  * double, a Grafana double and a real Alertmanager. Extra scrape jobs give failure material without
  * a second Prometheus: {@code broken-collector} (its page answers 500) and {@code unsuffixed-exporter}
  * (names as add_metric_suffixes: false leaves them, under the prefix other_code_).
@@ -39,6 +40,8 @@ public final class PipelineWorld implements AutoCloseable {
     public final FakeHttpServer exporter = FakeHttpServer.start();
     public final FakeHttpServer broken = FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error"));
     public final FakeHttpServer unsuffixed = FakeHttpServer.start();
+    /** The collector's own metrics (service.telemetry.metrics, :8888), counted from what the double received. */
+    public final FakeHttpServer telemetry = FakeHttpServer.start();
     public final OtlpReceiverDouble collector = new OtlpReceiverDouble();
     public final LokiDouble loki = new LokiDouble();
     public final FakeHttpServer grafana = FakeHttpServer.start();
@@ -51,6 +54,7 @@ public final class PipelineWorld implements AutoCloseable {
     public PipelineWorld(int sessions) {
         sessions(sessions);
         exporter.on("/metrics", r -> Reply.text(200, page()));
+        telemetry.on("/metrics", r -> Reply.text(200, telemetryPage()));
         unsuffixed.on("/metrics", Reply.text(200, ClaudeCodeExposition.text("other", ClaudeCodeExposition.unsuffixed(
                 ClaudeCodeExposition.SESSION_METRICS).stream().map(n -> n.replace("claude_code_", "other_code_")).toList(), 1)));
         collector.forwardMetrics(p -> {
@@ -77,7 +81,7 @@ public final class PipelineWorld implements AutoCloseable {
                         + "\"url\":\"http://loki.monitoring:3100\"}"));
         String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
                 + "scrape_configs:\n"
-                + job("otel-collector", exporter) + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
+                + job("otel-collector", exporter, telemetry) + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
         prometheus = PrometheusProcess.start(config, Map.of("rules.yml", RULES));
         alertmanager = AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE);
         prometheus.awaitQuery("claude_code_cost_usage_USD_total", Duration.ofSeconds(30));
@@ -91,8 +95,42 @@ public final class PipelineWorld implements AutoCloseable {
                 ClaudeCodeExposition.SESSION_METRICS, sessions);
     }
 
-    private static String job(String name, FakeHttpServer target) {
-        return "  - job_name: " + name + "\n    static_configs:\n      - targets: ['127.0.0.1:" + target.port() + "']\n";
+    private static String job(String name, FakeHttpServer... targets) {
+        List<String> addresses = new ArrayList<>();
+        for (FakeHttpServer t : targets) {
+            addresses.add("'127.0.0.1:" + t.port() + "'");
+        }
+        return "  - job_name: " + name + "\n    static_configs:\n      - targets: [" + String.join(", ", addresses) + "]\n";
+    }
+
+    /**
+     * What collector 0.14x serves on :8888 with the bundle's reader (without_units: true): counters with
+     * _total, scope labels, one series per receiver/transport and exporter. Like the real one (OTel SDK
+     * instruments), a signal's counters appear only once the receiver has handled a request of that signal.
+     */
+    private String telemetryPage() {
+        StringBuilder sb = new StringBuilder();
+        int points = collector.points().size();
+        int logs = collector.logs().size();
+        String receiver = "{otel_scope_name=\"go.opentelemetry.io/collector/receiver/receiverhelper\",receiver=\"otlp\",transport=\"http\"}";
+        String exporterScope = "otel_scope_name=\"go.opentelemetry.io/collector/exporter/exporterhelper\",exporter=";
+        if (points > 0) {
+            counter(sb, "otelcol_receiver_accepted_metric_points_total", receiver, points);
+            counter(sb, "otelcol_receiver_refused_metric_points_total", receiver, 0);
+            counter(sb, "otelcol_exporter_sent_metric_points_total", "{" + exporterScope + "\"prometheus\"}", points);
+            counter(sb, "otelcol_exporter_send_failed_metric_points_total", "{" + exporterScope + "\"prometheus\"}", 0);
+        }
+        if (logs > 0) {
+            counter(sb, "otelcol_receiver_accepted_log_records_total", receiver, logs);
+            counter(sb, "otelcol_receiver_refused_log_records_total", receiver, 0);
+            counter(sb, "otelcol_exporter_sent_log_records_total", "{" + exporterScope + "\"otlphttp/loki\"}", logs);
+            counter(sb, "otelcol_exporter_send_failed_log_records_total", "{" + exporterScope + "\"otlphttp/loki\"}", 0);
+        }
+        return sb.toString();
+    }
+
+    private static void counter(StringBuilder sb, String name, String labels, int value) {
+        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(labels).append(' ').append(value).append('\n');
     }
 
     private String page() {
@@ -130,6 +168,7 @@ public final class PipelineWorld implements AutoCloseable {
         loki.close();
         grafana.close();
         exporter.close();
+        telemetry.close();
         broken.close();
         unsuffixed.close();
     }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every listening endpoint says 0.0.0.0 explicitly: the OTLP receivers, the health_check extension
- * and the prometheus exporter. Since collector v0.104 a missing endpoint means localhost, which
+ * Every listening endpoint says 0.0.0.0 explicitly: the OTLP receivers, the health_check extension,
+ * the prometheus exporter and, when configured, the collector's own metrics (service.telemetry.metrics). Since collector v0.104 a missing endpoint means localhost, which
  * neither the LoadBalancer, the kubelet probes nor Prometheus can reach.
  */
 public final class ListenEndpoints extends CollectorRule {
@@ -49,18 +49,49 @@ public final class ListenEndpoints extends CollectorRule {
         for (Map.Entry<String, JsonNode> prom : Parsed.ofType(config, "exporters", "prometheus")) {
             endpoint("exporters." + prom.getKey(), prom.getValue(), checked, problems);
         }
+        telemetryReaders(config, checked, problems);
         return Verdict.of(NAME, problems, String.join(", ", checked),
                 "since collector v0.104 endpoints default to localhost, which the LoadBalancer, the kubelet probes "
                         + "and Prometheus cannot reach: the collector runs but receives and serves nothing",
-                "write the endpoint as 0.0.0.0:<port>, e.g. endpoint: 0.0.0.0:4317");
+                "write the endpoint as 0.0.0.0:<port>, e.g. endpoint: 0.0.0.0:4317 (for service.telemetry.metrics "
+                        + "readers: host: 0.0.0.0 with port: 8888)");
+    }
+
+    /**
+     * The collector's own metrics: each pull reader's prometheus exporter states host and port
+     * separately. Not configured at all is fine (nothing to scrape, nothing to check); a reader
+     * without host defaults to localhost, which the ServiceMonitor's telemetry endpoint cannot reach.
+     */
+    private static void telemetryReaders(JsonNode config, List<String> checked, List<String> problems) {
+        for (Map.Entry<String, JsonNode> reader : Parsed.selfMetricsReaders(config)) {
+            String path = reader.getKey();
+            JsonNode prometheus = reader.getValue();
+            JsonNode host = prometheus.path("host");
+            String port = prometheus.path("port").asText("(no port)");
+            if (!host.isTextual()) {
+                problems.add(path + " has no host (defaults to localhost)");
+            } else if (!host.asText().equals("0.0.0.0")) {
+                problems.add(path + ".host is " + host.asText());
+            } else {
+                checked.add("0.0.0.0:" + port);
+            }
+        }
+        // The pre-readers form (address: host:port), still read by older collectors.
+        JsonNode metrics = config.path("service").path("telemetry").path("metrics");
+        if (metrics.path("address").isTextual()) {
+            endpoint("service.telemetry.metrics", metrics.get("address"), "address", checked, problems);
+        }
     }
 
     private static void endpoint(String path, JsonNode component, List<String> checked, List<String> problems) {
-        JsonNode endpoint = component.path("endpoint");
+        endpoint(path, component.path("endpoint"), "endpoint", checked, problems);
+    }
+
+    private static void endpoint(String path, JsonNode endpoint, String key, List<String> checked, List<String> problems) {
         if (!endpoint.isTextual()) {
-            problems.add(path + " has no endpoint (defaults to localhost)");
+            problems.add(path + " has no " + key + " (defaults to localhost)");
         } else if (!endpoint.asText().startsWith("0.0.0.0:")) {
-            problems.add(path + ".endpoint is " + endpoint.asText());
+            problems.add(path + "." + key + " is " + endpoint.asText());
         } else {
             checked.add(endpoint.asText());
         }

@@ -119,6 +119,22 @@ final class Parsed {
         return out;
     }
 
+    /**
+     * The prometheus exporters of service.telemetry.metrics' pull readers (the collector's own metrics),
+     * keyed by their path in the config, in reader order.
+     */
+    static List<Map.Entry<String, JsonNode>> selfMetricsReaders(JsonNode config) {
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        JsonNode readers = config.path("service").path("telemetry").path("metrics").path("readers");
+        for (int i = 0; i < readers.size(); i++) {
+            JsonNode prometheus = readers.get(i).path("pull").path("exporter").path("prometheus");
+            if (!prometheus.isMissingNode()) {
+                out.add(Map.entry("service.telemetry.metrics.readers[" + i + "].pull.exporter.prometheus", prometheus));
+            }
+        }
+        return out;
+    }
+
     /** The text items of a list node (an absent node is an empty list). */
     static List<String> texts(JsonNode list) {
         List<String> out = new ArrayList<>();

@@ -24,6 +24,11 @@ class CollectorRulesTest {
     private static final Settings SETTINGS = TestBundles.settings();
     private static final Bundle DEFAULT = TestBundles.defaults();
 
+    /** The built-in config's reader for the collector's own metrics (service.telemetry.metrics). */
+    private static ObjectNode ownMetricsReader(ObjectNode config) {
+        return (ObjectNode) config.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus");
+    }
+
     private static ObjectNode pipeline(ObjectNode config, String name) {
         return (ObjectNode) config.with("service").with("pipelines").get(name);
     }
@@ -178,7 +183,33 @@ class CollectorRulesTest {
         @Test
         void builtInListensOnAllInterfaces() {
             CheckResult r = passes(rule, DEFAULT, SETTINGS);
-            assertTrue(r.observed().contains("0.0.0.0:4317") && r.observed().contains("0.0.0.0:13133"), r.observed());
+            assertTrue(r.observed().contains("0.0.0.0:4317") && r.observed().contains("0.0.0.0:13133")
+                    && r.observed().contains("0.0.0.0:8888"), r.observed());
+        }
+
+        @Test
+        void ownMetricsReaderOnLocalhostFails() {
+            fails(rule, withCollector(c -> ownMetricsReader(c)
+                    .put("host", "localhost")), SETTINGS,
+                    "service.telemetry.metrics.readers[0].pull.exporter.prometheus.host is localhost");
+        }
+
+        @Test
+        void ownMetricsReaderWithoutHostDefaultsToLocalhostAndFails() {
+            fails(rule, withCollector(c -> ownMetricsReader(c)
+                    .remove("host")), SETTINGS, "readers[0].pull.exporter.prometheus has no host (defaults to localhost)");
+        }
+
+        @Test
+        void ownMetricsInTheOldAddressFormOnLoopbackFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/service/telemetry/metrics")).put("address", "127.0.0.1:8888")),
+                    SETTINGS, "service.telemetry.metrics.address is 127.0.0.1:8888");
+        }
+
+        @Test
+        void noOwnMetricsConfiguredIsNotAListenProblem() {
+            CheckResult r = passes(rule, withCollector(c -> ((ObjectNode) c.get("service")).remove("telemetry")), SETTINGS);
+            assertTrue(!r.observed().contains("8888"), r.observed());
         }
 
         @Test
@@ -203,6 +234,35 @@ class CollectorRulesTest {
         void prometheusExporterOnLoopbackFails() {
             fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/prometheus")).put("endpoint", "127.0.0.1:8889")),
                     SETTINGS, "exporters.prometheus.endpoint is 127.0.0.1:8889");
+        }
+    }
+
+    @Nested
+    class SelfMetricsRule {
+        final Rule rule = new SelfMetrics();
+
+        @Test
+        void builtInServesItsOwnMetricsOnTheScrapedPortWithoutUnits() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("port 8888 without units, scraped through port telemetry"), r.observed());
+        }
+
+        @Test
+        void readerWithoutWithoutUnitsFails() {
+            fails(rule, withCollector(c -> ownMetricsReader(c)
+                    .remove("without_units")), SETTINGS, "readers[0].pull.exporter.prometheus lacks without_units: true");
+        }
+
+        @Test
+        void readerOnAnotherPortThanTheContainerFails() {
+            fails(rule, withCollector(c -> ownMetricsReader(c)
+                    .put("port", 9464)), SETTINGS, "serves on port 9464 but the Deployment's telemetry port is 8888");
+        }
+
+        @Test
+        void noReaderWhileTheDeploymentExposesTheTelemetryPortFails() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.get("service")).remove("telemetry")), SETTINGS,
+                    "exposes port telemetry (8888) but service.telemetry.metrics has no pull prometheus reader");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.migrate.bundle.rules;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.BundleRenderer;
@@ -111,6 +112,18 @@ class ObjectRulesTest {
         void serviceMonitorOnAnUnknownPortFails() {
             fails(rule, TestBundles.withObject("ServiceMonitor", o -> ((ObjectNode) o.at("/spec/endpoints/0"))
                     .put("port", "metrics")), SETTINGS, "endpoint port 'metrics' is not a Service port name");
+        }
+
+        @Test
+        void serviceMonitorTelemetryEndpointWithoutItsServicePortFails() {
+            fails(rule, TestBundles.withObject("Service", o -> ((ArrayNode) o.at("/spec/ports")).remove(3)), SETTINGS,
+                    "endpoint port 'telemetry' is not a Service port name [otlp-grpc, otlp-http, prometheus]");
+        }
+
+        @Test
+        void telemetryServicePortWithoutTheContainerPortFails() {
+            fails(rule, TestBundles.withObject("Deployment", o -> ((ArrayNode) o.at("/spec/template/spec/containers/0/ports"))
+                    .remove(3)), SETTINGS, "Service port telemetry targets telemetry, which the collector container does not expose");
         }
 
         @Test
