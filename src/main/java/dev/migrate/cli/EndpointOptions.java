@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import dev.migrate.cluster.ApiServerRoute;
 import dev.migrate.endpoints.AlertmanagerHttp;
 import dev.migrate.endpoints.Auth;
 import dev.migrate.endpoints.GrafanaHttp;
@@ -61,6 +62,9 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
             description = "Per HTTP call (default: ${DEFAULT-VALUE}); each check also has its own timeout.")
     String httpTimeout;
 
+    /** The context's API server route, read once when the first endpoint needs it. */
+    private ApiServerRoute route;
+
     /** The environment credentials are read from; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -99,24 +103,36 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
     }
 
     /**
-     * An explicit URL wins; else, with --api-proxy, the in-cluster Service through the API server's
-     * service proxy, {@code <proxy>/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/} (kubectl proxy
-     * does the authentication); else none, and the checks that need it are skipped.
+     * An explicit URL wins; else, with --api-proxy, the in-cluster Service through a kubectl proxy's
+     * service proxy (kubectl authenticates); else, when a context is named, the same path on that
+     * context's API server with its own credentials ({@link ApiServerRoute}); else none, and the
+     * checks that need it are skipped.
      */
     private Optional<HttpEndpoint> endpoint(String title, String name, Optional<String> url, String service,
                                             Settings settings, Path tokenFile, Path basicFile,
                                             Map<String, String> headers, Duration timeout, Map<String, String> flags) {
         String flag = "--" + name + "-url";
         String chosen = url.orElse(null);
+        Auth auth = Auth.resolve(name, tokenFile, basicFile, env);
+        Optional<HttpEndpoint.Tls> tls = Optional.empty();
         if (chosen == null && apiProxy != null) {
-            String proxy = HttpEndpoint.parseUrl("--api-proxy", apiProxy).toString().replaceAll("/+$", "");
-            chosen = proxy + "/api/v1/namespaces/" + settings.namespace() + "/services/" + service + "/proxy/";
+            String proxy = HttpEndpoint.parseUrl("--api-proxy", apiProxy).toString();
+            chosen = ApiServerRoute.proxyUrl(proxy, settings.namespace(), service);
             flag = "--api-proxy";
+        } else if (chosen == null && settings.context().isPresent()) {
+            if (route == null) {
+                route = ApiServerRoute.of(settings);
+            }
+            chosen = route.serviceUrl(settings.namespace(), service);
+            flag = "--context";
+            // The API server authenticates this machine; it does not forward our Authorization header.
+            auth = route.token().map(Auth::bearer).orElse(Auth.none());
+            tls = route.tls();
         }
         if (chosen == null) {
             return Optional.empty();
         }
-        HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, Auth.resolve(name, tokenFile, basicFile, env), headers, timeout);
+        HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, auth, headers, timeout, tls);
         flags.put(e.baseUrl(), flag);
         return Optional.of(e);
     }

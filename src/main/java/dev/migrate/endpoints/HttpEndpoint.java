@@ -20,6 +20,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One HTTP endpoint (base URL, credentials, extra headers, a per-call timeout) and the few calls
@@ -40,17 +41,16 @@ public final class HttpEndpoint {
     private final Map<String, String> headers;
     private final OkHttpClient client;
 
-    private HttpEndpoint(String name, HttpUrl base, Auth auth, Map<String, String> headers, Duration timeout) {
+    private HttpEndpoint(String name, HttpUrl base, Auth auth, Map<String, String> headers, OkHttpClient client) {
         this.name = name;
         this.base = base;
         this.auth = auth;
         this.headers = Map.copyOf(headers);
-        this.client = SHARED.newBuilder()
-                .connectTimeout(timeout)
-                .readTimeout(timeout)
-                .writeTimeout(timeout)
-                .callTimeout(timeout)
-                .build();
+        this.client = client;
+    }
+
+    private static OkHttpClient client(OkHttpClient.Builder builder, Duration timeout) {
+        return builder.connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout).callTimeout(timeout).build();
     }
 
     /**
@@ -61,7 +61,19 @@ public final class HttpEndpoint {
      */
     public static HttpEndpoint of(String name, String flag, String url, Auth auth, Map<String, String> headers,
                                   Duration timeout) {
-        return new HttpEndpoint(name, parseUrl(flag, url), auth, headers, timeout);
+        return of(name, flag, url, auth, headers, timeout, Optional.empty());
+    }
+
+    /** The same, over TLS that trusts {@code tls} (e.g. a kube-apiserver's own CA and client certificate). */
+    public static HttpEndpoint of(String name, String flag, String url, Auth auth, Map<String, String> headers,
+                                  Duration timeout, Optional<Tls> tls) {
+        OkHttpClient.Builder builder = SHARED.newBuilder();
+        tls.ifPresent(t -> builder.sslSocketFactory(t.socketFactory(), t.trustManager()));
+        return new HttpEndpoint(name, parseUrl(flag, url), auth, headers, client(builder, timeout));
+    }
+
+    /** A TLS set-up other than the JVM's default: whom to trust and which client certificate to show. */
+    public record Tls(javax.net.ssl.SSLSocketFactory socketFactory, javax.net.ssl.X509TrustManager trustManager) {
     }
 
     /** Validates a base URL given by the operator; a UserError naming the flag otherwise. */
@@ -97,7 +109,7 @@ public final class HttpEndpoint {
 
     /** A copy with another per-call timeout, sharing the connection pool. */
     public HttpEndpoint withTimeout(Duration timeout) {
-        return new HttpEndpoint(name, base, auth, headers, timeout);
+        return new HttpEndpoint(name, base, auth, headers, client(client.newBuilder(), timeout));
     }
 
     /** GET path?query as JSON. Query pairs may repeat a key (match[]). */
