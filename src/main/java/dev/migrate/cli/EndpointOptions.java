@@ -63,7 +63,23 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
     String httpTimeout;
 
     /** The context's API server route, read once when the first endpoint needs it. */
-    private ApiServerRoute route;
+    private Optional<ApiServerRoute> route;
+
+    /**
+     * Empty without a context, or when its kubeconfig cannot be read here (e.g. the in-cluster soak,
+     * which carries the context setting but no kubeconfig): those endpoints are then not available,
+     * and the cluster connection, where one is needed, reports the kubeconfig problem itself.
+     */
+    private Optional<ApiServerRoute> route(Settings settings) {
+        if (route == null) {
+            try {
+                route = settings.context().isPresent() ? Optional.of(ApiServerRoute.of(settings)) : Optional.empty();
+            } catch (UserError unreadable) {
+                route = Optional.empty();
+            }
+        }
+        return route;
+    }
 
     /** The environment credentials are read from; tests replace it. */
     Map<String, String> env = System.getenv();
@@ -119,15 +135,13 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
             String proxy = HttpEndpoint.parseUrl("--api-proxy", apiProxy).toString();
             chosen = ApiServerRoute.proxyUrl(proxy, settings.namespace(), service);
             flag = "--api-proxy";
-        } else if (chosen == null && settings.context().isPresent()) {
-            if (route == null) {
-                route = ApiServerRoute.of(settings);
-            }
-            chosen = route.serviceUrl(settings.namespace(), service);
+        } else if (chosen == null && route(settings).isPresent()) {
+            ApiServerRoute r = route(settings).get();
+            chosen = r.serviceUrl(settings.namespace(), service);
             flag = "--context";
             // The API server authenticates this machine; it does not forward our Authorization header.
-            auth = route.token().map(Auth::bearer).orElse(Auth.none());
-            tls = route.tls();
+            auth = r.token().map(Auth::bearer).orElse(Auth.none());
+            tls = r.tls();
         }
         if (chosen == null) {
             return Optional.empty();
