@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * collector (REFERENCE.md §4), as shell lines to eval or paste into a profile.
  */
 @Command(name = "client-env", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Print the environment a Claude Code client needs to send to the new collector.",
         description = {"Print the environment a Claude Code client needs to send its metrics and events to the "
                 + "homelab collector (the VIP), for bash, zsh, fish or PowerShell. Nothing is changed.",
                 "Example: eval \"$(migrate client-env --machine-name laptop)\""})

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** `migrate config`: the effective settings and where each value came from. */
 @Command(name = "config", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Print the effective settings and where each value came from.",
         description = {"Print the effective settings and where each value came from",
                 "(default < migrate.yaml < MIGRATE_* environment < flags)."})
 public final class ConfigCommand implements Callable<Integer> {

@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
  * waits, ledger record. A bundle that fails any rule is never applied.
  */
 @Command(name = "deploy", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Preflight the cluster, apply the collector and manifests, wait for rollout and VIP.",
         description = {"Render the collector, its Service, ServiceMonitor, alert rules and Grafana dashboard, "
                 + "validate them offline, then (without --dry-run) preflight the cluster, apply them with "
                 + "server-side apply and wait until the collector is rolled out and the VIP is announced.",

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 
 /** `migrate retire`: retire the old Compose stack without losing anything, or `--restore` its volumes. */
 @Command(name = "retire", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Gate on a passed soak, archive the Compose volumes, remove the old stack.",
         description = {"Retire the old Docker Compose stack: find its containers and volumes, refuse unless the new "
                 + "pipeline passed its soak and passes verify now, then (only with --yes) set restart policies to 'no', "
                 + "stop, archive and verify every volume, remove the containers and volumes by exact name, and prove "

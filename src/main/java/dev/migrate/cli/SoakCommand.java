@@ -40,6 +40,7 @@ import java.util.function.Consumer;
 
 /** `migrate soak`: the pipeline checks, every interval, for the whole duration, resumable, with a verdict retire trusts. */
 @Command(name = "soak", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Re-check the pipeline for 24 h (resumable) and record a verdict.",
         description = {"Re-run the pipeline checks every interval for the whole duration (default 24h every 60s) and "
                 + "record a verdict that 'migrate retire' trusts. Resumes from its journal after a sleep, crash or "
                 + "reboot; unobserved time is reported as a gap, never counted as healthy.",

@@ -34,6 +34,7 @@ import java.util.Map;
 
 /** `migrate verify`: proves the homelab pipeline works, end to end, with evidence per check. */
 @Command(name = "verify", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Prove the new pipeline works end to end, with evidence per check.",
         description = {"Prove the new pipeline works end to end: the VIP answers, a synthetic OTLP metric and log "
                 + "record arrive in Prometheus and Loki, Claude Code's metrics and events are there under the "
                 + "right names, the dashboard's queries run, the alert rules are loaded.",
