@@ -15,10 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * kind dashboard: Grafana has our dashboard (UID), both datasource UIDs exist, and every Prometheus
@@ -74,7 +70,18 @@ final class DashboardCheck extends SpecCheck {
         }
         List<DashboardQueries.Query> queries = DashboardQueries.prometheusQueries(model, ctx.datasourceUids().loki(),
                 spec.duration("queryRange", java.time.Duration.ofSeconds(30)));
-        List<String> broken = runAll(prom, queries, now(ctx));
+        List<String> broken = new ArrayList<>();
+        for (DashboardQueries.Query q : queries) {
+            try {
+                prom.query(q.expr(), now(ctx));
+            } catch (EndpointException e) {
+                if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
+                    broken.add("panel '" + q.panel() + "' " + q.refId() + ": " + e.getMessage());
+                } else {
+                    throw e; // Prometheus itself is failing: one cause, reported once
+                }
+            }
+        }
         String observed = "dashboard " + uid + " and datasources " + ctx.datasourceUids().prometheus() + ", "
                 + ctx.datasourceUids().loki() + " exist; " + (queries.size() - broken.size()) + "/" + queries.size()
                 + " Prometheus queries of " + source + " run";
@@ -106,55 +113,5 @@ final class DashboardCheck extends SpecCheck {
                             + " or list legitimately rare ones under optionalMetrics in checks/verify.yaml");
         }
         return pass(observed);
-    }
-
-    /** How many dashboard queries run at once: on a large Prometheus each costs a full series scan. */
-    private static final int PARALLEL_QUERIES = 4;
-
-    /**
-     * Runs every query (a few at a time) and returns, in panel order, the ones Prometheus rejects.
-     * Any other failure means Prometheus itself is failing: one cause, rethrown once.
-     */
-    private static List<String> runAll(PrometheusApi prom, List<DashboardQueries.Query> queries, Instant at) {
-        ExecutorService pool = Executors.newFixedThreadPool(
-                Math.max(1, Math.min(PARALLEL_QUERIES, queries.size())), r -> {
-                    Thread t = new Thread(r, "dashboard-query");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<Future<String>> answers = new ArrayList<>();
-            for (DashboardQueries.Query q : queries) {
-                answers.add(pool.submit(() -> rejection(prom, q, at)));
-            }
-            List<String> broken = new ArrayList<>();
-            for (Future<String> answer : answers) {
-                String problem = answer.get();
-                if (problem != null) {
-                    broken.add(problem);
-                }
-            }
-            return broken;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running the dashboard's queries", e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Null when Prometheus runs the query; what it said when it rejects it. */
-    private static String rejection(PrometheusApi prom, DashboardQueries.Query q, Instant at) {
-        try {
-            prom.query(q.expr(), at);
-            return null;
-        } catch (EndpointException e) {
-            if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
-                return "panel '" + q.panel() + "' " + q.refId() + ": " + e.getMessage();
-            }
-            throw e;
-        }
     }
 }
