@@ -1,5 +1,6 @@
 package dev.migrate.bundle;
 
+import dev.migrate.Digests;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.migrate.Json;
 import dev.migrate.data.DataFiles;
@@ -7,12 +8,8 @@ import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,11 +106,6 @@ public final class BundleRenderer {
 
     /** "sha256:" plus the hex digest of the text. */
     public static String sha256(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "sha256:" + Digests.sha256Hex(text);
     }
 }

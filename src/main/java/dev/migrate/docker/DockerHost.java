@@ -1,16 +1,13 @@
 package dev.migrate.docker;
 
+import dev.migrate.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,7 +37,7 @@ public record DockerHost(String uri, String source) {
             contextSource = "docker context (" + dockerConfigDir.resolve("config.json") + ")";
         }
         if (!context.isBlank() && !context.equals("default")) {
-            Path meta = dockerConfigDir.resolve("contexts/meta").resolve(sha256(context)).resolve("meta.json");
+            Path meta = dockerConfigDir.resolve("contexts/meta").resolve(Digests.sha256Hex(context)).resolve("meta.json");
             String host = contextHost(meta, context);
             return checked(host, contextSource + " '" + context + "'");
         }
@@ -93,11 +90,4 @@ public record DockerHost(String uri, String source) {
         return new DockerHost(uri, source);
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

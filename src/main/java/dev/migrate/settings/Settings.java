@@ -1,11 +1,8 @@
 package dev.migrate.settings;
 
-import java.nio.charset.StandardCharsets;
+import dev.migrate.Digests;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -196,12 +193,7 @@ public final class Settings {
                 canonical.append(key.name()).append('=').append(values.get(key.name())).append('\n');
             }
         }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.shortSha256(canonical.toString());
     }
 
     private Optional<String> optionalText(SettingKey key) {

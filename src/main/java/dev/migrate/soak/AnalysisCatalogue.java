@@ -1,5 +1,6 @@
 package dev.migrate.soak;
 
+import dev.migrate.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
 import dev.migrate.UserError;
@@ -11,13 +12,9 @@ import dev.migrate.soak.AnalysisCheck.Kind;
 import dev.migrate.soak.AnalysisCheck.NoData;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +75,7 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
                 throw new UserError(where + ": " + e.getMessage());
             }
         }
-        return new AnalysisCatalogue(origin, sha256(text), checks);
+        return new AnalysisCatalogue(origin, Digests.shortSha256(text), checks);
     }
 
     private static AnalysisCheck check(JsonNode node, JsonNode defaults, Duration soakInterval, String namespace) {
@@ -172,12 +169,4 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
         throw new IllegalArgumentException(field + " '" + raw + "' is not one of " + String.join(", ", allowed));
     }
 
-    static String sha256(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -47,9 +47,14 @@ class DockerHostTest {
         assertTrue(e.getMessage().contains("only unix:// and tcp://"), e.getMessage());
     }
 
+    /** The directory names `docker context create` uses: sha256 of the name (from sha256sum, not our code). */
+    private static final Map<String, String> META_DIRS = Map.of(
+            "homelab", "8be0b5445fca6eb16d14c6f4eaff1cf1d1a3362ef660bfb2b66e74bf309b7e61",
+            "other", "d9298a10d1b0735837dc4bd85dac641b0f3cef27a47e5d53a54f2f3f5b2fcffa");
+
     /** Lays out a context as `docker context create` does: meta/<sha256(name)>/meta.json. */
     private void context(String name, String host) throws IOException {
-        Path dir = Files.createDirectories(config.resolve("contexts/meta").resolve(DockerHost.sha256(name)));
+        Path dir = Files.createDirectories(config.resolve("contexts/meta").resolve(META_DIRS.get(name)));
         Files.writeString(dir.resolve("meta.json"), "{\"Name\":\"" + name + "\",\"Metadata\":{},\"Endpoints\":{\"docker\":"
                 + "{\"Host\":\"" + host + "\",\"SkipTLSVerify\":false}}}");
     }
