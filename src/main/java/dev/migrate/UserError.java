@@ -1,9 +1,12 @@
 package dev.migrate;
 
+import dev.migrate.io.Printable;
+
 /**
  * A problem the operator can fix: bad input, an unreachable endpoint, a refused gate.
  * The message is one line that names the input and says how to fix it; Main prints it
- * without a stack trace and exits with {@link #exitCode()}.
+ * without a stack trace and exits with {@link #exitCode()}. Control characters in the message (a
+ * value echoed from the input) are escaped here, once for every caller ({@link Printable}).
  */
 public class UserError extends RuntimeException {
     private final int exitCode;
@@ -13,12 +16,12 @@ public class UserError extends RuntimeException {
     }
 
     public UserError(int exitCode, String message) {
-        super(message);
+        super(Printable.escape(message));
         this.exitCode = exitCode;
     }
 
     public UserError(int exitCode, String message, Throwable cause) {
-        super(message, cause);
+        super(Printable.escape(message), cause);
         this.exitCode = exitCode;
     }
 

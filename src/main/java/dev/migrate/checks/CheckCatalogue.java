@@ -65,10 +65,11 @@ public final class CheckCatalogue {
         Duration defaultTimeout = FALLBACK_TIMEOUT;
         String rawDefault = root.path("defaults").path("timeout").asText("");
         if (!rawDefault.isEmpty()) {
-            defaultTimeout = Values.duration(rawDefault);
-            if (defaultTimeout == null || defaultTimeout.isZero()) {
-                throw new UserError(origin + ": defaults.timeout '" + rawDefault + "' is not a duration (e.g. 10s)");
+            String problem = Values.durationProblem(rawDefault);
+            if (problem != null) {
+                throw new UserError(origin + ": defaults.timeout '" + rawDefault + "' is " + problem);
             }
+            defaultTimeout = Values.duration(rawDefault);
         }
         JsonNode checks = root.path("checks");
         if (!checks.isArray() || checks.isEmpty()) {

@@ -63,11 +63,11 @@ public record CheckSpec(String origin, String name, String kind, String descript
         if (raw.isEmpty()) {
             return fallback;
         }
-        Duration d = Values.duration(raw);
-        if (d == null || d.isZero()) {
-            throw bad(field, "'" + raw + "' is not a duration (e.g. 500ms, 10s, 5m)");
+        String problem = Values.durationProblem(raw);
+        if (problem != null) {
+            throw bad(field, "'" + raw + "' is " + problem);
         }
-        return d;
+        return Values.duration(raw);
     }
 
     public int integer(String field, int fallback) {

@@ -10,11 +10,14 @@ import dev.migrate.bundle.Prepared;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.ClusterFactory;
+import dev.migrate.cluster.preflight.Preflight;
 import dev.migrate.deploy.DeployFlags;
 import dev.migrate.deploy.DeployOptions;
 import dev.migrate.deploy.DeployResult;
 import dev.migrate.deploy.DeployRunner;
 import dev.migrate.deploy.Sleeper;
+import dev.migrate.io.SignalGuard;
+import dev.migrate.ledger.Ledger;
 import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
 import picocli.CommandLine.Command;
@@ -104,6 +107,7 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load(kube, this);
         DeployOptions options = deployFlags.toOptions(); // flags checked before any file or network is read
+        Preflight.standard().validateSkips(options.skipChecks()); // an unknown name is an error, dry-run or not
         if (dryRun && options.diffOnly()) {
             throw new UserError("--diff asks the cluster what would change and --dry-run touches no cluster: use one of them");
         }
@@ -128,7 +132,12 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
             System.out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
                     + " offline rules passed (" + plan.bundleDigest() + ")");
         }
-        try (Cluster cluster = ClusterFactory.connect(settings)) {
+        if (!options.diffOnly()) {
+            // Before the first call to the API server: a cluster is never changed by a run that cannot record it.
+            new Ledger(settings.stateDir()).checkWritable();
+        }
+        try (SignalGuard interrupts = SignalGuard.install("deploy");
+             Cluster cluster = ClusterFactory.connect(settings)) {
             DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, out, System.err)
                     .run(settings, prepared.bundle(), options, cluster);
             if (output.json()) {

@@ -101,10 +101,7 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
 
     /** The clients for the URLs that are set, validated now (malformed URL or credentials: UserError). */
     public Clients clients(Settings settings) {
-        Duration timeout = Values.duration(httpTimeout);
-        if (timeout == null || timeout.isZero()) {
-            throw new UserError("--http-timeout '" + httpTimeout + "' is not a duration (e.g. 5s)");
-        }
+        Duration timeout = Values.positiveDuration("--http-timeout", httpTimeout);
         Map<String, String> flags = new LinkedHashMap<>();
         Optional<HttpEndpoint> prom = endpoint("Prometheus", "prometheus", settings.prometheusUrl(),
                 settings.prometheusService(), settings, prometheusToken, prometheusBasic, Map.of(), timeout, flags);

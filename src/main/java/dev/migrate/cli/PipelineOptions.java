@@ -74,10 +74,7 @@ public class PipelineOptions implements SettingsOptions.FlagSource {
     }
 
     static Duration parseSince(String text) {
-        Duration d = Values.duration(text);
-        if (d == null || d.isZero()) {
-            throw new UserError("--since '" + text + "' is not a duration; give e.g. 15m, 1h or 1d");
-        }
+        Duration d = Values.positiveDuration("--since", text);
         if (d.compareTo(Duration.ofDays(7)) > 0) {
             throw new UserError("--since '" + text + "' is longer than 7d; verify looks at recent data, keep the window short");
         }

@@ -6,7 +6,9 @@ import dev.migrate.docker.ApiDockerEngine;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerHost;
 import dev.migrate.ledger.Ledger;
+import dev.migrate.io.SignalGuard;
 import dev.migrate.retire.FreeSpace;
+import dev.migrate.retire.VolumeArchiver;
 import dev.migrate.checks.CheckCatalogue;
 import dev.migrate.checks.VerifyChecks;
 import dev.migrate.retire.PipelineCheck;
@@ -108,7 +110,13 @@ public final class RetireCommand implements Callable<Integer> {
             put(flags, "backup-dir", backupDir);
         });
         Ledger ledger = new Ledger(settings.stateDir());
-        try (DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()))) {
+        // Local preconditions before the first call to the engine: nothing is changed there and then found unrecordable.
+        ledger.checkWritable();
+        if (yes && !noBackup && !restore) {
+            VolumeArchiver.checkBackupDirWritable(settings.backupDir());
+        }
+        try (SignalGuard interrupts = SignalGuard.install("retire");
+             DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()))) {
             if (restore) {
                 return new Restorer(engine, ledger, settings, System.out, output.json())
                         .restore(settings.backupDir(), settings.composeProject(), Optional.ofNullable(helperImage));

@@ -258,9 +258,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         if (raw == null) {
             return;
         }
-        if (Values.duration(raw) == null) {
-            throw new UserError(flag + " '" + raw + "' is not a duration; write e.g. 90s, 15m, 24h");
-        }
+        Values.positiveDuration(flag, raw);
         flags.put(key, raw);
     }
 

@@ -2,6 +2,7 @@ package dev.migrate.cli;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
+import dev.migrate.io.JsonlLog;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -31,9 +32,22 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
         Ledger ledger = new Ledger(settings.stateDir());
+        JsonlLog.Read<StepRecord> read = ledger.read();
+        if (!read.unreadable().isEmpty()) {
+            // On stderr in both formats, so `-o json` stays one document a script can parse.
+            System.err.println("migrate: warning: ledger " + settings.stateDir().resolve(Ledger.FILE) + ": unreadable "
+                    + read.describeUnreadable() + "; those runs are not counted below (a torn write or a hand edit;"
+                    + " re-run the step to record it again)");
+        }
         Map<String, Optional<StepRecord>> latest = new LinkedHashMap<>();
         for (String step : STEPS) {
-            latest.put(step, ledger.latest(step));
+            Optional<StepRecord> last = Optional.empty();
+            for (StepRecord r : read.records()) {
+                if (r.step().equals(step)) {
+                    last = Optional.of(r);
+                }
+            }
+            latest.put(step, last);
         }
         String next = nextStep(latest, settings.digest());
         if (output.json()) {

@@ -37,10 +37,7 @@ public class DeployFlags {
     String lokiUrl;
 
     public DeployOptions toOptions() {
-        Duration wait = Values.duration(timeout);
-        if (wait == null || wait.isZero()) {
-            throw new UserError("--timeout '" + timeout + "' is not a positive duration; use e.g. 90s, 5m or 1h");
-        }
+        Duration wait = Values.positiveDuration("--timeout", timeout);
         Optional<URI> loki = Optional.empty();
         if (lokiUrl != null) {
             URI uri;

@@ -83,14 +83,34 @@ public final class DeployRunner {
         DeployPlan plan = plan(settings, bundle, options, cluster);
         out.println(plan.render());
         out.println();
+        applied = List.of();
         try {
             return execute(settings, bundle, options, cluster, started, plan);
         } catch (UserError e) {
-            record(settings, options, started, plan, List.of(), e.exitCode() == ExitCodes.INTERRUPTED
-                    ? StepRecord.INTERRUPTED : StepRecord.FAILED, e.getMessage(), cluster);
+            boolean interrupted = e.exitCode() == ExitCodes.INTERRUPTED;
+            String changed = applied.stream().filter(ObjectChange::changed).map(c -> c.id() + " " + c.action()).toList()
+                    .toString();
+            String message = interrupted && !applied.isEmpty()
+                    ? "interrupted while waiting, after the apply: " + changeSummary(applied) + " " + changed
+                    + "; recorded as interrupted in the ledger; run 'migrate deploy' again to wait for the rollout"
+                    : e.getMessage();
+            try {
+                record(settings, options, started, plan, applied, interrupted ? StepRecord.INTERRUPTED : StepRecord.FAILED,
+                        message, cluster);
+            } catch (UserError unrecorded) {
+                throw new UserError(e.exitCode(), message.replace("; recorded as interrupted in the ledger", "")
+                        + (applied.isEmpty() ? "" : "; applied before it stopped: " + changed)
+                        + "; the outcome could not be recorded (" + unrecorded.getMessage() + ")", e);
+            }
+            if (interrupted && !applied.isEmpty()) {
+                throw new UserError(ExitCodes.INTERRUPTED, message, e);
+            }
             throw e;
         }
     }
+
+    /** What this run's apply changed so far, for a message when it stops before the end. */
+    private List<ObjectChange> applied = List.of();
 
     private DeployResult execute(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster,
                                  Instant started, DeployPlan plan) {
@@ -109,6 +129,7 @@ public final class DeployRunner {
         out.println(options.diffOnly() ? "diff (server dry-run):" : "apply:");
         ApplyStep.Result applied = new ApplyStep(cluster, out).run(bundle.objects(), options.forceConflicts(),
                 options.diffOnly());
+        this.applied = applied.changes();
         if (applied.failure().isPresent()) {
             return finish(settings, options, started, plan, checks, applied.changes(), List.of(), false,
                     applied.failure().get(), cluster);
@@ -180,7 +201,14 @@ public final class DeployRunner {
         out.println();
         out.println((ok ? "deploy " + (options.diffOnly() ? "diff" : "passed") : "deploy FAILED") + ": " + summary);
         String outcome = ok ? StepRecord.PASSED : StepRecord.FAILED;
-        record(settings, options, started, plan, changes, outcome, summary, cluster);
+        try {
+            record(settings, options, started, plan, changes, outcome, summary, cluster);
+        } catch (UserError unrecorded) {
+            // The cluster was changed; say exactly what, and how to get it recorded.
+            throw new UserError(ExitCodes.FAILED, "deploy " + outcome + " (" + summary + ") but the outcome could not be"
+                    + " recorded: " + unrecorded.getMessage() + "; make the state directory writable and run"
+                    + " 'migrate deploy' again (an unchanged re-apply records it)", unrecorded);
+        }
         return new DeployResult(ok ? ExitCodes.OK : ExitCodes.FAILED, outcome, summary, plan, checks, changes, waits);
     }
 

@@ -4,30 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.migrate.Json;
 import dev.migrate.UserError;
+import dev.migrate.io.JsonlLog;
+import dev.migrate.io.PrivateFiles;
+import dev.migrate.io.Printable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The state directory: an append-only ledger.jsonl with one {@link StepRecord} per step run, plus
  * the reports those runs wrote. Directory 0700, files 0600: the ledger may name hosts and paths.
+ * The file is a {@link JsonlLog}: a torn last line never swallows the next record, and unreadable
+ * lines are reported with their numbers ({@link #read()}), not silently skipped.
  */
 public final class Ledger {
     public static final String FILE = "ledger.jsonl";
     private static final ObjectMapper LINE = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final Path dir;
 
@@ -41,47 +37,35 @@ public final class Ledger {
 
     /** Appends one record and forces it to disk before returning. */
     public void append(StepRecord record) {
-        ensureDir();
         Path file = dir.resolve(FILE);
         try {
-            boolean fresh = !Files.exists(file);
-            byte[] line = (LINE.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                ch.write(ByteBuffer.wrap(line));
-                ch.force(true);
-            }
-            if (fresh) {
-                restrict(file);
-            }
+            new JsonlLog(file).append(LINE.writeValueAsString(record));
         } catch (IOException e) {
-            throw new UserError("cannot write the ledger " + file + ": " + e.getMessage()
+            throw new UserError("cannot write the ledger " + file + ": " + PrivateFiles.reason(e)
                     + "; check --state-dir points to a writable directory");
         }
     }
 
-    /** All records, oldest first. A torn last line (a crash mid-write) is ignored. */
+    /** All readable records, oldest first; see {@link #read()} for the lines that could not be read. */
     public List<StepRecord> all() {
+        return read().records();
+    }
+
+    /** The readable records and every unreadable line with its number (a torn write, a hand edit). */
+    public JsonlLog.Read<StepRecord> read() {
         Path file = dir.resolve(FILE);
-        List<StepRecord> out = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
+            return new JsonlLog(file).read(line -> {
+                StepRecord r = LINE.readValue(line, StepRecord.class);
+                if (r.step() == null || r.outcome() == null || r.settingsDigest() == null) {
+                    throw new IllegalArgumentException("not a step record (step, outcome or settingsDigest missing)");
                 }
-                try {
-                    out.add(LINE.readValue(line, StepRecord.class));
-                } catch (IOException torn) {
-                    // only a partly written record; the ones before it stand
-                }
-            }
+                return r;
+            });
         } catch (IOException e) {
-            throw new UserError("cannot read the ledger " + file + ": " + e.getMessage());
+            throw new UserError("cannot read the ledger " + file + ": " + PrivateFiles.reason(e)
+                    + "; fix its permissions or point --state-dir elsewhere");
         }
-        return out;
     }
 
     public Optional<StepRecord> latest(String step) {
@@ -99,49 +83,48 @@ public final class Ledger {
         ensureDir();
         Path sub = dir.resolve(name);
         try {
-            if (!Files.isDirectory(sub)) {
-                Files.createDirectories(sub);
-                restrictDir(sub);
-            }
+            PrivateFiles.ensureDir(sub);
         } catch (IOException e) {
-            throw new UserError("cannot create " + sub + ": " + e.getMessage());
+            throw new UserError("cannot create " + Printable.quote(sub.toString()) + ": " + PrivateFiles.reason(e)
+                    + "; choose a writable --state-dir");
         }
         return sub;
     }
 
-    /** Writes a state file with owner-only permissions. */
+    /** Writes a state file atomically with owner-only permissions (0600 from its first byte). */
     public Path writePrivate(Path file, String content) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            restrict(file);
+            PrivateFiles.ensureDir(file.toAbsolutePath().getParent());
+            PrivateFiles.replace(file, content.getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage());
+            throw new UserError("cannot write " + Printable.quote(file.toString()) + ": " + PrivateFiles.reason(e)
+                    + "; free disk space or choose a writable --state-dir (nothing was left half-written)");
+        }
+    }
+
+    /**
+     * Refuses, before any remote call, a state directory that cannot be written (a file, a
+     * read-only parent): a step must never change a cluster and then find it cannot record it.
+     */
+    public void checkWritable() {
+        PrivateFiles.checkWritableDir(dir, "state directory (state-dir)", "choose a writable --state-dir");
+        Path file = dir.resolve(FILE);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UserError("the ledger " + Printable.quote(file.toString()) + " is not a regular file; move it away");
         }
     }
 
     private void ensureDir() {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                restrictDir(dir);
-            }
+            PrivateFiles.ensureDir(dir);
         } catch (IOException e) {
-            throw new UserError("cannot create the state directory " + dir + ": " + e.getMessage()
-                    + "; choose a writable --state-dir");
+            throw new UserError("cannot create the state directory " + Printable.quote(dir.toString()) + ": "
+                    + PrivateFiles.reason(e) + "; choose a writable --state-dir");
         }
     }
 
     public static void restrict(Path file) throws IOException {
-        if (POSIX) {
-            Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-        }
-    }
-
-    private static void restrictDir(Path d) throws IOException {
-        if (POSIX) {
-            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
-        }
+        PrivateFiles.restrict(file);
     }
 }

@@ -5,20 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.migrate.Json;
 import dev.migrate.UserError;
-import dev.migrate.ledger.Ledger;
+import dev.migrate.io.JsonlLog;
+import dev.migrate.io.PrivateFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * retire/journal.jsonl in the state directory: one line per finished action, forced to disk
@@ -36,6 +32,7 @@ public final class Journal {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path file;
+    private List<JsonlLog.Unreadable> unreadable = List.of();
 
     public Journal(Path file) {
         this.file = file;
@@ -112,37 +109,30 @@ public final class Journal {
     }
 
     private List<Entry> read() {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> !l.isBlank()).map(Journal::parse).flatMap(Optional::stream).toList();
-        } catch (IOException | UncheckedIOException e) {
-            throw new UserError("cannot read the retire journal " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** Empty for a line cut by a crash mid-write: that action is simply redone, which is safe. */
-    private static Optional<Entry> parse(String line) {
         try {
-            return Optional.of(LINE.readValue(line, Entry.class));
-        } catch (IOException torn) {
-            return Optional.empty();
+            JsonlLog.Read<Entry> read = new JsonlLog(file).read(line -> LINE.readValue(line, Entry.class));
+            unreadable = read.unreadable();
+            return read.records();
+        } catch (IOException e) {
+            throw new UserError("cannot read the retire journal " + file + ": " + PrivateFiles.reason(e)
+                    + "; fix its permissions or move it away");
         }
     }
 
-    /** DSYNC: the line is on disk when write returns, before the next action starts. */
+    /**
+     * The lines the last read could not parse, with their numbers. A torn last line is an action
+     * whose line was cut by a crash: it is simply redone, which is safe (every action is).
+     */
+    public List<JsonlLog.Unreadable> unreadable() {
+        return unreadable;
+    }
+
+    /** One fsynced line; a torn tail left by a crash gets its own line first ({@link JsonlLog}). */
     private void append(Entry entry) {
         try {
-            Files.createDirectories(file.getParent());
-            boolean fresh = !Files.exists(file);
-            Files.write(file, (LINE.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
-            if (fresh) {
-                Ledger.restrict(file);
-            }
+            new JsonlLog(file).append(LINE.writeValueAsString(entry));
         } catch (IOException e) {
-            throw new UserError("cannot write the retire journal " + file + ": " + e.getMessage()
+            throw new UserError("cannot write the retire journal " + file + ": " + PrivateFiles.reason(e)
                     + "; check --state-dir points to a writable directory");
         }
     }

@@ -49,6 +49,7 @@ public final class JournaledActions {
             log.add(Map.of("action", kind, "target", label, "status", "already done"));
             return done.get(key);
         }
+        stopIfInterrupted(kind + " " + label);
         return record(kind, target, label, action.get());
     }
 
@@ -60,7 +61,21 @@ public final class JournaledActions {
         log.add(Map.of("action", kind, "target", label, "status", "done"));
         progress.accept(String.format("  done   %-16s %s", kind, label));
         testPause(key);
+        stopIfInterrupted(null);
         return data;
+    }
+
+    /** SIGINT ({@link dev.migrate.io.SignalGuard}): stop between two actions, saying where, so a re-run resumes. */
+    private void stopIfInterrupted(String next) {
+        if (!Thread.currentThread().isInterrupted()) {
+            return;
+        }
+        Thread.interrupted();
+        String last = log.isEmpty() ? "before the first action" : "after " + log.get(log.size() - 1).get("action") + " "
+                + log.get(log.size() - 1).get("target");
+        throw new dev.migrate.UserError(dev.migrate.ExitCodes.INTERRUPTED, "retire interrupted " + last
+                + (next == null ? "" : ", before " + next) + "; " + done.size() + " actions are journaled in "
+                + journal.file() + " and nothing after them ran; run 'migrate retire --yes' again to resume where it stopped");
     }
 
     /** What happened in this process, for the JSON report. */

@@ -70,8 +70,14 @@ public final class Retirer {
     /** Returns the exit code; bad input and refusals are thrown as {@link UserError}. */
     public int run(Options o) {
         Instant started = Instant.now();
-        Journal journal = new Journal(ledger.subdir("retire").resolve("journal.jsonl"));
+        // Nothing is created before the run begins: bad input must leave no empty .migrate/retire behind.
+        Journal journal = new Journal(ledger.dir().resolve("retire").resolve("journal.jsonl"));
         Optional<Journal.Run> last = journal.last(o.project());
+        if (!journal.unreadable().isEmpty()) {
+            note("warning: retire journal " + journal.file() + ": unreadable "
+                    + String.join(", ", journal.unreadable().stream().map(Object::toString).toList())
+                    + "; those actions are redone if needed (each is safe to redo)");
+        }
         if (last.isPresent() && !last.get().complete()) {
             Journal.Run run = resumeInto(journal, last.get(), o);
             RetirePlan plan = toPlan(run.plan());
@@ -214,7 +220,8 @@ public final class Retirer {
             report(checks, summary, actions.log());
             return outcome.exitCode();
         } catch (UserError e) {
-            ledger.append(record(started, StepRecord.FAILED, e.getMessage(), strings(details)));
+            ledger.append(record(started, e.exitCode() == ExitCodes.INTERRUPTED ? StepRecord.INTERRUPTED : StepRecord.FAILED,
+                    e.getMessage(), strings(details)));
             throw e;
         } catch (EngineException e) {
             String msg = "the Docker engine refused a retire action (" + e.getMessage() + "); the actions before it are"

@@ -46,6 +46,23 @@ public final class VolumeArchiver {
      * and has room for the volumes as the engine sizes them (uncompressed, so an upper bound).
      */
     public void checkBackupDir(Path backupDir, Collection<Inventory.Volume> volumes) {
+        checkBackupDirWritable(backupDir);
+        long need = volumes.stream().mapToLong(v -> Math.max(0, v.sizeBytes())).sum() + MARGIN_BYTES;
+        long free;
+        try {
+            free = freeSpace.usableBytes(backupDir);
+        } catch (IOException e) {
+            throw new UserError("cannot read the free space of " + backupDir + ": " + e.getMessage());
+        }
+        if (free < need) {
+            throw new UserError("backup directory " + backupDir + " has " + RetirePlan.size(free) + " free but the volumes need up to "
+                    + RetirePlan.size(need) + " (their size on the engine plus " + RetirePlan.size(MARGIN_BYTES)
+                    + "); free space or choose another --backup-dir; nothing was changed");
+        }
+    }
+
+    /** The local half of {@link #checkBackupDir}, run before the first call to the engine. */
+    public static void checkBackupDirWritable(Path backupDir) {
         if (!Files.exists(backupDir)) {
             throw new UserError("backup directory " + backupDir + " does not exist; create it (mkdir -p " + backupDir
                     + ") or choose another with --backup-dir; nothing was changed");
@@ -59,18 +76,6 @@ public final class VolumeArchiver {
         } catch (IOException e) {
             throw new UserError("backup directory " + backupDir + " is not writable (" + e.getMessage()
                     + "); fix its permissions or choose another with --backup-dir; nothing was changed");
-        }
-        long need = volumes.stream().mapToLong(v -> Math.max(0, v.sizeBytes())).sum() + MARGIN_BYTES;
-        long free;
-        try {
-            free = freeSpace.usableBytes(backupDir);
-        } catch (IOException e) {
-            throw new UserError("cannot read the free space of " + backupDir + ": " + e.getMessage());
-        }
-        if (free < need) {
-            throw new UserError("backup directory " + backupDir + " has " + RetirePlan.size(free) + " free but the volumes need up to "
-                    + RetirePlan.size(need) + " (their size on the engine plus " + RetirePlan.size(MARGIN_BYTES)
-                    + "); free space or choose another --backup-dir; nothing was changed");
         }
     }
 

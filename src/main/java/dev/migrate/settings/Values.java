@@ -26,6 +26,11 @@ public final class Values {
         if (raw.isEmpty()) {
             return null; // "not set" is decided by the code that needs the value
         }
+        int control = firstControl(raw);
+        if (control >= 0) {
+            return "not one line of text: it holds a control character (" + String.format("U+%04X", (int) raw.charAt(control))
+                    + " at position " + (control + 1) + ", e.g. a newline or a NUL byte)";
+        }
         return switch (kind) {
             case TEXT, PATH -> null;
             case NAME -> DNS_LABEL.matcher(raw).matches() ? null
@@ -35,11 +40,23 @@ public final class Values {
             case CIDR_LIST -> firstBad(list(raw), Values::isCidr, "is not an IPv4 CIDR such as 10.10.0.0/16");
             case IP_RANGE -> range(raw) != null ? null
                     : "not an address range (expected FIRST-LAST, e.g. 10.10.30.20-10.10.30.99, FIRST <= LAST)";
-            case DURATION -> duration(raw) != null ? null : "not a duration (expected e.g. 90s, 15m, 24h, 2d)";
-            case NUMBER -> isNumber(raw) ? null : "not a non-negative number";
+            case DURATION -> durationProblem(raw);
+            case NUMBER -> numberProblem(raw);
+            case SIZE -> size(raw) > 0 ? null : "not a size (expected e.g. 512KiB, 64MiB, 1GiB; more than 0, at most 4GiB)";
             case IMAGE -> IMAGE.matcher(raw).matches() && !raw.endsWith(":latest") ? null
                     : "not a pinned image reference (expected repo/name:version or @sha256:..., never :latest)";
         };
+    }
+
+    /** The index of the first C0 control character or DEL in {@code text}, or -1. */
+    public static int firstControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String firstBad(List<String> items, java.util.function.Predicate<String> ok, String what) {
@@ -120,20 +137,103 @@ public final class Values {
         return a >= 0 && b >= 0 && a <= b ? new IpRange(first, last) : null;
     }
 
-    /** "90s", "15m", "24h", "2d", "500ms" to a Duration, or null. */
+    /** The longest duration any setting, flag or checks file may give: beyond it a value is a typo, not a plan. */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+
+    /** "90s", "15m", "24h", "2d", "500ms" to a Duration, or null (also for values past {@link #MAX_DURATION}). */
     public static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            return null;
+        if (!m.matches() || m.group(1).length() > 12) {
+            return null; // 12 digits are already far beyond MAX_DURATION in any unit; more would overflow a long
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration d = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+        return d.compareTo(MAX_DURATION) > 0 ? null : d;
+    }
+
+    /**
+     * Why {@code raw} is not a usable duration, or null: the one wording every flag, environment
+     * variable, settings key and checks file uses ("must be positive" for 0, a bound for overflow).
+     */
+    public static String durationProblem(String raw) {
+        String t = raw.trim();
+        Matcher m = DURATION.matcher(t);
+        if (!m.matches()) {
+            return "not a duration (expected a whole number and a unit ms, s, m, h or d, e.g. 90s, 15m, 24h, 2d)";
+        }
+        if (m.group(1).chars().allMatch(c -> c == '0')) {
+            return "zero; a duration must be positive (e.g. 90s, 15m, 24h)";
+        }
+        if (duration(t) == null) {
+            return "too long; at most " + MAX_DURATION.toDays() + "d";
+        }
+        return null;
+    }
+
+    /**
+     * The positive duration {@code raw}, or a UserError "SOURCE 'RAW' is PROBLEM" naming where it came
+     * from (a flag such as "--timeout", "env MIGRATE_X", "migrate.yaml:3").
+     */
+    public static Duration positiveDuration(String source, String raw) {
+        String problem = durationProblem(raw);
+        if (problem != null) {
+            throw new dev.migrate.UserError(source + " '" + raw + "' is " + problem);
+        }
+        return duration(raw);
+    }
+
+    /** The largest number a threshold may be: anything above is a typo (or Infinity), an alert that never fires. */
+    public static final double MAX_NUMBER = 1e12;
+
+    /** Why {@code raw} is not a finite, non-negative, sane number, or null. */
+    public static String numberProblem(String raw) {
+        String t = raw.trim();
+        if (!t.matches("[0-9]{1,13}(\\.[0-9]{1,9})?")) {
+            return "not a plain non-negative number (digits with an optional decimal point, e.g. 10 or 2.5;"
+                    + " no exponent, Infinity or NaN)";
+        }
+        double v = Double.parseDouble(t);
+        return v > MAX_NUMBER ? "too large; at most " + (long) MAX_NUMBER : null;
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,10})(B|KiB|MiB|GiB)");
+    /** The largest byte size a limit may be set to. */
+    public static final long MAX_SIZE = 4L << 30;
+
+    /** "64MiB" to bytes; -1 when it is not a size, 0 or above {@link #MAX_SIZE}. */
+    public static long size(String text) {
+        Matcher m = SIZE.matcher(text.trim());
+        if (!m.matches()) {
+            return -1;
+        }
+        long n = Long.parseLong(m.group(1));
+        long unit = switch (m.group(2)) {
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            case "GiB" -> 1L << 30;
+            default -> 1L;
+        };
+        if (n == 0 || n > MAX_SIZE / unit) {
+            return -1;
+        }
+        return n * unit;
+    }
+
+    /** Bytes as the largest whole unit, e.g. 1048576 as "1MiB", for messages. */
+    public static String formatSize(long bytes) {
+        for (String[] u : new String[][] {{"GiB", "30"}, {"MiB", "20"}, {"KiB", "10"}}) {
+            long unit = 1L << Integer.parseInt(u[1]);
+            if (bytes >= unit && bytes % unit == 0) {
+                return bytes / unit + u[0];
+            }
+        }
+        return bytes + "B";
     }
 
     /** The shortest of ms/s/m/h that {@link #duration} reads back; hours, not days, as operators say "24h". */
@@ -146,14 +246,6 @@ public final class Values {
             return s / 3600 + "h";
         }
         return s % 60 == 0 ? s / 60 + "m" : s + "s";
-    }
-
-    private static boolean isNumber(String text) {
-        try {
-            return Double.parseDouble(text) >= 0 && !text.contains("e") && !text.contains("E");
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /** Expands a leading ~ to the user's home directory. */

@@ -149,11 +149,11 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
         if (raw.isEmpty()) {
             return fallback;
         }
-        Duration d = Values.duration(raw);
-        if (d == null || d.isZero()) {
-            throw new IllegalArgumentException(field + " '" + raw + "' is not a duration such as 60s, 5m or 1h");
+        String problem = Values.durationProblem(raw);
+        if (problem != null) {
+            throw new IllegalArgumentException(field + " '" + raw + "' is " + problem);
         }
-        return d;
+        return Values.duration(raw);
     }
 
     private static <E extends Enum<E>> E choice(Class<E> type, String raw, String field) {

@@ -22,7 +22,12 @@ public record Condition(String text, String op, double threshold) {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a condition; write 'result <op> <number>' with op one of == != > >= < <=");
         }
-        return new Condition(text.trim(), m.group(1), Double.parseDouble(m.group(2)));
+        double threshold = Double.parseDouble(m.group(2));
+        if (!Double.isFinite(threshold) || Math.abs(threshold) > dev.migrate.settings.Values.MAX_NUMBER) {
+            throw new IllegalArgumentException("'" + text + "': the number is too large (at most "
+                    + (long) dev.migrate.settings.Values.MAX_NUMBER + "); a condition that can never hold is a typo");
+        }
+        return new Condition(text.trim(), m.group(1), threshold);
     }
 
     public boolean test(double value) {

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
-import dev.migrate.ledger.Ledger;
+import dev.migrate.io.JsonlLog;
+import dev.migrate.io.PrivateFiles;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * The soak's append-only journal (JSON lines): a {@link JournalHeader}, one {@link CycleRecord} per
  * cycle, and an {@link EndRecord} once decided. Every line is written in one call and forced to disk
  * before the cycle counts, so after a crash only the last line can be torn; reading drops it with a
- * warning and the next append overwrites it.
+ * warning and resuming cuts it off. Lines are written by {@link JsonlLog}, the ledger's and retire's writer.
  */
 public final class Journal implements Closeable {
     static final ObjectMapper LINE = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
@@ -149,9 +150,8 @@ public final class Journal implements Closeable {
     /** Creates a new journal (0600) holding only {@code header}. Fails if the file exists. */
     public static Journal create(Path file, JournalHeader header, Consumer<String> echo) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.createFile(file);
-            Ledger.restrict(file);
+            PrivateFiles.ensureDir(file.toAbsolutePath().getParent());
+            PrivateFiles.createFile(file); // 0600 from the first byte
             Journal j = new Journal(file, open(file), echo);
             j.write(header);
             return j;
@@ -202,8 +202,7 @@ public final class Journal implements Closeable {
     public void write(Object record) {
         try {
             String line = LINE.writeValueAsString(record);
-            file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            file.getFD().sync();
+            JsonlLog.append(file, line);
             if (echo != null) {
                 echo.accept(line);
             }

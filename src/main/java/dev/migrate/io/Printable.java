@@ -1,0 +1,54 @@
+package dev.migrate.io;
+
+/**
+ * Makes text safe for a terminal: every control character (C0, DEL, C1) becomes a visible escape
+ * such as {@code \e}, {@code \n} or {@code \x07}, so a value such as a machine name holding
+ * {@code ESC]0;...BEL} cannot set the terminal's title or move the cursor when it is echoed back.
+ * Used by {@link dev.migrate.UserError} (every error message) and by the text reporters.
+ */
+public final class Printable {
+    private Printable() {
+    }
+
+    /** {@code text} with control characters escaped; printable text (any script) is unchanged. */
+    public static String escape(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String esc = escapeOf(c);
+            if (esc != null && sb == null) {
+                sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (sb != null) {
+                sb.append(esc != null ? esc : String.valueOf(c));
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    /** A user-supplied value, escaped and in single quotes, for messages. */
+    public static String quote(String value) {
+        return "'" + escape(value) + "'";
+    }
+
+    /** One line: runs of whitespace (newlines included) become one space, other controls are escaped. */
+    public static String oneLine(String text) {
+        return text == null ? "" : escape(text.replaceAll("[\\r\\n\\t ]+", " ").strip());
+    }
+
+    private static String escapeOf(char c) {
+        if (c >= 0x20 && c < 0x7f || c > 0x9f && c != '\u2028' && c != '\u2029') {
+            return null;
+        }
+        return switch (c) {
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            case 0x1b -> "\\e";
+            default -> String.format("\\x%02x", (int) c);
+        };
+    }
+}

@@ -1,0 +1,45 @@
+package dev.migrate.io;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SIGINT/SIGTERM during a step that changes something remote: the JVM's shutdown hook interrupts
+ * the working thread and waits (at most {@link #GRACE_SECONDS}) until the step has said what it did
+ * and recorded it, instead of the process vanishing with rc 130 and no word. The step notices the
+ * interrupt at its next wait or between two actions ({@code Thread.currentThread().isInterrupted()}).
+ */
+public final class SignalGuard implements AutoCloseable {
+    public static final int GRACE_SECONDS = 20;
+
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Thread hook;
+
+    private SignalGuard(Thread worker, String name) {
+        hook = new Thread(() -> {
+            worker.interrupt();
+            try {
+                finished.await(GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name + "-stop");
+    }
+
+    /** Guards the calling thread until {@link #close()}. */
+    public static SignalGuard install(String name) {
+        SignalGuard g = new SignalGuard(Thread.currentThread(), name);
+        Runtime.getRuntime().addShutdownHook(g.hook);
+        return g;
+    }
+
+    @Override
+    public void close() {
+        finished.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it only waits for `finished`, which is now counted down
+        }
+    }
+}
