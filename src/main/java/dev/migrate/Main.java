@@ -7,6 +7,7 @@ import dev.migrate.cli.RetireCommand;
 import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
 import dev.migrate.cli.VerifyCommand;
+import dev.migrate.io.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -107,15 +108,17 @@ public final class Main implements Runnable {
             debug(e, cli);
             return user.exitCode();
         }
-        cli.getErr().println("migrate: internal error: " + e + " (please report it; MIGRATE_DEBUG=1 shows the stack trace)");
+        cli.getErr().println("migrate: internal error: " + Printable.oneLine(e.toString())
+                + " (please report it; MIGRATE_DEBUG=1 shows the stack trace)");
         debug(e, cli);
         return ExitCodes.FAILED;
     }
 
     private static int handleParameters(CommandLine.ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
-        cli.getErr().println("migrate: error: " + e.getMessage());
-        cli.getErr().println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for usage.");
+        // One line, like every other error; the value echoed may hold control characters.
+        cli.getErr().println("migrate: error: " + Printable.oneLine(e.getMessage()) + " (see '"
+                + cli.getCommandSpec().qualifiedName() + " --help')");
         return ExitCodes.USAGE;
     }
 

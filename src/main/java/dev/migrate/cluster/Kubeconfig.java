@@ -3,8 +3,9 @@ package dev.migrate.cluster;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.migrate.Json;
 import dev.migrate.UserError;
+import dev.migrate.io.Printable;
+import dev.migrate.io.UserFiles;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,16 +60,11 @@ public record Kubeconfig(Path path, String text, String context, String serverUr
         if (path == null) {
             throw new UserError("no kubeconfig given: pass --kubeconfig FILE or set kubeconfig: in migrate.yaml");
         }
-        if (!Files.isRegularFile(path)) {
-            throw new UserError("kubeconfig " + path + " does not exist; pass --kubeconfig FILE with the homelab's"
-                    + " kubeconfig (e.g. ~/.kube/homelab.yaml)");
+        if (!Files.exists(path)) {
+            throw new UserError("kubeconfig " + Printable.quote(path.toString()) + " does not exist; pass --kubeconfig FILE"
+                    + " with the homelab's kubeconfig (e.g. ~/.kube/homelab.yaml)");
         }
-        try {
-            return Files.readString(path);
-        } catch (IOException e) {
-            throw new UserError("cannot read kubeconfig " + path + " (" + e.getClass().getSimpleName()
-                    + "); check its permissions or pass another --kubeconfig");
-        }
+        return UserFiles.read(path, "kubeconfig", UserFiles.TEXT_CAP);
     }
 
     @SuppressWarnings("unchecked")

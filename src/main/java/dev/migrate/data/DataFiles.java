@@ -1,11 +1,10 @@
 package dev.migrate.data;
 
-import dev.migrate.UserError;
+import dev.migrate.io.UserFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -25,14 +24,8 @@ public final class DataFiles {
     public static Loaded read(Optional<Path> override, String bundledPath, String settingName) {
         if (override.isPresent()) {
             Path file = override.get();
-            if (!Files.isRegularFile(file)) {
-                throw new UserError(settingName + ": " + file + " does not exist; give a path to a readable file");
-            }
-            try {
-                return new Loaded(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UserError(settingName + ": cannot read " + file + " (" + e.getMessage() + ")");
-            }
+            // Collector configs and dashboards become ConfigMaps (1 MiB at most); checks files are far smaller.
+            return new Loaded(file.toString(), UserFiles.read(file, settingName, UserFiles.CONFIG_MAP_CAP));
         }
         return new Loaded("built-in " + bundledPath, bundled(bundledPath));
     }

@@ -1,6 +1,7 @@
 package dev.migrate.endpoints;
 
 import dev.migrate.UserError;
+import dev.migrate.io.UserFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,8 +69,10 @@ public final class Auth {
         String upper = name.toUpperCase(Locale.ROOT);
         String tokenEnv = "MIGRATE_" + upper + "_TOKEN";
         String basicEnv = "MIGRATE_" + upper + "_BASIC_AUTH";
-        String token = tokenFile != null ? readSecret("--" + name + "-token-file", tokenFile) : blankToNull(env.get(tokenEnv));
-        String basic = basicFile != null ? readSecret("--" + name + "-basic-auth-file", basicFile) : blankToNull(env.get(basicEnv));
+        String token = tokenFile != null ? readSecret("--" + name + "-token-file", tokenFile)
+                : checkedSecret("env " + tokenEnv, blankToNull(env.get(tokenEnv)));
+        String basic = basicFile != null ? readSecret("--" + name + "-basic-auth-file", basicFile)
+                : checkedSecret("env " + basicEnv, blankToNull(env.get(basicEnv)));
         if (token != null && basic != null) {
             throw new UserError(name + ": both a bearer token and basic auth are set (--" + name + "-token-file/" + tokenEnv
                     + " and --" + name + "-basic-auth-file/" + basicEnv + "); keep only one");
@@ -89,24 +92,35 @@ public final class Auth {
     }
 
     private static String readSecret(String flag, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError(flag + " " + file + " does not exist; give a readable file holding only the secret");
+        String text = UserFiles.read(file, flag, UserFiles.SECRET_CAP).strip();
+        if (text.isEmpty()) {
+            throw new UserError(flag + " " + file + " is empty; put the secret in it");
         }
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (text.isEmpty()) {
-                throw new UserError(flag + " " + file + " is empty; put the secret in it");
-            }
-            if (text.contains("\n")) {
-                throw new UserError(flag + " " + file + " has more than one line; keep only the secret");
-            }
-            return text;
-        } catch (IOException e) {
-            throw new UserError(flag + ": cannot read " + file + " (" + e.getMessage() + ")");
+        if (text.contains("\n")) {
+            throw new UserError(flag + " " + file + " has more than one line; keep only the secret");
         }
+        return checkedSecret(flag + " " + file, text);
     }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /**
+     * A secret that goes into an HTTP header: a CR, LF or other control character would split the
+     * header (or be refused by OkHttp with a stack trace), so it is refused here, before any request,
+     * naming where it came from but never the secret.
+     */
+    static String checkedSecret(String from, String secret) {
+        if (secret == null) {
+            return null;
+        }
+        int bad = dev.migrate.settings.Values.firstControl(secret);
+        if (bad >= 0 || secret.chars().anyMatch(c -> c > 0x7e)) {
+            throw new UserError(from + ": the secret holds a control or non-ASCII character (at position " + (bad >= 0 ? bad + 1
+                    : secret.chars().takeWhile(c -> c <= 0x7e).count() + 1) + "); an HTTP header cannot carry it; keep only"
+                    + " the token (or user:password) on one line");
+        }
+        return secret;
     }
 }

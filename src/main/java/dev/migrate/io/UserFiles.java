@@ -42,7 +42,7 @@ public final class UserFiles {
      * @param cap  the largest size accepted, in bytes
      */
     public static String read(Path file, String what, long cap) {
-        String name = what + " " + Printable.quote(file.toString());
+        String name = what + ": " + file; // UserError escapes control characters in the whole message
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class);
@@ -118,7 +118,7 @@ public final class UserFiles {
 
     private static UserError denied(String name, Path file) {
         return new UserError(name + ": permission denied; make it readable for this user (chmod u+r "
-                + Printable.quote(file.toString()) + ") or run migrate as its owner");
+                + Printable.quote(file.toString()) + ") or run migrate as the file's owner");
     }
 
     private static UserError tooLarge(String name, long size, long cap) {

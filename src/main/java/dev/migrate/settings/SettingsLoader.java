@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
 import dev.migrate.UserError;
+import dev.migrate.io.UserFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,14 +49,20 @@ public final class SettingsLoader {
             provenance.put(key.name(), new Provenance(Source.DEFAULT, ""));
         }
 
+        String givenBy = explicitFile.isPresent() ? "--config" : "env " + CONFIG_ENV;
+        String fromEnv = env.get(CONFIG_ENV);
+        if (explicitFile.isEmpty() && fromEnv != null && Values.firstControl(fromEnv) >= 0) {
+            throw new UserError("env " + CONFIG_ENV + " '" + fromEnv + "' holds a control character; give a plain path");
+        }
         Optional<Path> file = explicitFile.isPresent() ? explicitFile
-                : Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank()).map(Values::path);
+                : Optional.ofNullable(fromEnv).filter(s -> !s.isBlank()).map(Values::path);
         if (file.isPresent()) {
-            if (!Files.isRegularFile(file.get())) {
-                throw new UserError("config file " + file.get() + " does not exist: create it or drop --config");
+            if (!Files.exists(file.get())) {
+                throw new UserError("config file (" + givenBy + ") " + file.get() + " does not exist: create it or drop "
+                        + (explicitFile.isPresent() ? "--config" : "the " + CONFIG_ENV + " variable"));
             }
-        } else if (Files.isRegularFile(Path.of(DEFAULT_FILE))) {
-            file = Optional.of(Path.of(DEFAULT_FILE));
+        } else if (Files.exists(Path.of(DEFAULT_FILE), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            file = Optional.of(Path.of(DEFAULT_FILE)); // a directory or FIFO here is refused by the reader, not skipped
         }
         if (file.isPresent()) {
             Provenance fromFile = new Provenance(Source.FILE, file.get().toString());
@@ -104,17 +111,8 @@ public final class SettingsLoader {
 
     /** Reads and validates migrate.yaml: a mapping of known keys to scalars or lists of scalars. */
     private static Map<String, String> readFile(Path file) {
-        JsonNode root;
-        try {
-            root = Json.YAML.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new UserError(where + ": not valid YAML (" + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + "); fix the syntax");
-        } catch (IOException e) {
-            throw new UserError("cannot read config file " + file + ": " + e.getMessage());
-        }
+        StrictYaml.Doc doc = StrictYaml.read(UserFiles.read(file, "config file", UserFiles.TEXT_CAP), file.toString());
+        JsonNode root = doc.root();
         Map<String, String> out = new HashMap<>();
         if (root == null || root.isMissingNode() || root.isNull()) {
             return out; // an empty file is allowed: all defaults
@@ -125,13 +123,14 @@ public final class SettingsLoader {
         Provenance from = new Provenance(Source.FILE, file.toString());
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            SettingKey key = SettingKeys.byName(field.getKey()).orElseThrow(() -> new UserError(file
+            String at = file + ":" + doc.lines().getOrDefault(field.getKey(), 1);
+            SettingKey key = SettingKeys.byName(field.getKey()).orElseThrow(() -> new UserError(at
                     + ": unknown key '" + field.getKey() + "'" + suggestion(field.getKey())
                     + "; run 'migrate config' to list the known keys"));
             String value = scalarText(file, key, field.getValue());
             String problem = Values.problem(key.kind(), value);
             if (problem != null) {
-                throw new UserError(from.describe() + ": " + key.name() + " '" + value + "' is " + problem
+                throw new UserError("file " + at + ": " + key.name() + " '" + value + "' is " + problem
                         + "; fix the value or remove the key");
             }
             out.put(key.name(), value);
