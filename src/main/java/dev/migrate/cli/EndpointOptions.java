@@ -5,6 +5,7 @@ import dev.migrate.endpoints.AlertmanagerHttp;
 import dev.migrate.endpoints.Auth;
 import dev.migrate.endpoints.GrafanaHttp;
 import dev.migrate.endpoints.HttpEndpoint;
+import dev.migrate.io.Limits;
 import dev.migrate.endpoints.LokiHttp;
 import dev.migrate.endpoints.PrometheusHttp;
 import dev.migrate.settings.Settings;
@@ -143,7 +144,7 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
         if (chosen == null) {
             return Optional.empty();
         }
-        HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, auth, headers, timeout, tls);
+        HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, auth, headers, timeout, tls, Limits.of(settings));
         flags.put(e.baseUrl(), flag);
         return Optional.of(e);
     }

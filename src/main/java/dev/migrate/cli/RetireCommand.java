@@ -6,6 +6,7 @@ import dev.migrate.docker.ApiDockerEngine;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerHost;
 import dev.migrate.ledger.Ledger;
+import dev.migrate.io.Limits;
 import dev.migrate.io.SignalGuard;
 import dev.migrate.retire.FreeSpace;
 import dev.migrate.retire.VolumeArchiver;
@@ -116,7 +117,7 @@ public final class RetireCommand implements Callable<Integer> {
             VolumeArchiver.checkBackupDirWritable(settings.backupDir());
         }
         try (SignalGuard interrupts = SignalGuard.install("retire");
-             DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()))) {
+             DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()), Limits.of(settings))) {
             if (restore) {
                 return new Restorer(engine, ledger, settings, System.out, output.json())
                         .restore(settings.backupDir(), settings.composeProject(), Optional.ofNullable(helperImage));
@@ -129,6 +130,10 @@ public final class RetireCommand implements Callable<Integer> {
             return retirer.run(new Retirer.Options(settings.composeProject(), settings.backupDir(), !noBackup,
                     ports == null ? List.of() : List.copyOf(ports), Duration.ofSeconds(stopTimeoutSeconds), yes, force,
                     reason == null ? "" : reason.strip(), helperImage == null ? "" : helperImage));
+        } catch (DockerEngine.EngineException e) {
+            // An error answer outside the journaled actions (discovery, the version call): one line, not an internal error.
+            throw new UserError(ExitCodes.FAILED, "the Docker engine answered an error (" + e.getMessage() + "); nothing"
+                    + " was changed after it; check the engine ('docker info') and --docker-host, then run retire again", e);
         }
     }
 

@@ -119,6 +119,9 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         }
         Wiring w = wiring;
         Ledger ledger = new Ledger(settings.stateDir());
+        if (!inCluster || apply) {
+            ledger.checkWritable(); // before the first request: a soak never starts that cannot keep its journal
+        }
         SoakSession session = new SoakSession(ledger);
         AnalysisCatalogue catalogue = AnalysisCatalogue.load(settings);
         PrintStream out = System.out;

@@ -1,6 +1,5 @@
 package dev.migrate.cli;
 
-import dev.migrate.UserError;
 import dev.migrate.checks.Check;
 import dev.migrate.checks.CheckCatalogue;
 import dev.migrate.checks.CheckResult;
@@ -11,6 +10,7 @@ import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.report.JUnitReport;
 import dev.migrate.report.JsonReport;
+import dev.migrate.report.ReportWriter;
 import dev.migrate.report.RunReport;
 import dev.migrate.report.TextReport;
 import dev.migrate.settings.Settings;
@@ -19,9 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +55,8 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
     List<String> skip = new ArrayList<>();
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE (for CI).")
     Path junit;
+    @Option(names = "--force", description = "Replace an existing --junit FILE that is not a migrate report.")
+    boolean force;
     @Option(names = "--test-alert", description = "Post a clearly labelled test alert to Alertmanager (expires in minutes) and read it back.")
     boolean testAlert;
 
@@ -67,8 +66,12 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         Duration window = pipeline.validate(); // bad flags fail before any network use
         List<Check> checks = VerifyChecks.select(VerifyChecks.of(CheckCatalogue.load(settings.checksDir(), VerifyChecks.FILE)),
                 only, skip);
-        if (junit != null && junit.toAbsolutePath().getParent() != null && !Files.isDirectory(junit.toAbsolutePath().getParent())) {
-            throw new UserError("--junit " + junit + ": the directory " + junit.toAbsolutePath().getParent() + " does not exist");
+        // Local preconditions before the first request: the ledger can be written, the report path is allowed.
+        Ledger ledger = new Ledger(settings.stateDir());
+        ledger.checkWritable();
+        ReportWriter reports = new ReportWriter(settings, force);
+        if (junit != null) {
+            reports.check("--junit", junit, JUnitReport.MARKER);
         }
         Instant started = Instant.now();
         List<CheckResult> results = pipeline.run(settings, checks, testAlert);
@@ -77,16 +80,11 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         RunReport report = new RunReport("verify", started, finished,
                 nothingChecked ? Outcome.INCONCLUSIVE : Outcome.of(results), results);
 
-        Ledger ledger = new Ledger(settings.stateDir());
         Path reportFile = ledger.subdir("reports").resolve("verify-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started) + ".json");
         ledger.writePrivate(reportFile, JsonReport.render(report));
         if (junit != null) {
-            try {
-                Files.writeString(junit, JUnitReport.render(report), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UserError("--junit " + junit + ": cannot write (" + e.getMessage() + ")");
-            }
+            reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
         }
         System.out.print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
         if (nothingChecked && !output.json()) {

@@ -8,7 +8,8 @@ import dev.migrate.UserError;
  * context (so the operator sees which cluster was asked) and never a token or certificate.
  */
 public class ClusterException extends UserError {
-    public enum Kind { UNREACHABLE, UNAUTHORIZED, FORBIDDEN, CONFLICT, NOT_FOUND, OTHER }
+    /** SERVER_ERROR (5xx) and BAD_RESPONSE (HTML, not JSON, too large) as in EndpointException. */
+    public enum Kind { UNREACHABLE, UNAUTHORIZED, FORBIDDEN, CONFLICT, NOT_FOUND, OTHER, SERVER_ERROR, BAD_RESPONSE }
 
     private final Kind kind;
 

@@ -14,6 +14,6 @@ public final class ClusterFactory {
      */
     public static Cluster connect(Settings settings) {
         Kubeconfig kubeconfig = Kubeconfig.load(settings.kubeconfig().orElse(null), settings.context().orElse(""));
-        return Fabric8Cluster.connect(kubeconfig);
+        return Fabric8Cluster.connect(kubeconfig, dev.migrate.io.Limits.of(settings));
     }
 }

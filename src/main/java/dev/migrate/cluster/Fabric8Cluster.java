@@ -1,6 +1,7 @@
 package dev.migrate.cluster;
 
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.io.Limits;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -49,11 +50,19 @@ public final class Fabric8Cluster implements Cluster {
 
     /** Connects lazily (fabric8 sends nothing until the first call) to the kubeconfig's named context. */
     public static Fabric8Cluster connect(Kubeconfig kubeconfig) {
+        return connect(kubeconfig, Limits.DEFAULT);
+    }
+
+    /** The same, with the connect timeout and answer-size cap of {@code limits} ({@link ApiServerAnswers}). */
+    public static Fabric8Cluster connect(Kubeconfig kubeconfig, Limits limits) {
         Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.text(), kubeconfig.path().toString());
         config.setRequestTimeout(REQUEST_TIMEOUT_MS);
+        config.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, limits.connect().toMillis()));
         // No silent retries: an unreachable server should say so at once, not after a minute of back-off.
         config.setRequestRetryBackoffLimit(0);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiServerAnswers.NAME, new ApiServerAnswers(limits)))
+                .build();
         return new Fabric8Cluster(client, kubeconfig.serverUrl(), kubeconfig.context());
     }
 
@@ -172,6 +181,11 @@ public final class Fabric8Cluster implements Cluster {
             Thread.currentThread().interrupt();
             throw new ClusterException(ClusterException.Kind.OTHER, "interrupted during " + what);
         } catch (ExecutionException | TimeoutException e) {
+            IOException refused = ApiServerAnswers.refusal(e);
+            if (refused != null) {
+                throw new ClusterException(ClusterException.Kind.BAD_RESPONSE, what + " answered " + refused.getMessage()
+                        + " (server " + serverUrl + ", context " + context + ")", e);
+            }
             throw unreachable(what, e.getCause() == null ? e : e.getCause());
         }
         int code = response.code();
@@ -253,16 +267,31 @@ public final class Fabric8Cluster implements Cluster {
             return body.get();
         } catch (ClusterException e) {
             throw e;
-        } catch (KubernetesClientException e) {
-            int code = e.getCode();
+        } catch (RuntimeException e) {
+            IOException refused = ApiServerAnswers.refusal(e);
+            if (refused != null) {
+                throw new ClusterException(ClusterException.Kind.BAD_RESPONSE, "the API server " + serverUrl + " (context "
+                        + context + ") answered " + what + " with " + refused.getMessage() + "; check the kubeconfig's"
+                        + " server URL points at the API server, not a proxy or web page", e);
+            }
+            if (!(e instanceof KubernetesClientException k)) {
+                throw e;
+            }
+            int code = k.getCode();
+            if (code >= 500) {
+                throw new ClusterException(ClusterException.Kind.SERVER_ERROR, "the API server " + serverUrl + " (context "
+                        + context + ") failed " + what + " with HTTP " + code + ": " + statusMessage(k) + "; this is the"
+                        + " server's own error, not a permission problem: check its health (kubectl get --raw /readyz)"
+                        + " and retry", e);
+            }
             if (code == 401 || code == 403) {
                 throw denied(code, what);
             }
-            if (code <= 0 || transportFailure(e)) {
-                throw unreachable(what, e); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
+            if (code <= 0 || transportFailure(k)) {
+                throw unreachable(what, k); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
             }
             throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP " + code + ": "
-                    + statusMessage(e) + " (server " + serverUrl + ", context " + context + ")", e);
+                    + statusMessage(k) + " (server " + serverUrl + ", context " + context + ")", k);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.migrate.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.migrate.io.Limits;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -24,7 +25,12 @@ public final class ApiDockerEngine implements DockerEngine {
 
     /** Connects and reads the daemon's version; an unreachable daemon is a one-line UserError. */
     public ApiDockerEngine(DockerHost host) {
-        this.api = new EngineApiClient(host);
+        this(host, Limits.DEFAULT);
+    }
+
+    /** The same, every call bounded by {@code limits} (connect, read silence, answer size). */
+    public ApiDockerEngine(DockerHost host, Limits limits) {
+        this.api = new EngineApiClient(host, limits);
         try {
             JsonNode v = api.version();
             this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText());

@@ -8,6 +8,9 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.UserError;
+import dev.migrate.io.IdleTimeout;
+import dev.migrate.io.Printable;
+import dev.migrate.io.Limits;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -20,7 +23,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -32,13 +34,21 @@ import java.util.Map;
 final class EngineApiClient implements AutoCloseable {
     private final DockerHost host;
     private final DockerHttpClient http;
+    private final Limits limits;
     private String prefix = "";
 
     EngineApiClient(DockerHost host) {
+        this(host, Limits.DEFAULT);
+    }
+
+    /** Every call bounded by {@code limits}: connect, silence on an open connection, answer size. */
+    EngineApiClient(DockerHost host, Limits limits) {
         this.host = host;
+        this.limits = limits;
         this.http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(URI.create(host.uri()))
-                .connectionTimeout(Duration.ofSeconds(5))
+                .connectionTimeout(limits.connect())
+                .responseTimeout(limits.read())
                 .maxConnections(8)
                 .build();
     }
@@ -56,18 +66,44 @@ final class EngineApiClient implements AutoCloseable {
 
     JsonNode json(String method, String path, Object body) {
         try (Response r = send(method, path, body)) {
-            byte[] bytes = r.getBody().readAllBytes();
+            byte[] bytes = readBody(method, path, r);
             checkStatus(method, path, r.getStatusCode(), bytes);
-            return bytes.length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(bytes);
+            if (bytes.length == 0) {
+                return Json.MAPPER.nullNode();
+            }
+            try {
+                return Json.MAPPER.readTree(bytes);
+            } catch (IOException notJson) {
+                throw wrongKind(method, path, bytes);
+            }
         } catch (IOException e) {
             throw unreachable(e);
         }
     }
 
+    /** The answer's body, bounded by max-response-size (a refusal names the call and the setting). */
+    private byte[] readBody(String method, String path, Response r) throws IOException {
+        try {
+            return limits.readBody(r.getBody());
+        } catch (Limits.TooLarge e) {
+            throw new UserError(ExitCodes.FAILED, "the Docker endpoint at " + host.uri() + " (" + host.source() + ") answered "
+                    + method + " " + path + " with " + e.getMessage() + "; is --docker-host the Docker engine?", e);
+        }
+    }
+
+    /** HTML or other non-JSON where the Engine API answers JSON: a proxy or web server, not dockerd. */
+    private UserError wrongKind(String method, String path, byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).stripLeading();
+        String what = text.startsWith("<") ? "an HTML page" : "something that is not JSON";
+        return new UserError(ExitCodes.FAILED, "the Docker endpoint at " + host.uri() + " (" + host.source() + ") answered "
+                + method + " " + path + " with " + what + " instead of the Engine API's JSON; point --docker-host"
+                + " (or DOCKER_HOST) at the Docker engine itself");
+    }
+
     /** Status code only; 404 is returned, other errors are thrown. */
     int call(String method, String path, Object body) {
         try (Response r = send(method, path, body)) {
-            byte[] bytes = r.getBody().readAllBytes();
+            byte[] bytes = readBody(method, path, r);
             if (r.getStatusCode() != 404) {
                 checkStatus(method, path, r.getStatusCode(), bytes);
             }
@@ -88,7 +124,8 @@ final class EngineApiClient implements AutoCloseable {
             ch = connect();
             String request = "GET " + prefix + path + " HTTP/1.0\r\nHost: docker\r\nUser-Agent: migrate\r\n\r\n";
             Channels.newOutputStream(ch).write(request.getBytes(StandardCharsets.US_ASCII));
-            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 1 << 20);
+            // A channel has no SO_TIMEOUT: every read is bounded by read-timeout of silence (IdleTimeout).
+            InputStream in = new BufferedInputStream(IdleTimeout.guard(Channels.newInputStream(ch), ch, limits.read()), 1 << 20);
             String status = line(in);
             String[] parts = status.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -97,9 +134,12 @@ final class EngineApiClient implements AutoCloseable {
             while (!line(in).isEmpty()) {
                 // headers: the body runs to the end of the connection
             }
+            if (!parts[1].matches("\\d{3}")) {
+                throw new IOException("not an HTTP answer: " + status);
+            }
             int code = Integer.parseInt(parts[1]);
             if (code >= 300) {
-                byte[] body = in.readAllBytes();
+                byte[] body = limits.readBody(in);
                 ch.close();
                 checkStatus("GET", path, code, body);
             }
@@ -115,10 +155,17 @@ final class EngineApiClient implements AutoCloseable {
 
     private SocketChannel connect() throws IOException {
         URI uri = URI.create(host.uri());
-        if ("unix".equals(uri.getScheme())) {
-            return SocketChannel.open(UnixDomainSocketAddress.of(uri.getPath()));
+        SocketChannel ch = SocketChannel.open();
+        try {
+            return IdleTimeout.within(limits.connect(), ch, () -> {
+                ch.connect("unix".equals(uri.getScheme()) ? UnixDomainSocketAddress.of(uri.getPath())
+                        : new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()));
+                return ch;
+            });
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw e;
         }
-        return SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()));
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
@@ -128,6 +175,9 @@ final class EngineApiClient implements AutoCloseable {
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {
                 throw new IOException("connection closed in the HTTP header");
+            }
+            if (s.length() > 8192) {
+                throw new IOException("an HTTP header line longer than 8 KiB: not the Docker engine");
             }
             if (b != '\r') {
                 s.append((char) b);
@@ -163,12 +213,15 @@ final class EngineApiClient implements AutoCloseable {
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
+            InputStream in = new BufferedInputStream(IdleTimeout.guard(Channels.newInputStream(ch), ch, limits.read()));
             String[] status = line(in).split(" ", 3);
             while (!line(in).isEmpty()) {
                 // headers; the answer to an upload is a status and at most a short JSON error
             }
-            checkStatus("PUT", path, Integer.parseInt(status[1]), in.readAllBytes());
+            if (status.length < 2 || !status[1].matches("\\d{3}")) {
+                throw new IOException("not an HTTP answer to the upload: " + String.join(" ", status));
+            }
+            checkStatus("PUT", path, Integer.parseInt(status[1]), limits.readBody(in));
         } catch (IOException e) {
             throw unreachable(e);
         } finally {
@@ -197,13 +250,19 @@ final class EngineApiClient implements AutoCloseable {
         if (status < 300 || status == 304) {
             return;
         }
+        String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
         String message;
         try {
-            message = Json.MAPPER.readTree(body).path("message").asText(new String(body));
+            message = Json.MAPPER.readTree(body).path("message").asText(text);
         } catch (IOException e) {
-            message = new String(body);
+            message = text.stripLeading().startsWith("<") ? "(an HTML page, not the Engine API: is --docker-host the Docker"
+                    + " engine?)" : text;
         }
-        throw new DockerEngine.EngineException(status, method + " " + path + ": " + status + " " + message.strip());
+        message = Printable.oneLine(message);
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        throw new DockerEngine.EngineException(status, method + " " + path + ": " + status + " " + message);
     }
 
     /** One line naming the host and the likely fix. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.endpoints.EndpointException.Kind;
+import dev.migrate.io.Limits;
+import dev.migrate.settings.SettingKeys;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -40,17 +42,21 @@ public final class HttpEndpoint {
     private final Auth auth;
     private final Map<String, String> headers;
     private final OkHttpClient client;
+    private final Limits limits;
 
-    private HttpEndpoint(String name, HttpUrl base, Auth auth, Map<String, String> headers, OkHttpClient client) {
+    private HttpEndpoint(String name, HttpUrl base, Auth auth, Map<String, String> headers, OkHttpClient client,
+                         Limits limits) {
         this.name = name;
         this.base = base;
         this.auth = auth;
         this.headers = Map.copyOf(headers);
         this.client = client;
+        this.limits = limits;
     }
 
-    private static OkHttpClient client(OkHttpClient.Builder builder, Duration timeout) {
-        return builder.connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout).callTimeout(timeout).build();
+    private static OkHttpClient client(OkHttpClient.Builder builder, Duration timeout, Limits limits) {
+        Duration connect = limits.connect().compareTo(timeout) < 0 ? limits.connect() : timeout;
+        return builder.connectTimeout(connect).readTimeout(timeout).writeTimeout(timeout).callTimeout(timeout).build();
     }
 
     /**
@@ -67,9 +73,15 @@ public final class HttpEndpoint {
     /** The same, over TLS that trusts {@code tls} (e.g. a kube-apiserver's own CA and client certificate). */
     public static HttpEndpoint of(String name, String flag, String url, Auth auth, Map<String, String> headers,
                                   Duration timeout, Optional<Tls> tls) {
+        return of(name, flag, url, auth, headers, timeout, tls, Limits.DEFAULT);
+    }
+
+    /** The same, bounded by {@code limits} (connect timeout, answer size) from the settings. */
+    public static HttpEndpoint of(String name, String flag, String url, Auth auth, Map<String, String> headers,
+                                  Duration timeout, Optional<Tls> tls, Limits limits) {
         OkHttpClient.Builder builder = SHARED.newBuilder();
         tls.ifPresent(t -> builder.sslSocketFactory(t.socketFactory(), t.trustManager()));
-        return new HttpEndpoint(name, parseUrl(flag, url), auth, headers, client(builder, timeout));
+        return new HttpEndpoint(name, parseUrl(flag, url), auth, headers, client(builder, timeout, limits), limits);
     }
 
     /** A TLS set-up other than the JVM's default: whom to trust and which client certificate to show. */
@@ -109,7 +121,7 @@ public final class HttpEndpoint {
 
     /** A copy with another per-call timeout, sharing the connection pool. */
     public HttpEndpoint withTimeout(Duration timeout) {
-        return new HttpEndpoint(name, base, auth, headers, client(client.newBuilder(), timeout));
+        return new HttpEndpoint(name, base, auth, headers, client(client.newBuilder(), timeout, limits), limits);
     }
 
     /** GET path?query as JSON. Query pairs may repeat a key (match[]). */
@@ -184,7 +196,15 @@ public final class HttpEndpoint {
         try (Response response = client.newCall(request).execute()) {
             String body;
             try {
-                body = response.body().string();
+                // Bounded: a server (or something posing as one) cannot make migrate buffer gigabytes.
+                if (limits.tooLarge(response.body().contentLength())) {
+                    throw new Limits.TooLarge(limits.maxResponseBytes());
+                }
+                body = new String(limits.readBody(response.body().byteStream()), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (Limits.TooLarge e) {
+                throw new EndpointException(Kind.BAD_RESPONSE, where, name + " answered HTTP " + response.code() + " with "
+                        + e.getMessage() + "; is this the API's address? (raise " + SettingKeys.MAX_RESPONSE_SIZE.name()
+                        + " only if a real answer is that large)", e);
             } catch (IOException e) {
                 throw new EndpointException(Kind.BAD_RESPONSE, where, name + " cut the answer short (HTTP "
                         + response.code() + "): " + oneLine(e.toString()), e);
@@ -214,7 +234,7 @@ public final class HttpEndpoint {
         }
     }
 
-    static Kind kindFor(int code) {
+    public static Kind kindFor(int code) {
         return switch (code) {
             case 401 -> Kind.UNAUTHORIZED;
             case 403 -> Kind.FORBIDDEN;

@@ -15,6 +15,9 @@ import java.util.Map;
  * whose message starts with "inconclusive:" (JUnit has no third state, and it is not a failure).
  */
 public final class JUnitReport {
+    /** In the first bytes of every JUnit report this writes: how {@link ReportWriter} knows a file is ours. */
+    public static final String MARKER = "<testsuite name=\"migrate ";
+
     private JUnitReport() {
     }
 

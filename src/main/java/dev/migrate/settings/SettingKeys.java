@@ -85,13 +85,22 @@ public final class SettingKeys {
     public static final SettingKey DOCKER_HOST = key("docker-host", "", Kind.TEXT,
             "Docker Engine endpoint; empty means DOCKER_HOST or the docker CLI's current context", false);
 
+    // Bounds on every connection and answer (dev.migrate.io.Limits)
+    public static final SettingKey CONNECT_TIMEOUT = key("connect-timeout", "5s", Kind.DURATION,
+            "longest TCP/TLS connect to the API server, Docker, Prometheus, Loki, Grafana or Alertmanager", false);
+    public static final SettingKey READ_TIMEOUT = key("read-timeout", "60s", Kind.DURATION,
+            "longest silence on an open connection before it is given up (API server, Docker, HTTP endpoints)", false);
+    public static final SettingKey MAX_RESPONSE_SIZE = key("max-response-size", "64MiB", Kind.SIZE,
+            "largest answer body read from any server; a larger one is refused, never buffered", false);
+
     public static final List<SettingKey> ALL = List.of(
             KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, COLLECTOR_IMAGE,
             COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
             LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
             ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL, SOAK_MAX_GAP, SOAK_IMAGE,
-            COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST);
+            COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST,
+            CONNECT_TIMEOUT, READ_TIMEOUT, MAX_RESPONSE_SIZE);
 
     private SettingKeys() {
     }

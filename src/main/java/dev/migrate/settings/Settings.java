@@ -14,10 +14,21 @@ import java.util.Optional;
 public final class Settings {
     private final Map<String, String> values;
     private final Map<String, Provenance> provenance;
+    private final Optional<Path> file;
 
     Settings(Map<String, String> values, Map<String, Provenance> provenance) {
+        this(values, provenance, Optional.empty());
+    }
+
+    Settings(Map<String, String> values, Map<String, Provenance> provenance, Optional<Path> file) {
         this.values = Map.copyOf(values);
         this.provenance = Map.copyOf(provenance);
+        this.file = file;
+    }
+
+    /** The settings file that was read (migrate.yaml, --config or $MIGRATE_CONFIG), if any: never a report's target. */
+    public Optional<Path> file() {
+        return file;
     }
 
     /** The built-in defaults alone, for tests and for the dry-run without a migrate.yaml. */
@@ -180,6 +191,19 @@ public final class Settings {
 
     public Optional<String> dockerHost() {
         return optionalText(SettingKeys.DOCKER_HOST);
+    }
+
+    public Duration connectTimeout() {
+        return Optional.ofNullable(Values.duration(raw(SettingKeys.CONNECT_TIMEOUT))).orElse(Duration.ofSeconds(5));
+    }
+
+    public Duration readTimeout() {
+        return Optional.ofNullable(Values.duration(raw(SettingKeys.READ_TIMEOUT))).orElse(Duration.ofSeconds(60));
+    }
+
+    public long maxResponseSize() {
+        long size = Values.size(raw(SettingKeys.MAX_RESPONSE_SIZE));
+        return size > 0 ? size : 64L << 20;
     }
 
     /**

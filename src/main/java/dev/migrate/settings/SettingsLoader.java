@@ -79,14 +79,14 @@ public final class SettingsLoader {
             }
         }
         applyFlags(values, provenance, flags);
-        return new Settings(values, provenance);
+        return new Settings(values, provenance, file);
     }
 
     static Settings overlay(Settings base, Map<String, String> flags) {
         Map<String, String> values = new HashMap<>(base.values());
         Map<String, Provenance> provenance = new HashMap<>(base.provenances());
         applyFlags(values, provenance, flags);
-        return new Settings(values, provenance);
+        return new Settings(values, provenance, base.file());
     }
 
     private static void applyFlags(Map<String, String> values, Map<String, Provenance> provenance,

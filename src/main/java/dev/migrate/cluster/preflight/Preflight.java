@@ -61,7 +61,9 @@ public final class Preflight {
             try {
                 result = check.run(context);
             } catch (ClusterException e) {
-                if (e.kind() == ClusterException.Kind.UNREACHABLE || e.kind() == ClusterException.Kind.UNAUTHORIZED) {
+                if (e.kind() == ClusterException.Kind.UNREACHABLE || e.kind() == ClusterException.Kind.UNAUTHORIZED
+                        || e.kind() == ClusterException.Kind.SERVER_ERROR || e.kind() == ClusterException.Kind.BAD_RESPONSE) {
+                    // Not an answer a check can judge, and not a permission problem: stop with the server's own error.
                     throw e;
                 }
                 result = CheckResult.fail(check.name(), e.getMessage(), "the check could not read what it needs",
