@@ -35,9 +35,11 @@ final class ApiServerAnswers implements Interceptor {
 
     @Override
     public AsyncBody.Consumer<List<ByteBuffer>> consumer(AsyncBody.Consumer<List<ByteBuffer>> consumer, HttpRequest request) {
+        // The service proxy carries another server's answer (Loki's /config YAML): only its size is the API server's.
+        boolean proxied = String.valueOf(request.uri().getPath()).contains("/proxy");
         return new AsyncBody.Consumer<>() {
             private long total;
-            private boolean sniffed;
+            private boolean sniffed = proxied;
 
             @Override
             public void consume(List<ByteBuffer> value, AsyncBody body) throws Exception {

@@ -3,7 +3,6 @@ package dev.migrate.cluster;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.migrate.Json;
 import dev.migrate.UserError;
-import dev.migrate.io.Printable;
 import dev.migrate.io.UserFiles;
 
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ public record Kubeconfig(Path path, String text, String context, String serverUr
             throw new UserError("no kubeconfig given: pass --kubeconfig FILE or set kubeconfig: in migrate.yaml");
         }
         if (!Files.exists(path)) {
-            throw new UserError("kubeconfig " + Printable.quote(path.toString()) + " does not exist; pass --kubeconfig FILE"
+            throw new UserError("kubeconfig " + path + " does not exist; pass --kubeconfig FILE"
                     + " with the homelab's kubeconfig (e.g. ~/.kube/homelab.yaml)");
         }
         return UserFiles.read(path, "kubeconfig", UserFiles.TEXT_CAP);

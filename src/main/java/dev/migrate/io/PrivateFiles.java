@@ -124,6 +124,9 @@ public final class PrivateFiles {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file is in the way (" + Printable.oneLine(m) + " exists and is not a directory)";
+        }
         if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
             return fse.getReason().toLowerCase(java.util.Locale.ROOT);
         }

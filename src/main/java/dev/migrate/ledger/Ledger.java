@@ -6,7 +6,6 @@ import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.io.JsonlLog;
 import dev.migrate.io.PrivateFiles;
-import dev.migrate.io.Printable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +84,7 @@ public final class Ledger {
         try {
             PrivateFiles.ensureDir(sub);
         } catch (IOException e) {
-            throw new UserError("cannot create " + Printable.quote(sub.toString()) + ": " + PrivateFiles.reason(e)
+            throw new UserError("cannot create " + sub + ": " + PrivateFiles.reason(e)
                     + "; choose a writable --state-dir");
         }
         return sub;
@@ -98,7 +97,7 @@ public final class Ledger {
             PrivateFiles.replace(file, content.getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
-            throw new UserError("cannot write " + Printable.quote(file.toString()) + ": " + PrivateFiles.reason(e)
+            throw new UserError("cannot write " + file + ": " + PrivateFiles.reason(e)
                     + "; free disk space or choose a writable --state-dir (nothing was left half-written)");
         }
     }
@@ -111,7 +110,7 @@ public final class Ledger {
         PrivateFiles.checkWritableDir(dir, "state directory (state-dir)", "choose a writable --state-dir");
         Path file = dir.resolve(FILE);
         if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new UserError("the ledger " + Printable.quote(file.toString()) + " is not a regular file; move it away");
+            throw new UserError("the ledger " + file + " is not a regular file; move it away");
         }
     }
 
@@ -119,7 +118,7 @@ public final class Ledger {
         try {
             PrivateFiles.ensureDir(dir);
         } catch (IOException e) {
-            throw new UserError("cannot create the state directory " + Printable.quote(dir.toString()) + ": "
+            throw new UserError("cannot create the state directory " + dir + ": "
                     + PrivateFiles.reason(e) + "; choose a writable --state-dir");
         }
     }

@@ -181,12 +181,12 @@ class SoakCommandTest {
                 {"--duration", "1day"}, {"--interval", "60s", "--duration", "30s"}, {"--interval", "0s"},
                 {"--apply"}, {"--report", "--attach"}, {"--max-gap", "five"}};
         String[] expected = {
-                "migrate: error: --duration '1day' is not a duration; write e.g. 90s, 15m, 24h",
+                "migrate: error: --duration '1day' is not a duration (expected a whole number and a unit ms, s, m, h or d, e.g. 90s, 15m, 24h, 2d)",
                 "migrate: error: --interval 1m must be shorter than --duration 30s (and above zero); e.g. --duration 24h --interval 60s",
-                "migrate: error: --interval 0ms must be shorter than --duration 24h (and above zero); e.g. --duration 24h --interval 60s",
+                "migrate: error: --interval '0s' is zero; a duration must be positive (e.g. 90s, 15m, 24h)",
                 "migrate: error: --apply only goes with --in-cluster: 'migrate soak --in-cluster --apply'",
                 "migrate: error: choose one of --in-cluster, --attach and --report",
-                "migrate: error: --max-gap 'five' is not a duration; write e.g. 90s, 15m, 24h"};
+                "migrate: error: --max-gap 'five' is not a duration (expected a whole number and a unit ms, s, m, h or d, e.g. 90s, 15m, 24h, 2d)"};
         for (int i = 0; i < cases.length; i++) {
             Object[] r = run(args(cases[i]));
             assertEquals(ExitCodes.USAGE, r[0], String.join(" ", cases[i]));

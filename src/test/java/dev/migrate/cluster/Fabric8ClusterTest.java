@@ -95,7 +95,7 @@ class Fabric8ClusterTest {
 
         Path dir = Files.createDirectory(tmp.resolve("a-directory.yaml"));
         UserError d = assertThrows(UserError.class, () -> Kubeconfig.load(dir, "homelab"));
-        assertTrue(d.getMessage().contains("does not exist"), d.getMessage());
+        assertTrue(d.getMessage().contains("is a directory, not a file"), d.getMessage());
     }
 
     @Test
