@@ -8,12 +8,14 @@ import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
 import dev.migrate.cli.VerifyCommand;
 import dev.migrate.io.Printable;
+import dev.migrate.io.SignalGuard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -94,7 +96,12 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main(), factory);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
-        return cli.execute(args);
+        cli.registerConverter(Path.class, Main::path);
+        try {
+            return cli.execute(args);
+        } finally {
+            SignalGuard.releaseAll(); // an interrupted step's message is printed: let the JVM exit now
+        }
     }
 
     @Override
@@ -120,6 +127,20 @@ public final class Main implements Runnable {
         cli.getErr().println("migrate: error: " + Printable.oneLine(e.getMessage()) + " (see '"
                 + cli.getCommandSpec().qualifiedName() + " --help')");
         return ExitCodes.USAGE;
+    }
+
+    /** Every path flag: a NUL byte (possible only from a file or a script) is bad input, not an InvalidPathException. */
+    private static Path path(String text) {
+        int control = dev.migrate.settings.Values.firstControl(text);
+        if (text.indexOf('\0') >= 0 || control >= 0) {
+            throw new CommandLine.TypeConversionException("'" + Printable.escape(text) + "' holds a control character"
+                    + " (a NUL byte or a newline); give a plain path");
+        }
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("'" + Printable.escape(text) + "' is not a path: " + e.getReason());
+        }
     }
 
     private static void debug(Exception e, CommandLine cli) {

@@ -56,7 +56,7 @@ public final class Fabric8Cluster implements Cluster {
     /** The same, with the connect timeout and answer-size cap of {@code limits} ({@link ApiServerAnswers}). */
     public static Fabric8Cluster connect(Kubeconfig kubeconfig, Limits limits) {
         Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.text(), kubeconfig.path().toString());
-        config.setRequestTimeout(REQUEST_TIMEOUT_MS);
+        config.setRequestTimeout((int) Math.min(REQUEST_TIMEOUT_MS, limits.read().toMillis()));
         config.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, limits.connect().toMillis()));
         // No silent retries: an unreachable server should say so at once, not after a minute of back-off.
         config.setRequestRetryBackoffLimit(0);

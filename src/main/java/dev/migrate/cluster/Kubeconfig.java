@@ -43,7 +43,21 @@ public record Kubeconfig(Path path, String text, String context, String serverUr
         if (server.isEmpty()) {
             throw new UserError("cluster '" + clusterName + "' in kubeconfig " + path + " has no server URL; fix the kubeconfig");
         }
+        if (!isServerUrl(server)) {
+            throw new UserError("cluster '" + clusterName + "' in kubeconfig " + path + " has server '" + server
+                    + "', which is not an http(s) URL such as https://10.10.30.10:6443; fix the kubeconfig");
+        }
         return new Kubeconfig(path, text, context, server);
+    }
+
+    private static boolean isServerUrl(String server) {
+        try {
+            java.net.URI uri = new java.net.URI(server);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getUserInfo() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String contextsHint(Path path) {

@@ -155,10 +155,11 @@ final class EngineApiClient implements AutoCloseable {
 
     private SocketChannel connect() throws IOException {
         URI uri = URI.create(host.uri());
-        SocketChannel ch = SocketChannel.open();
+        boolean unix = "unix".equals(uri.getScheme());
+        SocketChannel ch = unix ? SocketChannel.open(java.net.StandardProtocolFamily.UNIX) : SocketChannel.open();
         try {
             return IdleTimeout.within(limits.connect(), ch, () -> {
-                ch.connect("unix".equals(uri.getScheme()) ? UnixDomainSocketAddress.of(uri.getPath())
+                ch.connect(unix ? UnixDomainSocketAddress.of(uri.getPath())
                         : new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()));
                 return ch;
             });

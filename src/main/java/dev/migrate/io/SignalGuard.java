@@ -12,11 +12,16 @@ import java.util.concurrent.TimeUnit;
 public final class SignalGuard implements AutoCloseable {
     public static final int GRACE_SECONDS = 20;
 
+    /** Guards whose hook is running: released only once Main has printed the step's last word. */
+    private static final java.util.List<SignalGuard> FIRED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
+    private volatile boolean fired;
 
     private SignalGuard(Thread worker, String name) {
         hook = new Thread(() -> {
+            fired = true;
             worker.interrupt();
             try {
                 finished.await(GRACE_SECONDS, TimeUnit.SECONDS);
@@ -33,8 +38,23 @@ public final class SignalGuard implements AutoCloseable {
         return g;
     }
 
+    /**
+     * Called by Main after the error (or result) is printed: the JVM may then exit. Until then a
+     * fired hook keeps the JVM alive, so "interrupted after ..." is never lost to the shutdown.
+     */
+    public static void releaseAll() {
+        for (SignalGuard g : FIRED) {
+            g.finished.countDown();
+        }
+        FIRED.clear();
+    }
+
     @Override
     public void close() {
+        if (fired) {
+            FIRED.add(this); // the step's message is not printed yet: Main releases it
+            return;
+        }
         finished.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
