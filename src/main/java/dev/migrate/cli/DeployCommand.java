@@ -126,18 +126,19 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
         if (dryRun) {
             return ExitCodes.OK;
         }
-        // In JSON mode the runner's progress text is dropped and the result is printed as one document.
-        PrintStream out = output.json() ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
-        if (!output.json()) {
-            System.out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
-                    + " offline rules passed (" + plan.bundleDigest() + ")");
-        }
         if (!options.diffOnly()) {
             // Before the first call to the API server: a cluster is never changed by a run that cannot record it.
             new Ledger(settings.stateDir()).checkWritable();
         }
+        // The kubeconfig is read (and fabric8 configured, lazily: nothing is sent) before anything is printed.
         try (SignalGuard interrupts = SignalGuard.install("deploy");
              Cluster cluster = ClusterFactory.connect(settings)) {
+            // In JSON mode the runner's progress text is dropped and the result is printed as one document.
+            PrintStream out = output.json() ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
+            if (!output.json()) {
+                System.out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
+                        + " offline rules passed (" + plan.bundleDigest() + ")");
+            }
             DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, out, System.err)
                     .run(settings, prepared.bundle(), options, cluster);
             if (output.json()) {

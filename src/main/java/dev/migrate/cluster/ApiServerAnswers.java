@@ -50,7 +50,7 @@ final class ApiServerAnswers implements Interceptor {
                     total += b.remaining();
                 }
                 if (total > limits.maxResponseBytes()) {
-                    body.cancel();
+                    // Thrown, not cancelled: fabric8 fails the call with this exception and closes the body.
                     throw new Refused("an answer larger than " + Values.formatSize(limits.maxResponseBytes()) + " (setting "
                             + SettingKeys.MAX_RESPONSE_SIZE.name() + ")");
                 }

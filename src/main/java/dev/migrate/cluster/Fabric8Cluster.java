@@ -263,6 +263,7 @@ public final class Fabric8Cluster implements Cluster {
 
     /** Runs one API call and turns transport and auth failures into one-line errors naming server and context. */
     private <T> T call(String what, Supplier<T> body) {
+        long start = System.nanoTime();
         try {
             return body.get();
         } catch (ClusterException e) {
@@ -279,8 +280,10 @@ public final class Fabric8Cluster implements Cluster {
             }
             int code = k.getCode();
             if (code >= 500) {
+                String message = k.getStatus() != null && k.getStatus().getMessage() != null
+                        ? ": " + firstLine(k.getStatus().getMessage()) : "";
                 throw new ClusterException(ClusterException.Kind.SERVER_ERROR, "the API server " + serverUrl + " (context "
-                        + context + ") failed " + what + " with HTTP " + code + ": " + statusMessage(k) + "; this is the"
+                        + context + ") failed " + what + " with HTTP " + code + message + "; this is the"
                         + " server's own error, not a permission problem: check its health (kubectl get --raw /readyz)"
                         + " and retry", e);
             }
@@ -288,6 +291,13 @@ public final class Fabric8Cluster implements Cluster {
                 throw denied(code, what);
             }
             if (code <= 0 || transportFailure(k)) {
+                int timeout = client.getConfiguration().getRequestTimeout();
+                if (timeout > 0 && (System.nanoTime() - start) / 1_000_000 >= timeout - 250L) {
+                    // A server that accepted and went silent: say so, with the bound, not "socket closed".
+                    throw new ClusterException(ClusterException.Kind.UNREACHABLE, "the API server " + serverUrl
+                            + " (context " + context + ") did not answer " + what + " within " + timeout / 1000.0
+                            + " s (setting read-timeout); check the cluster is up and that --context names the homelab", k);
+                }
                 throw unreachable(what, k); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
             }
             throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP " + code + ": "

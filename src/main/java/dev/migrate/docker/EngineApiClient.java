@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -65,17 +66,35 @@ final class EngineApiClient implements AutoCloseable {
     }
 
     JsonNode json(String method, String path, Object body) {
-        try (Response r = send(method, path, body)) {
-            byte[] bytes = readBody(method, path, r);
-            checkStatus(method, path, r.getStatusCode(), bytes);
-            if (bytes.length == 0) {
-                return Json.MAPPER.nullNode();
-            }
-            try {
-                return Json.MAPPER.readTree(bytes);
-            } catch (IOException notJson) {
-                throw wrongKind(method, path, bytes);
-            }
+        Exchanged r = exchange(method, path, body);
+        checkStatus(method, path, r.status(), r.body());
+        if (r.body().length == 0) {
+            return Json.MAPPER.nullNode();
+        }
+        try {
+            return Json.MAPPER.readTree(r.body());
+        } catch (IOException notJson) {
+            throw wrongKind(method, path, r.body());
+        }
+    }
+
+    private record Exchanged(int status, byte[] body) {
+    }
+
+    /**
+     * One request and its whole (bounded) answer, given up after read-timeout (plus the seconds a
+     * stop may take): docker-java's transport does not time out a read on a unix socket, so a daemon
+     * that accepts and never answers would block forever. On time-out the transport is closed.
+     */
+    private Exchanged exchange(String method, String path, Object body) {
+        java.util.regex.Matcher wait = java.util.regex.Pattern.compile("/stop\\?t=(\\d+)").matcher(path);
+        Duration limit = limits.read().plusSeconds(wait.find() ? Long.parseLong(wait.group(1)) : 0);
+        try {
+            return IdleTimeout.within(limit, http, () -> {
+                try (Response r = send(method, path, body)) {
+                    return new Exchanged(r.getStatusCode(), readBody(method, path, r));
+                }
+            });
         } catch (IOException e) {
             throw unreachable(e);
         }
@@ -102,15 +121,11 @@ final class EngineApiClient implements AutoCloseable {
 
     /** Status code only; 404 is returned, other errors are thrown. */
     int call(String method, String path, Object body) {
-        try (Response r = send(method, path, body)) {
-            byte[] bytes = readBody(method, path, r);
-            if (r.getStatusCode() != 404) {
-                checkStatus(method, path, r.getStatusCode(), bytes);
-            }
-            return r.getStatusCode();
-        } catch (IOException e) {
-            throw unreachable(e);
+        Exchanged r = exchange(method, path, body);
+        if (r.status() != 404) {
+            checkStatus(method, path, r.status(), r.body());
         }
+        return r.status();
     }
 
     /**
@@ -270,6 +285,9 @@ final class EngineApiClient implements AutoCloseable {
     UserError unreachable(IOException e) {
         String why = String.valueOf(e.getMessage());
         Throwable root = rootCause(e);
+        if (e instanceof java.net.SocketTimeoutException) {
+            root = e; // "no answer within N s (setting read-timeout)" says more than the closed socket under it
+        }
         if (root != e && root.getMessage() != null) {
             why = root.getMessage();
         }

@@ -39,6 +39,11 @@ public final class IdleTimeout {
                 throw timeout(limit, e);
             }
             throw e;
+        } catch (RuntimeException e) {
+            if (fired.get()) { // a client that wraps the failed read (docker-java's transport does)
+                throw timeout(limit, new IOException(e));
+            }
+            throw e;
         } finally {
             timer.cancel(false);
         }

@@ -51,7 +51,7 @@ public final class UserFiles {
         } catch (AccessDeniedException e) {
             throw denied(name, file);
         } catch (IOException e) {
-            throw new UserError(name + " cannot be read (" + Printable.oneLine(e.toString()) + ")");
+            throw new UserError(name + " cannot be read: " + PrivateFiles.reason(e) + "; give the path of a readable file");
         }
         if (attrs.isDirectory()) {
             throw new UserError(name + " is a directory, not a file; give the path of the file itself");
@@ -68,7 +68,7 @@ public final class UserFiles {
         } catch (AccessDeniedException e) {
             throw denied(name, file);
         } catch (IOException e) {
-            throw new UserError(name + " cannot be read (" + Printable.oneLine(e.toString()) + ")");
+            throw new UserError(name + " cannot be read: " + PrivateFiles.reason(e) + "; give the path of a readable file");
         }
         if (bytes.length > cap) {
             throw tooLarge(name, bytes.length, cap);

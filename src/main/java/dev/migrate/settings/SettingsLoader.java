@@ -127,7 +127,8 @@ public final class SettingsLoader {
             SettingKey key = SettingKeys.byName(field.getKey()).orElseThrow(() -> new UserError(at
                     + ": unknown key '" + field.getKey() + "'" + suggestion(field.getKey())
                     + "; run 'migrate config' to list the known keys"));
-            String value = scalarText(file, key, field.getValue());
+            String value = field.getValue().isValueNode() && doc.raw().containsKey(field.getKey())
+                    ? doc.raw().get(field.getKey()).trim() : scalarText(file, key, field.getValue());
             String problem = Values.problem(key.kind(), value);
             if (problem != null) {
                 throw new UserError("file " + at + ": " + key.name() + " '" + value + "' is " + problem

@@ -22,8 +22,12 @@ import java.util.Set;
  * Returns the tree and the line of each top-level key, so a bad value is reported where it is.
  */
 final class StrictYaml {
-    /** @param root the document (null for an empty one); @param lines top-level key to its 1-based line */
-    record Doc(JsonNode root, Map<String, Integer> lines) {
+    /**
+     * @param root  the document (null for an empty one)
+     * @param lines top-level key to its 1-based line
+     * @param raw   top-level key to its scalar exactly as written (1e309 stays 1e309, not Infinity)
+     */
+    record Doc(JsonNode root, Map<String, Integer> lines, Map<String, String> raw) {
     }
 
     private StrictYaml() {
@@ -31,6 +35,8 @@ final class StrictYaml {
 
     static Doc read(String text, String origin) {
         Map<String, Integer> lines = new HashMap<>();
+        Map<String, String> raw = new HashMap<>();
+        String key = null;
         try (YAMLParser p = (YAMLParser) Json.YAML.getFactory().createParser(text)) {
             Deque<Set<String>> keys = new ArrayDeque<>();
             int depth = 0;
@@ -67,6 +73,12 @@ final class StrictYaml {
                         }
                         if (depth == 1) {
                             lines.put(p.currentName(), line);
+                            key = p.currentName();
+                        }
+                    }
+                    case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {
+                        if (depth == 1 && key != null) {
+                            raw.put(key, p.getText());
                         }
                     }
                     default -> {
@@ -82,7 +94,7 @@ final class StrictYaml {
             throw new UserError(origin + ": cannot be read (" + e.getMessage() + ")");
         }
         try {
-            return new Doc(Json.YAML.readTree(text), lines);
+            return new Doc(Json.YAML.readTree(text), lines, raw);
         } catch (JsonProcessingException e) {
             throw syntax(origin, e);
         }

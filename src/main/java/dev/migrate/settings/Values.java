@@ -194,7 +194,7 @@ public final class Values {
     /** Why {@code raw} is not a finite, non-negative, sane number, or null. */
     public static String numberProblem(String raw) {
         String t = raw.trim();
-        if (!t.matches("[0-9]{1,13}(\\.[0-9]{1,9})?")) {
+        if (!t.matches("[0-9]{1,30}(\\.[0-9]{1,30})?")) {
             return "not a plain non-negative number (digits with an optional decimal point, e.g. 10 or 2.5;"
                     + " no exponent, Infinity or NaN)";
         }

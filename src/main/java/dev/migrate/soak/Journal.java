@@ -120,13 +120,17 @@ public final class Journal implements Closeable {
                     default -> throw new IOException("unknown record type '" + type + "'");
                 }
             } catch (IOException | IllegalArgumentException e) {
+                String why = e instanceof com.fasterxml.jackson.core.JsonParseException ? "not JSON"
+                        : e instanceof com.fasterxml.jackson.core.JsonProcessingException
+                        ? "not a valid record: fields missing or of the wrong type"
+                        : e.getMessage().lines().findFirst().orElse("");
                 if (last && header != null) {
                     warn.accept("soak journal " + file + ": ignoring a damaged last record (line " + lineNo
-                            + ": " + e.getMessage().lines().findFirst().orElse("") + ")");
+                            + ": " + why + ")");
                     break;
                 }
                 throw new UserError("soak journal " + file + " is damaged at line " + lineNo + " ("
-                        + e.getMessage().lines().findFirst().orElse("") + "); move it away or start over with 'migrate soak --restart'");
+                        + why + "); move it away or start over with 'migrate soak --restart'");
             }
             valid = nl + 1L;
             start = nl + 1;

@@ -1,0 +1,435 @@
+package dev.migrate.corpus;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hostile-input corpus as data: every case a command line, what the case directory holds,
+ * the exit code and the text the one-line message must contain (the input it names). Grouped by
+ * kind of hostility; the settings-file group runs against every subcommand, because each must
+ * refuse bad settings before it reads anything else. A new subcommand joins by adding a line to
+ * {@link #COMMANDS} (and its own flags below).
+ */
+final class HostileInputs {
+    static final int USAGE = 2;
+    static final int FAILED = 1;
+    static final int OK = 0;
+
+    /** Each subcommand as the settings-file group calls it: with arguments that are valid on their own. */
+    static final List<String[]> COMMANDS = List.of(
+            new String[] {"deploy", "--dry-run"},
+            new String[] {"verify"},
+            new String[] {"soak"},
+            new String[] {"retire"},
+            new String[] {"status"},
+            new String[] {"config"},
+            new String[] {"client-env", "--machine-name", "laptop"});
+
+    private HostileInputs() {
+    }
+
+    static List<HostileCase> all() {
+        List<HostileCase> out = new ArrayList<>();
+        settingsFiles(out);
+        settingValues(out);
+        deploy(out);
+        verify(out);
+        soak(out);
+        retire(out);
+        statusConfigClientEnv(out);
+        environmentAndWorkingDirectory(out);
+        return out;
+    }
+
+    private static HostileCase c(List<HostileCase> out, String id, String command, int rc, String names, String... args) {
+        HostileCase c = new HostileCase(id, command, rc, names, args);
+        out.add(c);
+        return c;
+    }
+
+    /** A settings file that is hostile in itself, against every subcommand. */
+    private static void settingsFiles(List<HostileCase> out) {
+        for (String[] cmd : COMMANDS) {
+            String name = cmd[0];
+            String[] rest = java.util.Arrays.copyOfRange(cmd, 1, cmd.length);
+            c(out, name + "/yaml-anchor-and-alias", name, USAGE, "migrate.yaml:2: a YAML alias ('*ns') is not allowed", rest)
+                    .yaml("namespace: &ns monitoring\ncontext: *ns\n");
+            c(out, name + "/yaml-alias-in-list", name, USAGE, "migrate.yaml:2: a YAML anchor", rest)
+                    .yaml("vip: 10.10.30.22\nreserved-ips: &r [10.10.30.10]\ntrusted-cidrs: *r\n");
+            c(out, name + "/yaml-duplicate-key", name, USAGE, "migrate.yaml:2: key 'vip' is given twice", rest)
+                    .yaml("vip: 10.10.30.22\nvip: 10.10.30.23\n");
+            c(out, name + "/yaml-second-document", name, USAGE, "migrate.yaml:3: a second YAML document", rest)
+                    .yaml("vip: 10.10.30.22\n---\nvip: 10.10.30.23\n");
+            c(out, name + "/yaml-not-utf8", name, USAGE, "is not UTF-8 text: byte 15 (0xff)", rest)
+                    .setup(d -> Files.write(d.resolve("migrate.yaml"), bytes("namespace: moni", 0xff, "toring\n")));
+            c(out, name + "/yaml-too-large", name, USAGE, "over the 1MiB limit", rest)
+                    .yaml("# " + "x".repeat((1 << 20) + 10) + "\n");
+            c(out, name + "/yaml-unknown-key", name, USAGE, "migrate.yaml:1: unknown key 'namspace' (did you mean 'namespace'?)", rest)
+                    .yaml("namspace: monitoring\n");
+            c(out, name + "/yaml-syntax", name, USAGE, "migrate.yaml:1:", rest).yaml("vip: [10.10.30.22\n");
+            c(out, name + "/yaml-not-a-mapping", name, USAGE, "expected a mapping", rest).yaml("just some text\n");
+            c(out, name + "/yaml-nul-in-value", name, USAGE, "state-dir", rest).yaml("state-dir: \"st\\0ate\"\n");
+            c(out, name + "/yaml-mapping-value", name, USAGE, "vip must be a value or a list", rest).yaml("vip: {a: 1}\n");
+            c(out, name + "/config-is-a-directory", name, USAGE, "conf.d is a directory, not a file",
+                    concat(rest, "--config", "{d}/conf.d")).ownConfig().setup(d -> Files.createDirectory(d.resolve("conf.d")));
+            c(out, name + "/config-is-a-fifo", name, USAGE, "settings.fifo is a FIFO (named pipe), not a regular file",
+                    concat(rest, "--config", "{d}/settings.fifo")).ownConfig().setup(d -> mkfifo(d.resolve("settings.fifo")));
+            c(out, name + "/config-is-dev-null", name, USAGE, "/dev/null is /dev/null (always empty), not a regular file",
+                    concat(rest, "--config", "/dev/null")).ownConfig();
+            c(out, name + "/config-missing", name, USAGE, "missing.yaml does not exist",
+                    concat(rest, "--config", "{d}/missing.yaml")).ownConfig();
+            c(out, name + "/config-path-with-nul", name, USAGE, "holds a control character",
+                    concat(rest, "--config", "{d}/migrate\0.yaml")).ownConfig();
+        }
+    }
+
+    /** Values that parse as YAML but are not acceptable, named with file:line. */
+    private static void settingValues(List<HostileCase> out) {
+        String[][] values = {
+                // key: value, the text the message must contain
+                {"soak-duration: 99999999999999999999h", "migrate.yaml:1: soak-duration '99999999999999999999h' is too long"},
+                {"soak-duration: 9223372036854775807d", "soak-duration '9223372036854775807d' is too long; at most 366d"},
+                {"soak-interval: 0s", "soak-interval '0s' is zero; a duration must be positive"},
+                {"soak-max-gap: 400d", "soak-max-gap '400d' is too long"},
+                {"soak-duration: 24 hours", "soak-duration '24 hours' is not a duration"},
+                {"soak-duration: -5m", "soak-duration '-5m' is not a duration"},
+                {"daily-spend-alert-usd: Infinity", "daily-spend-alert-usd 'Infinity' is not a plain non-negative number"},
+                {"daily-spend-alert-usd: .inf", "migrate.yaml:1:28: not valid YAML"},
+                {"daily-spend-alert-usd: NaN", "daily-spend-alert-usd 'NaN'"},
+                {"daily-spend-alert-usd: 1e309", "daily-spend-alert-usd '1e309'"},
+                {"daily-spend-alert-usd: -10", "daily-spend-alert-usd '-10'"},
+                {"daily-spend-alert-usd: 99999999999999", "daily-spend-alert-usd '99999999999999' is too large"},
+                {"connect-timeout: 0s", "connect-timeout '0s' is zero"},
+                {"read-timeout: 100000000000000000000s", "read-timeout '100000000000000000000s' is too long"},
+                {"max-response-size: 0MiB", "max-response-size '0MiB' is not a size"},
+                {"max-response-size: 5TiB", "max-response-size '5TiB' is not a size"},
+                {"max-response-size: 99999GiB", "max-response-size '99999GiB' is not a size"},
+                {"vip: 10.10.30.256", "vip '10.10.30.256' is not an IPv4 address"},
+                {"trusted-cidrs: 10.0.0.0/33", "'10.0.0.0/33' is not an IPv4 CIDR"},
+                {"collector-image: otel/opentelemetry-collector-contrib:latest", "collector-image"},
+                {"namespace: Monitoring", "namespace 'Monitoring' is not a valid name"},
+                {"lb-pool: 10.10.30.99-10.10.30.20", "FIRST <= LAST"},
+                {"loki-tenant: \"team\\r\\nX-Injected: 1\"", "loki-tenant"},
+                {"context: \"homelab\\e]0;pwned\\a\"", "context 'homelab\\e]0;pwned' is not one line of text"},
+                {"kubeconfig: \"/tmp/a\\nb\"", "kubeconfig"},
+        };
+        int i = 0;
+        for (String[] v : values) {
+            // alternate the command, so each value is refused by more than one of them
+            String[] cmd = COMMANDS.get(i++ % COMMANDS.size());
+            String[] rest = java.util.Arrays.copyOfRange(cmd, 1, cmd.length);
+            String key = v[0].substring(0, v[0].indexOf(':'));
+            c(out, cmd[0] + "/value-" + key + "-" + i, cmd[0], USAGE, v[1], rest).yaml(v[0] + "\n");
+        }
+    }
+
+    private static void deploy(List<HostileCase> out) {
+        String[] dry = {"--dry-run"};
+        c(out, "deploy/timeout-overflow", "deploy", USAGE, "--timeout '99999999999999999999s' is too long", "--dry-run", "--timeout", "99999999999999999999s");
+        c(out, "deploy/timeout-long-overflow", "deploy", USAGE, "--timeout '9223372036854775807d'", "--dry-run", "--timeout", "9223372036854775807d");
+        c(out, "deploy/timeout-zero", "deploy", USAGE, "--timeout '0s' is zero; a duration must be positive", "--dry-run", "--timeout", "0s");
+        c(out, "deploy/timeout-no-unit", "deploy", USAGE, "--timeout '5' is not a duration", "--dry-run", "--timeout", "5");
+        c(out, "deploy/timeout-negative", "deploy", USAGE, "--timeout '-1s' is not a duration", "--dry-run", "--timeout", "-1s");
+        c(out, "deploy/timeout-too-long", "deploy", USAGE, "--timeout '367d' is too long", "--dry-run", "--timeout", "367d");
+        c(out, "deploy/skip-check-unknown-dry-run", "deploy", USAGE, "--skip-check rbca: no such check", "--dry-run", "--skip-check", "rbca");
+        c(out, "deploy/skip-check-unknown", "deploy", USAGE, "--skip-check nope: no such check", "--context", "homelab", "--kubeconfig", "{kube}", "--skip-check", "nope");
+        c(out, "deploy/vip-bad", "deploy", USAGE, "vip '10.10.30' is not an IPv4 address", "--dry-run", "--vip", "10.10.30");
+        c(out, "deploy/vip-escape", "deploy", USAGE, "vip '10.10.30.22\\e[2J'", "--dry-run", "--vip", "10.10.30.22\u001b[2J");
+        c(out, "deploy/cidr-bad", "deploy", USAGE, "'10.0.0.0/8x' is not an IPv4 CIDR", "--dry-run", "--trusted-cidr", "10.0.0.0/8x");
+        c(out, "deploy/loki-url-ftp", "deploy", USAGE, "--loki-url 'ftp://loki' is not an http(s) URL", "--dry-run", "--loki-url", "ftp://loki");
+        c(out, "deploy/loki-url-credentials", "deploy", USAGE, "--loki-url must not carry credentials", "--dry-run", "--loki-url", "http://u:p@127.0.0.1:3100");
+        c(out, "deploy/diff-and-dry-run", "deploy", USAGE, "use one of them", "--dry-run", "--diff");
+        for (String flag : new String[] {"--collector-config", "--dashboard"}) {
+            String key = flag.substring(2);
+            c(out, "deploy/" + key + "-directory", "deploy", USAGE, key + ": {d}/in.d is a directory, not a file", concat(dry, flag, "{d}/in.d"))
+                    .setup(d -> Files.createDirectory(d.resolve("in.d")));
+            c(out, "deploy/" + key + "-fifo", "deploy", USAGE, "in.fifo is a FIFO (named pipe)", concat(dry, flag, "{d}/in.fifo"))
+                    .setup(d -> mkfifo(d.resolve("in.fifo")));
+            c(out, "deploy/" + key + "-dev-null", "deploy", USAGE, key + ": /dev/null is /dev/null", concat(dry, flag, "/dev/null"));
+            c(out, "deploy/" + key + "-dev-zero", "deploy", USAGE, key + ": /dev/zero is a character device", concat(dry, flag, "/dev/zero"));
+            c(out, "deploy/" + key + "-process-substitution", "deploy", USAGE, "/dev/fd/63 ", concat(dry, flag, "/dev/fd/63"));
+            c(out, "deploy/" + key + "-missing", "deploy", USAGE, "nope.yaml does not exist", concat(dry, flag, "{d}/nope.yaml"));
+            c(out, "deploy/" + key + "-not-utf8", "deploy", USAGE, "latin1.txt is not UTF-8 text: byte 8 (0xe9)", concat(dry, flag, "{d}/latin1.txt"))
+                    .bytes("latin1.txt", bytes("# caf", 0x63, "e ", 0xe9, "\n"));
+            c(out, "deploy/" + key + "-ten-megabytes-one-line", "deploy", USAGE, "one-line.txt is 10485760 bytes, over the 1MiB limit",
+                    concat(dry, flag, "{d}/one-line.txt")).setup(d -> Files.write(d.resolve("one-line.txt"), new byte[10 << 20]));
+            c(out, "deploy/" + key + "-utf16", "deploy", USAGE, "utf16.txt is not UTF-8 text: byte 0 (0xff)", concat(dry, flag, "{d}/utf16.txt"))
+                    .setup(d -> Files.write(d.resolve("utf16.txt"),
+                            concatBytes(new byte[] {(byte) 0xff, (byte) 0xfe}, "receivers: {}\n".getBytes(StandardCharsets.UTF_16LE))));
+        }
+        c(out, "deploy/no-context", "deploy", USAGE, "no kubeconfig context named", "--kubeconfig", "{kube}");
+        c(out, "deploy/kubeconfig-missing", "deploy", USAGE, "kubeconfig {d}/none.yaml does not exist", "--context", "homelab", "--kubeconfig", "{d}/none.yaml");
+        c(out, "deploy/kubeconfig-directory", "deploy", USAGE, "kubeconfig: {d}/kube.d is a directory", "--context", "homelab", "--kubeconfig", "{d}/kube.d")
+                .setup(d -> Files.createDirectory(d.resolve("kube.d")));
+        c(out, "deploy/kubeconfig-not-yaml", "deploy", USAGE, "is not a kubeconfig", "--context", "homelab", "--kubeconfig", "{d}/k.yaml")
+                .file("k.yaml", "token: s3cr3t\n  - : [");
+        c(out, "deploy/kubeconfig-server-not-url", "deploy", USAGE, "has server 'not a url', which is not an http(s) URL",
+                "--context", "homelab", "--kubeconfig", "{d}/k.yaml").file("k.yaml", kubeconfig("not a url"));
+        c(out, "deploy/kubeconfig-server-no-scheme", "deploy", USAGE, "has server '10.10.30.10:6443', which is not an http(s) URL",
+                "--context", "homelab", "--kubeconfig", "{d}/k.yaml").file("k.yaml", kubeconfig("10.10.30.10:6443"));
+        c(out, "deploy/kubeconfig-context-absent", "deploy", USAGE, "context 'work' is not in kubeconfig", "--context", "work", "--kubeconfig", "{kube}");
+        c(out, "deploy/kubeconfig-not-utf8", "deploy", USAGE, "is not UTF-8 text", "--context", "homelab", "--kubeconfig", "{d}/k.yaml")
+                .bytes("k.yaml", bytes("apiVersion: v1\n# ", 0xc3, "(\n"));
+        c(out, "deploy/context-escape", "deploy", USAGE, "context 'home\\e]0;pwned\\x07lab' is not one line of text", "--context", "home\u001b]0;pwned\u0007lab", "--kubeconfig", "{kube}");
+        c(out, "deploy/state-dir-is-a-file", "deploy", USAGE, "state directory (state-dir) '{d}/state-file' is a file, not a directory",
+                "--state-dir", "{d}/state-file", "--context", "homelab", "--kubeconfig", "{kube}").ownStateDir().file("state-file", "not a directory\n");
+        c(out, "deploy/state-dir-parent-read-only", "deploy", USAGE, "state directory (state-dir) '/sys/migrate-state' is not writable",
+                "--state-dir", "/sys/migrate-state", "--context", "homelab", "--kubeconfig", "{kube}").ownStateDir();
+        c(out, "deploy/state-dir-under-a-file", "deploy", USAGE, "'{d}/state-file' is a file, not a directory",
+                "--state-dir", "{d}/state-file/sub", "--context", "homelab", "--kubeconfig", "{kube}").ownStateDir().file("state-file", "x\n");
+        c(out, "deploy/api-server-html", "deploy", FAILED, "answered get namespaces monitoring with an HTML page instead of the Kubernetes API's JSON",
+                "--context", "homelab", "--kubeconfig", "{kube:html}").records("failed");
+        c(out, "deploy/api-server-500", "deploy", FAILED, "failed get namespaces monitoring with HTTP 500; this is the server's own error, not a permission problem",
+                "--context", "homelab", "--kubeconfig", "{kube:500}").records("failed");
+        c(out, "deploy/api-server-never-answers", "deploy", FAILED, "did not answer get namespaces monitoring within 2.0 s (setting read-timeout)",
+                "--context", "homelab", "--kubeconfig", "{kube:never}").yaml("read-timeout: 2s\n").records("failed");
+        c(out, "deploy/api-server-huge-body", "deploy", FAILED, "an answer larger than 1MiB (setting max-response-size)",
+                "--context", "homelab", "--kubeconfig", "{kube:huge}").yaml("max-response-size: 1MiB\n").records("failed");
+        c(out, "deploy/api-server-closed-port", "deploy", FAILED, "cannot reach the API server http://127.0.0.1:1",
+                "--context", "homelab", "--kubeconfig", "{kube}").records("failed");
+    }
+
+    private static void verify(List<HostileCase> out) {
+        c(out, "verify/since-zero", "verify", USAGE, "--since '0s' is zero", "--since", "0s");
+        c(out, "verify/since-overflow", "verify", USAGE, "--since '99999999999999999999m' is too long", "--since", "99999999999999999999m");
+        c(out, "verify/since-too-long", "verify", USAGE, "--since '8d' is longer than 7d", "--since", "8d");
+        c(out, "verify/http-timeout-zero", "verify", USAGE, "--http-timeout '0ms' is zero", "--http-timeout", "0ms");
+        c(out, "verify/http-timeout-exponent", "verify", USAGE, "--http-timeout '1e3s' is not a duration", "--http-timeout", "1e3s");
+        c(out, "verify/protocol-unknown", "verify", USAGE, "--protocol 'udp' is not supported", "--protocol", "udp");
+        c(out, "verify/junit-into-state-dir", "verify", USAGE, "is inside the state directory", "--junit", "{state}/ledger.jsonl");
+        c(out, "verify/junit-onto-settings", "verify", USAGE, "is the settings file", "--junit", "{cfg}");
+        c(out, "verify/junit-onto-foreign-file", "verify", USAGE, "notes.txt exists and is not a migrate report; choose another path, or add --force",
+                "--junit", "{d}/notes.txt").file("notes.txt", "my notes\n");
+        c(out, "verify/junit-onto-directory", "verify", USAGE, "out.d is a directory", "--junit", "{d}/out.d").setup(d -> Files.createDirectory(d.resolve("out.d")));
+        c(out, "verify/junit-onto-dev-null", "verify", USAGE, "/dev/null is not a regular file", "--junit", "/dev/null", "--force");
+        c(out, "verify/junit-missing-directory", "verify", USAGE, "the directory {d}/no-such-dir does not exist", "--junit", "{d}/no-such-dir/r.xml");
+        c(out, "verify/junit-named-migrate-yaml", "verify", USAGE, "is named like a settings file", "--junit", "{d}/other/migrate.yaml")
+                .setup(d -> Files.createDirectory(d.resolve("other")));
+        c(out, "verify/junit-symlink-to-ledger", "verify", USAGE, "is inside the state directory", "--junit", "{d}/link.xml")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link.xml"), d.resolve("state/ledger.jsonl")));
+        c(out, "verify/prometheus-url-not-url", "verify", USAGE, "--prometheus-url 'not a url' is not an http(s) URL", "--prometheus-url", "not a url");
+        c(out, "verify/prometheus-url-credentials", "verify", USAGE, "do not put credentials in the URL", "--prometheus-url", "http://admin:pw@127.0.0.1:9");
+        String url = "http://127.0.0.1:9";
+        c(out, "verify/token-file-directory", "verify", USAGE, "--prometheus-token-file: {d}/tok.d is a directory", "--prometheus-url", url, "--prometheus-token-file", "{d}/tok.d")
+                .setup(d -> Files.createDirectory(d.resolve("tok.d")));
+        c(out, "verify/token-file-missing", "verify", USAGE, "--prometheus-token-file: {d}/none does not exist", "--prometheus-url", url, "--prometheus-token-file", "{d}/none");
+        c(out, "verify/token-file-empty", "verify", USAGE, "tok is empty", "--prometheus-url", url, "--prometheus-token-file", "{d}/tok").file("tok", "\n");
+        c(out, "verify/token-file-two-lines", "verify", USAGE, "tok has more than one line", "--prometheus-url", url, "--prometheus-token-file", "{d}/tok").file("tok", "abc\ndef\n");
+        c(out, "verify/token-file-carriage-return", "verify", USAGE, "tok: the secret holds a control or non-ASCII character", "--prometheus-url", url,
+                "--prometheus-token-file", "{d}/tok").file("tok", "abc\rX-Injected: 1\n");
+        c(out, "verify/token-file-non-ascii", "verify", USAGE, "the secret holds a control or non-ASCII character (at position 4)", "--loki-url", url,
+                "--loki-token-file", "{d}/tok").file("tok", "abc\u00e9\n");
+        c(out, "verify/token-file-too-large", "verify", USAGE, "over the 64KiB limit", "--grafana-url", url, "--grafana-token-file", "{d}/tok")
+                .file("tok", "a".repeat(70_000));
+        c(out, "verify/token-file-fifo", "verify", USAGE, "tok.fifo is a FIFO", "--alertmanager-url", url, "--alertmanager-token-file", "{d}/tok.fifo")
+                .setup(d -> mkfifo(d.resolve("tok.fifo")));
+        c(out, "verify/basic-auth-no-colon", "verify", USAGE, "expected 'user:password' on one line", "--prometheus-url", url,
+                "--prometheus-basic-auth-file", "{d}/basic").file("basic", "useronly\n");
+        c(out, "verify/loki-tenant-crlf", "verify", USAGE, "loki-tenant 'a\\r\\nX-Injected: 1' is not one line of text", "--loki-url", url, "--loki-tenant", "a\r\nX-Injected: 1");
+        c(out, "verify/checks-timeout-overflow", "verify", USAGE, "timeout '99999999999999999999s' is too long").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "verify.yaml", "timeout: 10s", "timeout: 99999999999999999999s"));
+        c(out, "verify/checks-timeout-zero", "verify", USAGE, "timeout '0s' is zero").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "verify.yaml", "timeout: 5s", "timeout: 0s"));
+        c(out, "verify/checks-file-not-utf8", "verify", USAGE, "verify.yaml is not UTF-8 text").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> {
+                    checks(d, "verify.yaml", "timeout: 10s", "timeout: 10s");
+                    Files.write(d.resolve("checks/verify.yaml"), concatBytes(Files.readAllBytes(d.resolve("checks/verify.yaml")), new byte[] {(byte) 0xfe}));
+                });
+        c(out, "verify/checks-dir-is-a-file", "verify", USAGE, "checks-dir: {d}/checks-file/verify.yaml")
+                .yaml("checks-dir: {d}/checks-file\n").file("checks-file", "x\n");
+        c(out, "verify/state-dir-is-a-file", "verify", USAGE, "'{d}/state-file' is a file, not a directory", "--state-dir", "{d}/state-file")
+                .ownStateDir().file("state-file", "x\n");
+    }
+
+    private static void soak(List<HostileCase> out) {
+        c(out, "soak/duration-overflow", "soak", USAGE, "--duration '99999999999999999999h' is too long", "--duration", "99999999999999999999h");
+        c(out, "soak/duration-zero", "soak", USAGE, "--duration '0m' is zero", "--duration", "0m");
+        c(out, "soak/interval-exponent", "soak", USAGE, "--interval '1e3s' is not a duration", "--interval", "1e3s");
+        c(out, "soak/max-gap-overflow", "soak", USAGE, "--max-gap '999999999999999d' is too long", "--max-gap", "999999999999999d");
+        c(out, "soak/interval-not-shorter", "soak", USAGE, "--interval 2h must be shorter than --duration 1h", "--duration", "1h", "--interval", "2h");
+        c(out, "soak/apply-alone", "soak", USAGE, "--apply only goes with --in-cluster", "--apply");
+        c(out, "soak/report-and-attach", "soak", USAGE, "choose one of --in-cluster, --attach and --report", "--report", "--attach");
+        c(out, "soak/condition-huge-number", "soak", USAGE, "the number is too large").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "soak.yaml", "successCondition: result == 1", "successCondition: result == 1" + "0".repeat(400)));
+        c(out, "soak/condition-infinity", "soak", USAGE, "is not a condition").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "soak.yaml", "successCondition: result == 1", "successCondition: result == Infinity"));
+        c(out, "soak/check-window-overflow", "soak", USAGE, "window '99999999999999999999m' is too long").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "soak.yaml", "window: 5m", "window: 99999999999999999999m"));
+        c(out, "soak/check-window-zero", "soak", USAGE, "window '0s' is zero").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "soak.yaml", "window: 5m", "window: 0s"));
+        c(out, "soak/state-dir-is-a-file", "soak", USAGE, "'{d}/state-file' is a file, not a directory",
+                "--state-dir", "{d}/state-file", "--prometheus-url", "{http:html}").ownStateDir().file("state-file", "x\n");
+        c(out, "soak/prometheus-html", "soak", USAGE, "answered an HTML page instead of its API's JSON", "--prometheus-url", "{http:html}", "--loki-url", "{http:html}");
+        c(out, "soak/prometheus-500", "soak", USAGE, "answered HTTP 500", "--prometheus-url", "{http:500}", "--loki-url", "{http:500}");
+        c(out, "soak/prometheus-never-answers", "soak", USAGE, "did not answer within 1000 ms", "--prometheus-url", "{http:never}",
+                "--loki-url", "{http:never}", "--http-timeout", "1s");
+        c(out, "soak/prometheus-huge-body", "soak", USAGE, "the answer is larger than 1MiB (setting max-response-size)",
+                "--prometheus-url", "{http:huge}", "--loki-url", "{http:huge}").yaml("max-response-size: 1MiB\n");
+        c(out, "soak/prometheus-huge-body-default-cap", "soak", USAGE, "the answer is larger than 64MiB",
+                "--prometheus-url", "{http:huge}", "--loki-url", "{http:huge}", "--http-timeout", "60s");
+        c(out, "soak/journal-damaged-in-the-middle", "soak", USAGE, "is damaged at line 1 (not a valid record: fields missing or of the wrong type)", "--prometheus-url", "{http:html}", "--report")
+                .setup(d -> Files.createDirectories(d.resolve("state/soak")))
+                .file("state/soak/journal.jsonl", "{\"type\":\"header\",\"version\":1}\nnot json\n{\"type\":\"cycle\"}\n");
+    }
+
+    private static void retire(List<HostileCase> out) {
+        c(out, "retire/stop-timeout-negative", "retire", USAGE, "--stop-timeout -1 is negative", "--stop-timeout", "-1");
+        c(out, "retire/stop-timeout-overflow", "retire", USAGE, "--stop-timeout", "--stop-timeout", "99999999999999999999");
+        c(out, "retire/port-zero", "retire", USAGE, "--ports: 0 is not a TCP port", "--ports", "0");
+        c(out, "retire/port-too-large", "retire", USAGE, "--ports: 70000 is not a TCP port", "--ports", "4317,70000");
+        c(out, "retire/force-without-reason", "retire", USAGE, "--force needs --reason", "--force");
+        c(out, "retire/reason-without-force", "retire", USAGE, "--reason is only meaningful with --force", "--reason", "x");
+        c(out, "retire/no-backup-without-yes", "retire", USAGE, "--no-backup is only accepted together with --yes", "--no-backup");
+        c(out, "retire/data-loss-alone", "retire", USAGE, "--i-understand-data-loss only confirms --no-backup", "--i-understand-data-loss");
+        c(out, "retire/restore-with-yes", "retire", USAGE, "--restore takes only", "--restore", "--yes");
+        c(out, "retire/docker-host-http", "retire", USAGE, "Docker host 'http://127.0.0.1:2375' is not supported", "--docker-host", "http://127.0.0.1:2375");
+        c(out, "retire/docker-host-escape", "retire", USAGE, "docker-host 'unix:///run/docker.sock\\e]0;x' is not one line of text", "--docker-host", "unix:///run/docker.sock\u001b]0;x\u0007");
+        c(out, "retire/project-bad-name", "retire", USAGE, "compose-project 'Claude Monitoring' is not a valid name", "--project", "Claude Monitoring");
+        c(out, "retire/backup-dir-missing", "retire", USAGE, "backup directory {d}/backups does not exist", "--yes", "--backup-dir", "{d}/backups",
+                "--docker-host", "{docker:never}");
+        c(out, "retire/backup-dir-is-a-file", "retire", USAGE, "backup directory {d}/backups is not a directory", "--yes", "--backup-dir", "{d}/backups",
+                "--docker-host", "{docker:never}").file("backups", "x\n");
+        c(out, "retire/state-dir-is-a-file", "retire", USAGE, "'{d}/state-file' is a file, not a directory", "--state-dir", "{d}/state-file",
+                "--docker-host", "{docker:never}").ownStateDir().file("state-file", "x\n");
+        c(out, "retire/state-dir-parent-read-only", "retire", USAGE, "'/sys/migrate-state' is not writable", "--state-dir", "/sys/migrate-state",
+                "--docker-host", "{docker:never}").ownStateDir();
+        c(out, "retire/docker-html", "retire", FAILED, "answered GET /version with an HTML page instead of the Engine API's JSON", "--docker-host", "{docker:html}");
+        c(out, "retire/docker-500", "retire", FAILED, "the Docker engine answered an error (GET /version: 500", "--docker-host", "{docker:500}");
+        c(out, "retire/docker-never-answers", "retire", FAILED, "cannot reach the Docker engine at unix://", "--docker-host", "{docker:never}")
+                .yaml("read-timeout: 2s\n");
+        c(out, "retire/docker-never-answers-yes", "retire", FAILED, "cannot reach the Docker engine at unix://", "--yes", "--backup-dir", "{d}",
+                "--docker-host", "{docker:never}").yaml("read-timeout: 1s\n");
+        c(out, "retire/docker-huge-body", "retire", FAILED, "the answer is larger than 1MiB (setting max-response-size)", "--docker-host", "{docker:huge}")
+                .yaml("max-response-size: 1MiB\n");
+        c(out, "retire/docker-socket-missing", "retire", FAILED, "cannot reach the Docker engine at unix://{d}/no.sock", "--docker-host", "unix://{d}/no.sock");
+        c(out, "retire/docker-socket-is-a-file", "retire", FAILED, "cannot reach the Docker engine at unix://{d}/plain", "--docker-host", "unix://{d}/plain")
+                .file("plain", "not a socket\n");
+        c(out, "retire/stop-timeout-not-a-number", "retire", USAGE, "--stop-timeout", "--stop-timeout", "ten");
+    }
+
+    private static void statusConfigClientEnv(List<HostileCase> out) {
+        String record = "{\"step\":\"deploy\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:01:00Z\","
+                + "\"settingsDigest\":\"sha256:0\",\"outcome\":\"passed\",\"summary\":\"ok\",\"reportPath\":\"\",\"details\":{}}";
+        c(out, "status/ledger-torn-tail", "status", OK, "unreadable line 3 (torn: no newline at its end").warns()
+                .file("state/ledger.jsonl", record + "\n" + record + "\n{\"step\":\"ver");
+        c(out, "status/ledger-garbage-line", "status", OK, "unreadable line 2 (").warns()
+                .file("state/ledger.jsonl", record + "\nthis is not json\n" + record + "\n");
+        c(out, "status/ledger-two-bad-lines", "status", OK, "unreadable line 1 (").warns()
+                .file("state/ledger.jsonl", "{}\n" + record + "\n[1,2]\n");
+        c(out, "status/ledger-not-utf8", "status", OK, "unreadable line 2 (not UTF-8)").warns()
+                .bytes("state/ledger.jsonl", concatBytes((record + "\n").getBytes(StandardCharsets.UTF_8), bytes("{\"step\":\"", 0xff, "\"}\n")));
+        c(out, "status/ledger-escape-in-line", "status", OK, "unreadable line 1 (").warns()
+                .file("state/ledger.jsonl", "\u001b]0;pwned\u0007\n");
+        c(out, "status/ledger-is-a-directory", "status", USAGE, "cannot read the ledger {state}/ledger.jsonl")
+                .setup(d -> replaceWithDirectory(d.resolve("state/ledger.jsonl")));
+        c(out, "status/state-dir-is-a-file", "status", USAGE, "cannot read the ledger {d}/state-file/ledger.jsonl", "--state-dir", "{d}/state-file")
+                .ownStateDir().file("state-file", "x\n");
+        c(out, "status/output-unknown", "status", USAGE, "-o", "-o", "yaml");
+        c(out, "config/output-unknown", "config", USAGE, "-o", "-o", "xml");
+        c(out, "config/namespace-flag-bad", "config", USAGE, "namespace 'Bad_NS' is not a valid name", "-n", "Bad_NS");
+        c(out, "config/kubeconfig-nul", "config", USAGE, "holds a control character", "--kubeconfig", "/tmp/k\0.yaml");
+        c(out, "client-env/machine-name-escape", "client-env", USAGE, "--machine-name 'pc\\e]0;pwned\\x07'", "--machine-name", "pc\u001b]0;pwned\u0007");
+        c(out, "client-env/machine-name-csi", "client-env", USAGE, "--machine-name 'pc\\e[31mred'", "--machine-name", "pc\u001b[31mred");
+        c(out, "client-env/machine-name-newline", "client-env", USAGE, "--machine-name 'pc\\nexport X=1'", "--machine-name", "pc\nexport X=1");
+        c(out, "client-env/machine-name-shell", "client-env", USAGE, "--machine-name 'pc'; rm -rf ~'", "--machine-name", "pc'; rm -rf ~");
+        c(out, "client-env/machine-name-equals", "client-env", USAGE, "--machine-name 'a=b'", "--machine-name", "a=b");
+        c(out, "client-env/machine-name-too-long", "client-env", USAGE, "at most 63 characters", "--machine-name", "m".repeat(64));
+        c(out, "client-env/machine-name-empty", "client-env", USAGE, "--machine-name ''", "--machine-name", "");
+        c(out, "client-env/shell-unknown", "client-env", USAGE, "tcsh", "--machine-name", "pc", "--shell", "tcsh");
+        c(out, "client-env/machine-name-missing", "client-env", USAGE, "--machine-name");
+    }
+
+    /** Values from the environment, and ./migrate.yaml: named by their real source. A fresh JVM each. */
+    private static void environmentAndWorkingDirectory(List<HostileCase> out) {
+        c(out, "env/soak-duration-overflow", "config", USAGE, "env MIGRATE_SOAK_DURATION: soak-duration '99999999999999999999h' is too long")
+                .env("MIGRATE_SOAK_DURATION", "99999999999999999999h");
+        c(out, "env/vip-bad", "deploy", USAGE, "env MIGRATE_VIP: vip '10.10.30.999'", "--dry-run").env("MIGRATE_VIP", "10.10.30.999");
+        c(out, "env/spend-infinity", "deploy", USAGE, "env MIGRATE_DAILY_SPEND_ALERT_USD: daily-spend-alert-usd 'Infinity'", "--dry-run")
+                .env("MIGRATE_DAILY_SPEND_ALERT_USD", "Infinity");
+        c(out, "env/loki-tenant-crlf", "verify", USAGE, "env MIGRATE_LOKI_TENANT: loki-tenant", "--loki-url", "http://127.0.0.1:9")
+                .env("MIGRATE_LOKI_TENANT", "a\r\nX-Injected: 1");
+        c(out, "env/prometheus-token-crlf", "verify", USAGE, "env MIGRATE_PROMETHEUS_TOKEN: the secret holds a control", "--prometheus-url", "http://127.0.0.1:9")
+                .env("MIGRATE_PROMETHEUS_TOKEN", "abc\r\nX-Injected: 1");
+        c(out, "env/config-missing", "status", USAGE, "config file (env MIGRATE_CONFIG) {d}/nope.yaml does not exist: create it or drop the MIGRATE_CONFIG variable")
+                .ownConfig().env("MIGRATE_CONFIG", "{d}/nope.yaml");
+        c(out, "env/config-directory", "config", USAGE, "config file: {d}/conf.d is a directory").ownConfig()
+                .env("MIGRATE_CONFIG", "{d}/conf.d").setup(d -> Files.createDirectory(d.resolve("conf.d")));
+        c(out, "env/connect-timeout-zero", "retire", USAGE, "env MIGRATE_CONNECT_TIMEOUT: connect-timeout '0s' is zero")
+                .env("MIGRATE_CONNECT_TIMEOUT", "0s");
+        for (String[] cmd : new String[][] {{"deploy", "--dry-run"}, {"config"}, {"status"}, {"soak"}}) {
+            c(out, "cwd/" + cmd[0] + "-migrate-yaml-is-a-directory", cmd[0], USAGE, "config file: migrate.yaml is a directory, not a file",
+                    java.util.Arrays.copyOfRange(cmd, 1, cmd.length)).ownConfig().inCaseDir()
+                    .setup(d -> replaceWithDirectory(d.resolve("migrate.yaml")));
+        }
+        c(out, "cwd/migrate-yaml-is-a-fifo", "config", USAGE, "config file: migrate.yaml is a FIFO").ownConfig().inCaseDir()
+                .setup(d -> {
+                    Files.delete(d.resolve("migrate.yaml"));
+                    mkfifo(d.resolve("migrate.yaml"));
+                });
+        c(out, "cwd/migrate-yaml-alias", "config", USAGE, "migrate.yaml:2: a YAML alias").ownConfig().inCaseDir()
+                .file("migrate.yaml", "namespace: &n monitoring\nprometheus-release: *n\n");
+    }
+
+    // --- helpers ---
+
+    static String kubeconfig(String server) {
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: homelab\n  cluster:\n    server: \"" + server + "\"\n"
+                + "contexts:\n- name: homelab\n  context:\n    cluster: homelab\n    user: admin\n"
+                + "users:\n- name: admin\n  user:\n    token: not-a-real-token\n";
+    }
+
+    /** Copies the built-in checks/ folder to {d}/checks with one replacement in {@code file}. */
+    static void checks(Path d, String file, String from, String to) throws Exception {
+        Path dir = Files.createDirectories(d.resolve("checks"));
+        for (String f : new String[] {"verify.yaml", "soak.yaml"}) {
+            String text = Files.readString(Path.of("checks", f));
+            if (f.equals(file)) {
+                if (!text.contains(from)) {
+                    throw new AssertionError("checks/" + f + " no longer contains '" + from + "': update the corpus case");
+                }
+                text = text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+            }
+            Files.writeString(dir.resolve(f), text);
+        }
+    }
+
+    static void replaceWithDirectory(Path p) throws Exception {
+        Files.deleteIfExists(p);
+        Files.createDirectory(p);
+    }
+
+    static void mkfifo(Path p) throws Exception {
+        Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        if (mk.waitFor() != 0) {
+            throw new AssertionError("mkfifo failed for " + p);
+        }
+    }
+
+    /** Text and single bytes (ints) concatenated, for files that must hold invalid UTF-8. */
+    static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object part : parts) {
+            if (part instanceof Integer b) {
+                out.write(b);
+            } else {
+                out.writeBytes(part.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] concatBytes(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
