@@ -269,6 +269,10 @@ public final class Fabric8Cluster implements Cluster {
         } catch (ClusterException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || interrupted(e)) {
+                // SIGINT (SignalGuard) during a call: the step says what it had done, as on an interrupted wait.
+                throw new dev.migrate.UserError(dev.migrate.ExitCodes.INTERRUPTED, "interrupted during " + what);
+            }
             IOException refused = ApiServerAnswers.refusal(e);
             if (refused != null) {
                 throw new ClusterException(ClusterException.Kind.BAD_RESPONSE, "the API server " + serverUrl + " (context "
@@ -303,6 +307,15 @@ public final class Fabric8Cluster implements Cluster {
             throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP " + code + ": "
                     + statusMessage(k) + " (server " + serverUrl + ", context " + context + ")", k);
         }
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof InterruptedException) { // not InterruptedIOException: OkHttp's call timeout is one
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean transportFailure(Throwable e) {

@@ -130,6 +130,8 @@ public final class PrivateFiles {
         if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
             return fse.getReason().toLowerCase(java.util.Locale.ROOT);
         }
-        return Printable.oneLine(m);
+        String one = Printable.oneLine(m);
+        // "No space left on device" reads as part of the sentence it goes into
+        return one.isEmpty() ? one : Character.toLowerCase(one.charAt(0)) + one.substring(1);
     }
 }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+
+import dev.migrate.io.JsonlLog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,5 +49,57 @@ class LedgerTest {
         Files.writeString(dir.resolve(Ledger.FILE), "{\"step\":\"retire\",\"outc", StandardOpenOption.APPEND);
         assertEquals(1, ledger.all().size());
         assertEquals("soak", ledger.all().get(0).step());
+    }
+
+    @Test
+    void aRecordAppendedAfterATornLineStartsOnItsOwnLineAndTheFragmentIsReportedByNumber() throws Exception {
+        Ledger ledger = new Ledger(dir);
+        ledger.append(record("soak", StepRecord.PASSED));
+        Files.writeString(dir.resolve(Ledger.FILE), "{\"step\":\"retire\",\"outc", StandardOpenOption.APPEND);
+        ledger.append(record("retire", StepRecord.PASSED)); // before the fix: glued onto the fragment and lost
+
+        assertEquals(List.of("soak", "retire"), ledger.all().stream().map(StepRecord::step).toList());
+        assertEquals(StepRecord.PASSED, ledger.latest("retire").orElseThrow().outcome());
+        var read = ledger.read();
+        assertEquals(1, read.unreadable().size());
+        assertEquals(2, read.unreadable().get(0).number());
+        assertEquals(3, Files.readAllLines(dir.resolve(Ledger.FILE)).size());
+    }
+
+    @Test
+    void unreadableLinesAnywhereAreReportedWithTheirNumbersNotSkippedSilently() throws Exception {
+        Ledger ledger = new Ledger(dir);
+        ledger.append(record("deploy", StepRecord.PASSED));
+        Files.writeString(dir.resolve(Ledger.FILE), "not json\n{\"step\":\"verify\"}\n", StandardOpenOption.APPEND);
+        ledger.append(record("verify", StepRecord.PASSED));
+        var read = ledger.read();
+        assertEquals(2, read.records().size());
+        assertEquals(List.of(2, 3), read.unreadable().stream().map(JsonlLog.Unreadable::number).toList());
+    }
+
+    @Test
+    void theRetireJournalAlsoStartsANewLineAfterATornTail() throws Exception {
+        Path file = dir.resolve("retire/journal.jsonl");
+        dev.migrate.retire.Journal journal = new dev.migrate.retire.Journal(file);
+        journal.complete("run-0", Map.of("outcome", "passed"));
+        Files.writeString(file, "{\"at\":\"2026", StandardOpenOption.APPEND);
+        journal.complete("run-1", Map.of("outcome", "passed"));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(2).contains("run-1"), lines.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    }
+
+    @Test
+    void aStateFileIsPrivateFromItsFirstByteAndReplacedAtomically() throws Exception {
+        Ledger ledger = new Ledger(dir);
+        Path report = ledger.writePrivate(dir.resolve("reports/r.json"), "{\"a\":1}");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(report)));
+        ledger.writePrivate(report, "{\"a\":2}");
+        assertEquals("{\"a\":2}", Files.readString(report));
+        try (var left = Files.list(report.getParent())) {
+            assertEquals(List.of(report), left.toList(), "no temp file left behind");
+        }
     }
 }
