@@ -228,6 +228,32 @@ class RetireEngineTest extends EngineTestBase {
         assertEquals(before, snapshot(dockerd, "t7-mon_claude_grafana_data"));
     }
 
+    @Test
+    void sigintBetweenTwoActionsSaysWhereItStoppedAndARerunResumes() throws Exception {
+        Path compose = up(dockerd, tmp, "t8-mon", stack());
+        writeFiles(dockerd, compose, "claude-grafana", "/var/lib/grafana", 4);
+        Path state = tmp.resolve("state8");
+        Path backups = Files.createDirectories(tmp.resolve("backups8"));
+        passedSoak(state, "t8-mon", Duration.ofHours(24), Map.of());
+        String port = String.valueOf(freePort());
+
+        Process p = startPaused(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "--yes"), "stop", 60);
+        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "retire stops on SIGINT");
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.INTERRUPTED, p.exitValue(), err);
+        assertTrue(err.contains("migrate: error: retire interrupted after stop "), err);
+        assertTrue(err.contains("run 'migrate retire --yes' again to resume where it stopped"), err);
+        assertEquals(StepRecord.INTERRUPTED, new Ledger(state).latest("retire").orElseThrow().outcome());
+
+        withVerify(verifyPasses(), () -> {
+            Run r = migrate(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "--yes"));
+            assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("resuming retire run"), r.out());
+        });
+        assertEquals(Set.of(), containerNames(dockerd, "t8-mon"));
+    }
+
     /** Starts `migrate` in a fresh JVM with the test-only pause hook and returns once it pauses. */
     private static Process startPaused(String[] args, String pauseAfter, int seconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
