@@ -24,7 +24,7 @@ public record ApiServerRoute(String serverUrl, Optional<String> token, Optional<
 
     /** Reads the kubeconfig and context the settings name; the same errors as {@link ClusterFactory}. */
     public static ApiServerRoute of(Settings settings) {
-        Kubeconfig kubeconfig = Kubeconfig.load(settings.kubeconfig().orElse(null), settings.context().orElse(""));
+        Kubeconfig kubeconfig = Kubeconfig.load(settings);
         Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.text(), kubeconfig.path().toString());
         Optional<String> token = Optional.ofNullable(config.getAutoOAuthToken()).or(() -> Optional.ofNullable(config.getOauthToken()))
                 .filter(t -> !t.isBlank());

@@ -13,7 +13,7 @@ public final class ClusterFactory {
      *                   context is not in it (the message lists the contexts available)
      */
     public static Cluster connect(Settings settings) {
-        Kubeconfig kubeconfig = Kubeconfig.load(settings.kubeconfig().orElse(null), settings.context().orElse(""));
+        Kubeconfig kubeconfig = Kubeconfig.load(settings);
         return Fabric8Cluster.connect(kubeconfig, dev.migrate.io.Limits.of(settings));
     }
 }

@@ -22,6 +22,22 @@ import java.util.Map;
  */
 public record Kubeconfig(Path path, String text, String context, String serverUrl) {
 
+    /**
+     * The kubeconfig and context the settings name; an error also says where the kubeconfig path
+     * came from when that was not a flag (MIGRATE_KUBECONFIG, migrate.yaml or the default).
+     */
+    public static Kubeconfig load(dev.migrate.settings.Settings settings) {
+        try {
+            return load(settings.kubeconfig().orElse(null), settings.context().orElse(""));
+        } catch (UserError e) {
+            var from = settings.provenance(dev.migrate.settings.SettingKeys.KUBECONFIG);
+            if (from.source() == dev.migrate.settings.Source.FLAG || !e.getMessage().contains("kubeconfig")) {
+                throw e;
+            }
+            throw new UserError(e.exitCode(), e.getMessage() + " (the kubeconfig path is from " + from.describe() + ")", e);
+        }
+    }
+
     /** Reads {@code path} and resolves {@code context}; every problem is a one-line {@link UserError}. */
     public static Kubeconfig load(Path path, String context) {
         if (context == null || context.isBlank()) {

@@ -4,6 +4,7 @@ import dev.migrate.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
 import dev.migrate.UserError;
+import dev.migrate.io.UserFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ public record DockerHost(String uri, String source) {
             return "";
         }
         try {
-            return Json.MAPPER.readTree(configJson.toFile()).path("currentContext").asText("");
+            return Json.MAPPER.readTree(UserFiles.read(configJson, "docker CLI config", UserFiles.TEXT_CAP))
+                    .path("currentContext").asText("");
         } catch (IOException e) {
             throw new UserError("cannot read the docker CLI config " + configJson + " (" + e.getMessage()
                     + "); fix the file or set --docker-host");
@@ -70,7 +72,7 @@ public record DockerHost(String uri, String source) {
                     + "; run 'docker context ls' to check it, or set --docker-host");
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(meta.toFile());
+            JsonNode root = Json.MAPPER.readTree(UserFiles.read(meta, "docker context '" + context + "'", UserFiles.TEXT_CAP));
             String host = root.path("Endpoints").path("docker").path("Host").asText("");
             if (host.isBlank()) {
                 throw new UserError("docker context '" + context + "' (" + meta + ") names no docker endpoint; set --docker-host");

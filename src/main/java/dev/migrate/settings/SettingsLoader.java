@@ -94,15 +94,25 @@ public final class SettingsLoader {
         flags.forEach((name, value) -> {
             SettingKey key = SettingKeys.byName(name)
                     .orElseThrow(() -> new IllegalArgumentException("no setting named " + name));
-            set(values, provenance, key, value.trim(), new Provenance(Source.FLAG, "--" + name));
+            set(values, provenance, key, value.trim(), new Provenance(Source.FLAG, FLAG_NAMES.getOrDefault(name, "--" + name)));
         });
+    }
+
+    /** Settings whose flag is not "--" + the key, so an error names the flag the operator typed. */
+    private static final Map<String, String> FLAG_NAMES = Map.of("trusted-cidrs", "--trusted-cidr",
+            "compose-project", "--project", "soak-duration", "--duration", "soak-interval", "--interval",
+            "soak-max-gap", "--max-gap");
+
+    /** "KEY 'VALUE' is PROBLEM", or "KEY: 'ITEM' is ..." when the problem already names the bad list item. */
+    static String invalid(SettingKey key, String value, String problem) {
+        return problem.startsWith("'") ? key.name() + ": " + problem : key.name() + " '" + value + "' is " + problem;
     }
 
     private static void set(Map<String, String> values, Map<String, Provenance> provenance, SettingKey key,
                             String value, Provenance from) {
         String problem = Values.problem(key.kind(), value);
         if (problem != null) {
-            throw new UserError(from.describe() + ": " + key.name() + " '" + value + "' is " + problem
+            throw new UserError(from.describe() + ": " + invalid(key, value, problem)
                     + "; fix the value or remove it to use the default '" + key.defaultValue() + "'");
         }
         values.put(key.name(), value);
@@ -131,7 +141,7 @@ public final class SettingsLoader {
                     ? doc.raw().get(field.getKey()).trim() : scalarText(file, key, field.getValue());
             String problem = Values.problem(key.kind(), value);
             if (problem != null) {
-                throw new UserError("file " + at + ": " + key.name() + " '" + value + "' is " + problem
+                throw new UserError("file " + at + ": " + invalid(key, value, problem)
                         + "; fix the value or remove the key");
             }
             out.put(key.name(), value);

@@ -138,7 +138,9 @@ final class HostileInputs {
         c(out, "deploy/skip-check-unknown", "deploy", USAGE, "--skip-check nope: no such check", "--context", "homelab", "--kubeconfig", "{kube}", "--skip-check", "nope");
         c(out, "deploy/vip-bad", "deploy", USAGE, "vip '10.10.30' is not an IPv4 address", "--dry-run", "--vip", "10.10.30");
         c(out, "deploy/vip-escape", "deploy", USAGE, "vip '10.10.30.22\\e[2J'", "--dry-run", "--vip", "10.10.30.22\u001b[2J");
-        c(out, "deploy/cidr-bad", "deploy", USAGE, "'10.0.0.0/8x' is not an IPv4 CIDR", "--dry-run", "--trusted-cidr", "10.0.0.0/8x");
+        c(out, "deploy/cidr-bad", "deploy", USAGE, "flag --trusted-cidr: trusted-cidrs: '10.0.0.0/8x' is not an IPv4 CIDR", "--dry-run", "--trusted-cidr", "10.0.0.0/8x");
+        c(out, "deploy/cidr-second-bad", "deploy", USAGE, "trusted-cidrs: '300.0.0.0/8' is not an IPv4 CIDR", "--dry-run",
+                "--trusted-cidr", "10.0.0.0/8", "--trusted-cidr", "300.0.0.0/8");
         c(out, "deploy/loki-url-ftp", "deploy", USAGE, "--loki-url 'ftp://loki' is not an http(s) URL", "--dry-run", "--loki-url", "ftp://loki");
         c(out, "deploy/loki-url-credentials", "deploy", USAGE, "--loki-url must not carry credentials", "--dry-run", "--loki-url", "http://u:p@127.0.0.1:3100");
         c(out, "deploy/diff-and-dry-run", "deploy", USAGE, "use one of them", "--dry-run", "--diff");
@@ -357,6 +359,12 @@ final class HostileInputs {
                 .ownConfig().env("MIGRATE_CONFIG", "{d}/nope.yaml");
         c(out, "env/config-directory", "config", USAGE, "config file: {d}/conf.d is a directory").ownConfig()
                 .env("MIGRATE_CONFIG", "{d}/conf.d").setup(d -> Files.createDirectory(d.resolve("conf.d")));
+        c(out, "env/kubeconfig-missing", "deploy", USAGE, "none.yaml does not exist; pass --kubeconfig FILE with the homelab's kubeconfig"
+                + " (e.g. ~/.kube/homelab.yaml) (the kubeconfig path is from env MIGRATE_KUBECONFIG)", "--context", "homelab")
+                .env("MIGRATE_KUBECONFIG", "{d}/none.yaml");
+        c(out, "deploy/kubeconfig-from-settings-is-a-directory", "deploy", USAGE, "is a directory, not a file; give the path of the file itself"
+                + " (the kubeconfig path is from file {cfg})", "--context", "homelab").yaml("kubeconfig: {d}/kube.d\n")
+                .setup(d -> Files.createDirectory(d.resolve("kube.d")));
         c(out, "env/connect-timeout-zero", "retire", USAGE, "env MIGRATE_CONNECT_TIMEOUT: connect-timeout '0s' is zero")
                 .env("MIGRATE_CONNECT_TIMEOUT", "0s");
         for (String[] cmd : new String[][] {{"deploy", "--dry-run"}, {"config"}, {"status"}, {"soak"}}) {
