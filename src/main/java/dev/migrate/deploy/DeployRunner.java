@@ -11,6 +11,7 @@ import dev.migrate.cluster.Trees;
 import dev.migrate.cluster.preflight.LokiConfigSource;
 import dev.migrate.cluster.preflight.Preflight;
 import dev.migrate.cluster.preflight.PreflightContext;
+import dev.migrate.io.Printable;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -234,10 +235,10 @@ public final class DeployRunner {
 
     private CheckResult print(CheckResult r) {
         String status = r.status() == Status.SKIPPED ? "SKIP" : r.status().name();
-        out.printf("  %-4s  %-22s %s%n", status, r.name(), r.status() == Status.SKIPPED ? r.cause() : r.observed());
+        out.printf("  %-4s  %-22s %s%n", status, r.name(), Printable.escape(r.status() == Status.SKIPPED ? r.cause() : r.observed()));
         if (r.status() != Status.PASS && r.status() != Status.SKIPPED) {
-            out.println("        cause: " + r.cause());
-            out.println("        fix:   " + r.fix());
+            out.println("        cause: " + Printable.escape(r.cause()));
+            out.println("        fix:   " + Printable.escape(r.fix()));
         }
         return r;
     }

@@ -2,6 +2,7 @@ package dev.migrate.report;
 
 import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Status;
+import dev.migrate.io.Printable;
 
 import java.util.Map;
 
@@ -29,11 +30,12 @@ public final class TextReport {
             String label = String.format("%-12s", r.status().label().toUpperCase(java.util.Locale.ROOT));
             sb.append(colour ? paint(r.status()) + label + RESET : label).append("  ")
                     .append(String.format("%-" + width + "s  %7s  ", r.name(), millis(r.elapsed().toMillis())))
-                    .append(r.status() == Status.SKIPPED ? r.cause() : r.observed()).append('\n');
+                    .append(Printable.escape(r.status() == Status.SKIPPED ? r.cause() : r.observed())).append('\n');
             if (r.status() == Status.FAIL || r.status() == Status.INCONCLUSIVE) {
+                // observed/cause/fix may quote a server's answer: escaped like every error (Printable)
                 String indent = " ".repeat(14 + width + 2);
-                sb.append(indent).append("cause: ").append(r.cause()).append('\n');
-                sb.append(indent).append("fix:   ").append(r.fix()).append('\n');
+                sb.append(indent).append("cause: ").append(Printable.escape(r.cause())).append('\n');
+                sb.append(indent).append("fix:   ").append(Printable.escape(r.fix())).append('\n');
             }
         }
         Map<String, Integer> counts = report.counts();

@@ -2,6 +2,7 @@ package dev.migrate.retire;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
+import dev.migrate.io.PrivateFiles;
 import dev.migrate.docker.DockerEngine;
 
 import java.io.BufferedInputStream;
@@ -83,7 +84,10 @@ public final class VolumeArchiver {
         Path partial = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX + ".partial");
         Path archive = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX);
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.ensureDir(dir);
+            // The old stack's data (Grafana's database holds its secrets): owner-only from the first byte.
+            Files.deleteIfExists(partial);
+            PrivateFiles.createFile(partial);
             String sha;
             try (InputStream tar = engine.archiveVolume(volume.name(), helperImage);
                  ParallelSha256 hash = new ParallelSha256();
@@ -115,6 +119,8 @@ public final class VolumeArchiver {
                     helperImage, Instant.now());
             Path manifestFile = dir.resolve(volume.name() + ArchiveManifest.SUFFIX);
             Path tmp = dir.resolve(volume.name() + ArchiveManifest.SUFFIX + ".partial");
+            Files.deleteIfExists(tmp);
+            PrivateFiles.createFile(tmp);
             Files.write(tmp, Journal.LINE.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);

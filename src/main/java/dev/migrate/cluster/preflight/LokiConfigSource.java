@@ -3,6 +3,7 @@ package dev.migrate.cluster.preflight;
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.cluster.Cluster;
+import dev.migrate.io.Limits;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -32,14 +33,19 @@ public record LokiConfigSource(Supplier<String> read, String description) {
     }
 
     private static String get(String url) {
-        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10))
+                .connectTimeout(Limits.DEFAULT.connect()).build();
         try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
-            String body = response.body() == null ? "" : response.body().string();
+            // Bounded like every other answer: a config is kilobytes, anything near the cap is not Loki.
+            String body = response.body() == null ? ""
+                    : new String(Limits.DEFAULT.readBody(response.body().byteStream()), java.nio.charset.StandardCharsets.UTF_8);
             if (response.code() != 200) {
                 throw new UserError(ExitCodes.FAILED, "GET " + url + " answered " + response.code() + " "
                         + body.lines().findFirst().orElse(""));
             }
             return body;
+        } catch (Limits.TooLarge e) {
+            throw new UserError(ExitCodes.FAILED, "GET " + url + " answered with " + e.getMessage() + "; is --loki-url Loki?");
         } catch (IOException e) {
             throw new UserError(ExitCodes.FAILED, "cannot reach " + url + " (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")");
