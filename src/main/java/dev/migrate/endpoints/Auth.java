@@ -3,9 +3,7 @@ package dev.migrate.endpoints;
 import dev.migrate.UserError;
 import dev.migrate.io.UserFiles;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;

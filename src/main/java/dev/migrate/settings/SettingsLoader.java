@@ -1,13 +1,9 @@
 package dev.migrate.settings;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.io.UserFiles;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

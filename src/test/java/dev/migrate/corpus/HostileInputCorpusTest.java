@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -52,7 +51,6 @@ class HostileInputCorpusTest {
     @TempDir
     static Path root;
     static final Map<String, FaultServer> servers = new LinkedHashMap<>();
-    static final Set<String> ids = new HashSet<>();
 
     @BeforeAll
     static void startFaultServers() throws IOException {
@@ -244,9 +242,5 @@ class HostileInputCorpusTest {
             case NEVER -> "never";
             case HUGE -> "huge";
         };
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
