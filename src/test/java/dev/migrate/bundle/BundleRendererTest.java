@@ -111,9 +111,10 @@ class BundleRendererTest {
 
     @Test
     void settingValuesCannotInjectStructure() {
-        Settings s = DEFAULTS.with(Map.of("loki-otlp-endpoint", "http://x:3100/otlp\"\n  evil: true"));
+        // A newline cannot reach the renderer at all (settings refuse control characters); quotes and braces can.
+        Settings s = DEFAULTS.with(Map.of("loki-otlp-endpoint", "http://x:3100/otlp\", evil: true}"));
         JsonNode c = TestBundles.object(BundleRenderer.render(s), "Deployment").at("/spec/template/spec/containers/0");
-        assertEquals("http://x:3100/otlp\"\n  evil: true", c.at("/env/0/value").asText());
+        assertEquals("http://x:3100/otlp\", evil: true}", c.at("/env/0/value").asText());
         assertTrue(c.path("evil").isMissingNode());
     }
 

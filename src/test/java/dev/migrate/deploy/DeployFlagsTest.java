@@ -43,7 +43,7 @@ class DeployFlagsTest {
 
     @Test
     void badValuesAreOneLineErrors() {
-        assertEquals("--timeout 'soon' is not a positive duration; use e.g. 90s, 5m or 1h",
+        assertEquals("--timeout 'soon' is not a duration (expected a whole number and a unit ms, s, m, h or d, e.g. 90s, 15m, 24h, 2d)",
                 assertThrows(UserError.class, () -> parse("--timeout", "soon")).getMessage());
         assertThrows(UserError.class, () -> parse("--timeout", "0s"));
         assertTrue(assertThrows(UserError.class, () -> parse("--loki-url", "loki:3100")).getMessage()
