@@ -80,6 +80,38 @@ class DeployInterruptAndPreconditionsTest {
     }
 
     @Test
+    void aLedgerThatCannotBeWrittenAfterTheApplySaysWhatWasAppliedAndHowToRecordIt() throws Exception {
+        // A real full disk (a 64 KiB tmpfs, filled): the state directory passes the precondition (an empty
+        // file can still be created), then the record of the run cannot be written.
+        Path disk = Files.createDirectory(tmp.resolve("disk"));
+        assertEquals(0, dev.migrate.testsupport.DockerdProcess.run(List.of("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs",
+                disk.toString()), null, null).code(), "mounting a small tmpfs needs root");
+        try {
+            Path state = Files.createDirectory(disk.resolve("state"));
+            try (var out = Files.newOutputStream(disk.resolve("filler"))) {
+                while (true) {
+                    out.write(new byte[4096]);
+                }
+            } catch (java.io.IOException full) {
+                // the disk is full
+            }
+            CliRun run = CliRun.of(deploy(state, "--timeout", "1s").toArray(String[]::new)); // nobody rolls it out
+            assertEquals(ExitCodes.FAILED, run.exitCode(), run.err());
+            // stderr also carries the wait's progress lines; the error is the one "migrate: error:" line
+            List<String> errors = run.err().lines().filter(l -> l.startsWith("migrate: error: ")).toList();
+            assertEquals(1, errors.size(), run.err());
+            String line = errors.get(0);
+            assertTrue(line.contains("deploy failed (applied 6 objects (6 created); "), line);
+            assertTrue(line.contains("but the outcome could not be recorded: cannot write the ledger"), line);
+            assertTrue(line.contains("no space left on device"), line);
+            assertTrue(line.contains("run 'migrate deploy' again (an unchanged re-apply records it)"), line);
+            assertFalse(api.applies().isEmpty());
+        } finally {
+            dev.migrate.testsupport.DockerdProcess.run(List.of("umount", disk.toString()), null, null);
+        }
+    }
+
+    @Test
     void sigintDuringTheWaitSaysWhatWasAppliedAndRecordsItAsInterrupted() throws Exception {
         Path state = tmp.resolve("state");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
