@@ -106,7 +106,7 @@ final class EngineApiClient implements AutoCloseable {
             return limits.readBody(r.getBody());
         } catch (Limits.TooLarge e) {
             throw new UserError(ExitCodes.FAILED, "the Docker endpoint at " + host.uri() + " (" + host.source() + ") answered "
-                    + method + " " + path + " with " + e.getMessage() + "; is --docker-host the Docker engine?", e);
+                    + method + " " + path + ": " + e.getMessage() + "; is --docker-host the Docker engine?", e);
         }
     }
 

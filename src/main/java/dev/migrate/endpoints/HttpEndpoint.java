@@ -202,7 +202,7 @@ public final class HttpEndpoint {
                 }
                 body = new String(limits.readBody(response.body().byteStream()), java.nio.charset.StandardCharsets.UTF_8);
             } catch (Limits.TooLarge e) {
-                throw new EndpointException(Kind.BAD_RESPONSE, where, name + " answered HTTP " + response.code() + " with "
+                throw new EndpointException(Kind.BAD_RESPONSE, where, name + " answered HTTP " + response.code() + ": "
                         + e.getMessage() + "; is this the API's address? (raise " + SettingKeys.MAX_RESPONSE_SIZE.name()
                         + " only if a real answer is that large)", e);
             } catch (IOException e) {

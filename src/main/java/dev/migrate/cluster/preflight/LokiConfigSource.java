@@ -45,7 +45,7 @@ public record LokiConfigSource(Supplier<String> read, String description) {
             }
             return body;
         } catch (Limits.TooLarge e) {
-            throw new UserError(ExitCodes.FAILED, "GET " + url + " answered with " + e.getMessage() + "; is --loki-url Loki?");
+            throw new UserError(ExitCodes.FAILED, "GET " + url + ": " + e.getMessage() + "; is --loki-url Loki?");
         } catch (IOException e) {
             throw new UserError(ExitCodes.FAILED, "cannot reach " + url + " (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")");
