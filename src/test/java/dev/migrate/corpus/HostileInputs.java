@@ -212,6 +212,9 @@ final class HostileInputs {
                 .setup(d -> Files.createDirectory(d.resolve("other")));
         c(out, "verify/junit-symlink-to-ledger", "verify", USAGE, "is inside the state directory", "--junit", "{d}/link.xml")
                 .setup(d -> Files.createSymbolicLink(d.resolve("link.xml"), d.resolve("state/ledger.jsonl")));
+        c(out, "verify/only-unknown-check", "verify", USAGE, "nosuch", "--only", "nosuch");
+        c(out, "verify/skip-unknown-check", "verify", USAGE, "nosuch", "--skip", "vip-reachable,nosuch");
+        c(out, "verify/junit-escape-in-path", "verify", USAGE, "holds a control character", "--junit", "{d}/r\u001b]0;x\u0007.xml");
         c(out, "verify/prometheus-url-not-url", "verify", USAGE, "--prometheus-url 'not a url' is not an http(s) URL", "--prometheus-url", "not a url");
         c(out, "verify/prometheus-url-credentials", "verify", USAGE, "do not put credentials in the URL", "--prometheus-url", "http://admin:pw@127.0.0.1:9");
         String url = "http://127.0.0.1:9";
@@ -329,6 +332,10 @@ final class HostileInputs {
                 .setup(d -> replaceWithDirectory(d.resolve("state/ledger.jsonl")));
         c(out, "status/state-dir-is-a-file", "status", USAGE, "cannot read the ledger {d}/state-file/ledger.jsonl", "--state-dir", "{d}/state-file")
                 .ownStateDir().file("state-file", "x\n");
+        c(out, "status/json-with-torn-ledger", "status", OK, "unreadable line 2 (torn", "-o", "json").warns()
+                .file("state/ledger.jsonl", record + "\n{\"step\":");
+        c(out, "status/ledger-record-missing-fields", "status", OK, "unreadable line 1 (not a step record").warns()
+                .file("state/ledger.jsonl", "{\"summary\":\"no step\"}\n" + record + "\n");
         c(out, "status/output-unknown", "status", USAGE, "-o", "-o", "yaml");
         c(out, "config/output-unknown", "config", USAGE, "-o", "-o", "xml");
         c(out, "config/namespace-flag-bad", "config", USAGE, "namespace 'Bad_NS' is not a valid name", "-n", "Bad_NS");
