@@ -122,7 +122,10 @@ public final class JsonlLog {
             try {
                 records.add(parser.parse(line.text()));
             } catch (Exception e) {
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                // Jackson's own text is long and names Java types; the operator needs only which kind of damage.
+                String why = e instanceof com.fasterxml.jackson.core.JsonParseException ? "not JSON"
+                        : e instanceof com.fasterxml.jackson.core.JsonProcessingException ? "not a valid record"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 bad.add(new Unreadable(line.number(), Printable.oneLine(why.lines().findFirst().orElse(""))));
             }
         }
