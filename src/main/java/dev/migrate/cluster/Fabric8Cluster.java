@@ -179,7 +179,7 @@ public final class Fabric8Cluster implements Cluster {
             throw denied(code, what);
         }
         if (code != 200) {
-            String body = response.body() == null ? "" : response.body().strip();
+            String body = statusText(response.body() == null ? "" : response.body().strip());
             throw new ClusterException(code == 404 ? ClusterException.Kind.NOT_FOUND : ClusterException.Kind.OTHER,
                     what + " answered " + code + (body.isEmpty() ? "" : ": " + firstLine(body)) + " (server "
                             + serverUrl + ", context " + context + ")");
@@ -255,6 +255,9 @@ public final class Fabric8Cluster implements Cluster {
             throw e;
         } catch (KubernetesClientException e) {
             int code = e.getCode();
+            if (code == 403 && statusMessage(e).contains("User \"system:anonymous\"")) {
+                throw anonymous(what);
+            }
             if (code == 401 || code == 403) {
                 throw denied(code, what);
             }
@@ -286,7 +289,26 @@ public final class Fabric8Cluster implements Cluster {
                 + " (see RUNBOOK, deploy: RBAC) or use a context that has it");
     }
 
+    /**
+     * A real API server with anonymous auth on (the default, kubeadm's too) does not answer 401 to a
+     * client certificate it cannot verify (expired, or signed by another CA): it drops it and
+     * RBAC refuses system:anonymous with a 403. That is a credentials problem, not a missing grant.
+     */
+    private ClusterException anonymous(String what) {
+        return new ClusterException(ClusterException.Kind.UNAUTHORIZED, "the API server " + serverUrl + " (context "
+                + context + ") answered 403 Forbidden to " + what + " as system:anonymous: it did not accept the"
+                + " kubeconfig's credentials (expired, revoked, or a client certificate from another CA); renew them and retry");
+    }
+
     private ClusterException unreachable(String what, Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                String detail = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+                return new ClusterException(ClusterException.Kind.UNREACHABLE, "cannot reach the API server " + serverUrl
+                        + " (context " + context + ") for " + what + ": TLS failed (" + detail + "); check that the"
+                        + " kubeconfig's certificate-authority-data is this cluster's CA", e);
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -326,6 +348,21 @@ public final class Fabric8Cluster implements Cluster {
         }
         return new ApplyConflictException(object.id(), List.copyOf(managers), fields.isEmpty() ? List.of("(fields not given)")
                 : fields, message);
+    }
+
+    /** The message of a JSON Status body (what the API server itself answers), else the body as is. */
+    private String statusText(String body) {
+        if (body.startsWith("{")) {
+            try {
+                Object message = client.getKubernetesSerialization().unmarshal(body, Map.class).get("message");
+                if (message != null) {
+                    return message.toString();
+                }
+            } catch (RuntimeException notJson) {
+                // an answer from the Service itself: shown as it came
+            }
+        }
+        return body;
     }
 
     private static String statusMessage(KubernetesClientException e) {
