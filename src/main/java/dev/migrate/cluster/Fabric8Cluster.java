@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.WritableOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -195,7 +197,10 @@ public final class Fabric8Cluster implements Cluster {
         GenericKubernetesResource applied = call("server-side apply of " + object.id(), () -> {
             try {
                 Resource<GenericKubernetesResource> target = resources(info, object.namespace()).resource(resource);
-                NonDeletingOperation<GenericKubernetesResource> op = dryRun ? target.dryRun() : target;
+                // Strict: an unknown or duplicated field is refused (422 naming it) rather than dropped with a
+                // warning header nobody reads, which is the server's default for an apply.
+                WritableOperation<GenericKubernetesResource> write = dryRun ? target.dryRun() : target;
+                NonDeletingOperation<GenericKubernetesResource> op = write.fieldValidation(FieldValidateable.Validation.STRICT);
                 ServerSideApplicable<GenericKubernetesResource> ssa = op.fieldManager(FIELD_MANAGER);
                 return (force ? ssa.forceConflicts() : ssa).serverSideApply();
             } catch (KubernetesClientException e) {

@@ -206,6 +206,7 @@ class Fabric8ClusterTest {
                 assertEquals("patch", r.verb());
                 assertTrue(r.uri().startsWith("/api/v1/namespaces/monitoring/configmaps/otel-collector-config?"), r.uri());
                 assertTrue(r.uri().contains("fieldManager=migrate"), r.uri());
+                assertTrue(r.uri().contains("fieldValidation=Strict"), r.uri());
             }
             assertFalse(applies.get(0).uri().contains("force"), applies.get(0).uri());
             assertTrue(applies.get(1).uri().contains("force=true"), applies.get(1).uri());

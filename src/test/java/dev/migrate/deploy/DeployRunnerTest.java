@@ -307,6 +307,55 @@ class DeployRunnerTest {
     }
 
     @Test
+    void anUnknownFieldInAManifestIsRefusedByTheServerNamingTheField() {
+        // A hand-edited manifest with a typo: the real server validates strictly (fieldValidation=Strict)
+        // against the real ServiceMonitor CRD schema, instead of dropping the field with a warning.
+        List<ManifestObject> objects = new ArrayList<>();
+        for (ManifestObject o : Homelab.bundle().objects()) {
+            if (o.kind().equals("ServiceMonitor")) {
+                Map<String, Object> body = new LinkedHashMap<>(o.body());
+                body.put("spec", Map.of("selector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "otel-collector")),
+                        "endpoints", List.of(Map.of("port", "prometheus", "intervall", "15s"))));
+                o = new ManifestObject(o.apiVersion(), o.kind(), o.namespace(), o.name(), body);
+            }
+            objects.add(o);
+        }
+        DeployResult result = deploy(healthyCluster(), new Bundle(objects, "receivers: {}", "test", "{}", "test"),
+                DeployOptions.defaults());
+
+        assertEquals(ExitCodes.FAILED, result.exitCode(), out());
+        // kube-apiserver 1.35 answers this with a 500 (it fails building the typed patch), not a 422 as for a
+        // built-in kind: the message, not the code, is what names the field.
+        assertTrue(result.summary().contains("server-side apply of ServiceMonitor/monitoring/otel-collector failed with HTTP 500"),
+                result.summary());
+        assertTrue(result.summary().contains(".spec.endpoints[0].intervall: field not declared in schema"), result.summary());
+        assertTrue(result.summary().contains("already applied: ConfigMap/monitoring/otel-collector-config"), result.summary());
+        assertEquals(null, c.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(Homelab.NS)
+                .withName("otel-collector").get(), "nothing written for the refused object");
+        assertFalse(result.summary().contains("\n"), result.summary());
+    }
+
+    @Test
+    void anUnknownFieldInABuiltInKindIsRefusedToo() {
+        List<ManifestObject> objects = new ArrayList<>();
+        for (ManifestObject o : Homelab.bundle().objects()) {
+            if (o.kind().equals("ConfigMap") && o.name().equals("otel-collector-config")) {
+                Map<String, Object> body = new LinkedHashMap<>(o.body());
+                body.put("dataa", Map.of("x", "y"));
+                o = new ManifestObject(o.apiVersion(), o.kind(), o.namespace(), o.name(), body);
+            }
+            objects.add(o);
+        }
+        DeployResult result = deploy(healthyCluster(), new Bundle(objects, "receivers: {}", "test", "{}", "test"),
+                DeployOptions.defaults());
+
+        assertEquals(ExitCodes.FAILED, result.exitCode(), out());
+        assertTrue(result.summary().contains("dataa"), "the error names the field: " + result.summary());
+        assertTrue(result.summary().contains("nothing was applied"), result.summary());
+        assertEquals(null, c.configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get());
+    }
+
+    @Test
     void aFailedPreflightAppliesNothingAndIsRecorded() {
         cluster.close();
         settings = settingsAs(KubeApiServer.RESTRICTED); // may get and create ServiceMonitors, not patch them
