@@ -37,6 +37,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -355,6 +356,125 @@ class DeployRunnerTest {
         assertEquals(null, c.configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get());
     }
 
+    /** The cluster under test, with kube-apiserver stopped (for real) right after the {@code n}th apply. */
+    Cluster stoppingAfterApply(int n) {
+        int[] applies = {0};
+        Cluster real = cluster;
+        return (Cluster) java.lang.reflect.Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[]{Cluster.class},
+                (proxy, method, args) -> {
+                    try {
+                        Object r = method.invoke(real, args);
+                        if (method.getName().equals("apply") && ++applies[0] == n) {
+                            api.stop();
+                        }
+                        return r;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void theApiServerStoppedMidApplyNamesWhatWasAppliedAndARerunConverges() {
+        FakeTime time = healthyCluster();
+        Cluster real = cluster;
+        cluster = stoppingAfterApply(3);
+        DeployResult result;
+        try {
+            result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+        } finally {
+            api.start();
+            cluster = real;
+        }
+
+        assertEquals(ExitCodes.FAILED, result.exitCode(), out());
+        assertTrue(result.summary().contains("cannot reach the API server " + api.url() + " (context homelab) for get servicemonitors"),
+                result.summary());
+        assertTrue(result.summary().contains("already applied: ConfigMap/monitoring/otel-collector-config, Deployment/monitoring/otel-collector,"
+                + " Service/monitoring/otel-collector; nothing after ServiceMonitor/monitoring/otel-collector was applied"), result.summary());
+        assertFalse(result.summary().contains("\n"), result.summary());
+        assertEquals(StepRecord.FAILED, new Ledger(settings.stateDir()).latest("deploy").orElseThrow().outcome());
+
+        DeployResult rerun = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+
+        assertEquals(ExitCodes.OK, rerun.exitCode(), out());
+        assertEquals(List.of("unchanged", "unchanged", "unchanged", "created", "created", "created"),
+                rerun.changes().stream().map(ObjectChange::action).toList(), "the re-run converges: " + rerun.changes());
+    }
+
+    @Test
+    void theApiServerRestartedBetweenTheApplyAndTheWaitIsRiddenOut() {
+        boolean[] restarted = {false};
+        FakeTime healthy = healthyCluster();
+        FakeTime time = new FakeTime().onSleep(() -> {
+            if (!restarted[0]) {
+                restarted[0] = true;
+                api.stop();
+                api.start(); // same port, same etcd: the objects are all still there
+            }
+            healthy.sleep(Duration.ZERO);
+        });
+
+        DeployResult result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+
+        assertTrue(restarted[0]);
+        assertEquals(ExitCodes.OK, result.exitCode(), out());
+        assertTrue(out().contains("PASS  rollout Deployment/monitoring/otel-collector"), out());
+    }
+
+    @Test
+    void aNamespaceThatDoesNotExistFailsPreflightAndTheServerRefusesTheApplyIfSkipped() {
+        // As admin: the operator has no grant in observability, and the real server authorizes before it
+        // looks the namespace up, so the operator would get a 403 rather than the 404 shown here.
+        cluster.close();
+        settings = settingsAs(KubeApiServer.ADMIN).with(Map.of("namespace", "observability"));
+        cluster = ClusterFactory.connect(settings);
+        int mark = api.mark();
+
+        DeployResult result = deploy(healthyCluster(), bundleIn("observability"), DeployOptions.defaults());
+
+        assertEquals(ExitCodes.FAILED, result.exitCode());
+        assertTrue(out().contains("namespace observability not found"), out());
+        assertTrue(api.requestsSince(mark).stream().noneMatch(r -> r.verb().equals("patch")), "nothing sent after a failed preflight");
+
+        DeployResult skipped = deploy(healthyCluster(), bundleIn("observability"),
+                options(false, false, Duration.ofMinutes(5), "namespace", "prometheus-selects"));
+
+        assertEquals(ExitCodes.FAILED, skipped.exitCode(), out());
+        assertTrue(skipped.summary().contains("namespaces \"observability\" not found"), skipped.summary());
+        assertTrue(skipped.summary().contains("nothing was applied"), skipped.summary());
+        assertEquals(null, c.namespaces().withName("observability").get(), "deploy never creates a namespace");
+    }
+
+    @Test
+    void rollbackByTheOwnershipLabelsAsTheRunbookSaysRemovesExactlyOurObjects() {
+        assertEquals(ExitCodes.OK, deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()).exitCode(), out());
+        // Neighbours in the same namespace: the chart's Prometheus, someone's ConfigMap, another tool's Service.
+        c.configMaps().inNamespace(Homelab.NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withName("grafana-dashboards-other").addToLabels("grafana_dashboard", "1").endMetadata().build()).create();
+        Homelab.service(c, Homelab.NS, "loki", Map.of(), null);
+
+        // RUNBOOK, deploy: rollback: kubectl -n monitoring delete configmap,deployment,service,servicemonitor,prometheusrule
+        //   -l app.kubernetes.io/managed-by=migrate   (kubectl lists by the selector and deletes what it found)
+        String selector = ManifestObject.MANAGED_BY_LABEL;
+        for (String[] kind : List.of(new String[]{"v1", "ConfigMap"}, new String[]{"apps/v1", "Deployment"},
+                new String[]{"v1", "Service"}, new String[]{"monitoring.coreos.com/v1", "ServiceMonitor"},
+                new String[]{"monitoring.coreos.com/v1", "PrometheusRule"})) {
+            c.genericKubernetesResources(kind[0], kind[1]).inNamespace(Homelab.NS)
+                    .withLabel(selector, ManifestObject.MANAGED_BY_VALUE).delete();
+        }
+
+        for (ManifestObject o : Homelab.bundle().objects()) {
+            assertEquals(null, c.genericKubernetesResources(o.apiVersion(), o.kind()).inNamespace(o.namespace()).withName(o.name()).get(),
+                    o.id() + " removed");
+        }
+        assertNotNull(c.configMaps().inNamespace(Homelab.NS).withName("grafana-dashboards-other").get());
+        assertNotNull(c.services().inNamespace(Homelab.NS).withName("loki").get());
+        assertNotNull(c.genericKubernetesResources("monitoring.coreos.com/v1", "Prometheus").inNamespace(Homelab.NS)
+                .withName("prometheus-kube-prometheus-prometheus").get(), "the chart's Prometheus is untouched");
+        assertNotNull(c.services().inNamespace("gitlab").withName("gitlab-ssh").get());
+    }
+
     @Test
     void aFailedPreflightAppliesNothingAndIsRecorded() {
         cluster.close();
@@ -519,6 +639,18 @@ class DeployRunnerTest {
         assertEquals(ExitCodes.OK, result.exitCode(), out());
         assertTrue(result.waits().get(1).observed().contains("no L2 announcement Lease cilium-l2announce-monitoring-otel-collector yet"),
                 result.waits().get(1).observed());
+    }
+
+    /** The test bundle with every object in namespace {@code ns}. */
+    @SuppressWarnings("unchecked")
+    static Bundle bundleIn(String ns) {
+        List<ManifestObject> objects = new ArrayList<>();
+        for (ManifestObject o : Homelab.bundle().objects()) {
+            Map<String, Object> body = dev.migrate.Json.MAPPER.convertValue(o.body(), LinkedHashMap.class);
+            ((Map<String, Object>) body.get("metadata")).put("namespace", ns);
+            objects.add(new ManifestObject(o.apiVersion(), o.kind(), ns, o.name(), body));
+        }
+        return new Bundle(objects, "receivers: {}", "test", "{}", "test");
     }
 
     /** The test bundle with a different config checksum on the Deployment's pod template. */
