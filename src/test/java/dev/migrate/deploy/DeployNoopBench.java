@@ -22,10 +22,23 @@ import java.util.Map;
  * plus one GET, i.e. the floor any cluster command pays.
  */
 public final class DeployNoopBench {
+    private static DeployOptions options;
+
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Path tmp = Files.createTempDirectory("deploy-noop-bench");
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        // Loki stays a double (AGPL); the real service proxy will not reach 127.0.0.1, so deploy reads it at --loki-url.
+        okhttp3.mockwebserver.MockWebServer loki = new okhttp3.mockwebserver.MockWebServer();
+        loki.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+            @Override
+            public okhttp3.mockwebserver.MockResponse dispatch(okhttp3.mockwebserver.RecordedRequest request) {
+                return new okhttp3.mockwebserver.MockResponse().setBody(Homelab.LOKI_CONFIG);
+            }
+        });
+        loki.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        options = new DeployOptions(false, false, DeployOptions.defaults().timeout(), java.util.Set.of(),
+                java.util.Optional.of(java.net.URI.create("http://127.0.0.1:" + loki.getPort() + "/")));
         try {
             long up = System.nanoTime();
             KubeApiServer api = KubeApiServer.shared();
@@ -74,6 +87,7 @@ public final class DeployNoopBench {
             System.out.printf("baseline: connect + one GET, median of %d:         %8.1f ms%n", runs, baseMedian);
             System.out.printf("ratio no-op re-deploy / baseline:                  %8.1fx%n", noopMedian / baseMedian);
         } finally {
+            loki.close();
             try (var walk = Files.walk(tmp)) {
                 walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -82,7 +96,7 @@ public final class DeployNoopBench {
 
     private static DeployResult deploy(Settings settings, FakeTime time, PrintStream quiet) {
         try (Cluster cluster = ClusterFactory.connect(settings)) {
-            DeployResult r = new DeployRunner(time, time, quiet, quiet).run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
+            DeployResult r = new DeployRunner(time, time, quiet, quiet).run(settings, Homelab.bundle(), options, cluster);
             if (r.exitCode() != 0) {
                 throw new IllegalStateException("deploy failed: " + r.summary());
             }
