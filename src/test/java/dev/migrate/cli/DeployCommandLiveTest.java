@@ -6,11 +6,7 @@ import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.cluster.Homelab;
 import dev.migrate.testsupport.KubeApiServer;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
-import java.net.InetAddress;
+import dev.migrate.testsupport.LokiDouble;
 import dev.migrate.ledger.Ledger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +35,7 @@ class DeployCommandLiveTest {
     KubeApiServer api;
     Path kubeconfig;
     Path config;
-    MockWebServer loki;
+    LokiDouble loki;
 
     @BeforeEach
     void start() throws Exception {
@@ -47,25 +43,18 @@ class DeployCommandLiveTest {
         Homelab.seed(api);
         kubeconfig = api.kubeconfig(dir, Homelab.CONTEXT, KubeApiServer.OPERATOR);
         config = Files.writeString(dir.resolve("migrate.yaml"), "");
-        loki = new MockWebServer();
-        loki.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse().setBody(Homelab.LOKI_CONFIG);
-            }
-        });
-        loki.start(InetAddress.getLoopbackAddress(), 0);
+        loki = new LokiDouble().config(Homelab.LOKI_CONFIG);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         loki.close();
     }
 
     private CliRun deploy(String... args) {
         List<String> all = new ArrayList<>(List.of("deploy", "--config", config.toString(),
                 "--kubeconfig", kubeconfig.toString(), "--state-dir", dir.resolve("state").toString(),
-                "--loki-url", "http://127.0.0.1:" + loki.getPort()));
+                "--loki-url", loki.url()));
         all.addAll(List.of(args));
         return CliRun.of(all.toArray(String[]::new));
     }

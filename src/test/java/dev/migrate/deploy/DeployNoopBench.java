@@ -29,16 +29,9 @@ public final class DeployNoopBench {
         Path tmp = Files.createTempDirectory("deploy-noop-bench");
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         // Loki stays a double (AGPL); the real service proxy will not reach 127.0.0.1, so deploy reads it at --loki-url.
-        okhttp3.mockwebserver.MockWebServer loki = new okhttp3.mockwebserver.MockWebServer();
-        loki.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
-            @Override
-            public okhttp3.mockwebserver.MockResponse dispatch(okhttp3.mockwebserver.RecordedRequest request) {
-                return new okhttp3.mockwebserver.MockResponse().setBody(Homelab.LOKI_CONFIG);
-            }
-        });
-        loki.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        dev.migrate.testsupport.LokiDouble loki = new dev.migrate.testsupport.LokiDouble().config(Homelab.LOKI_CONFIG);
         options = new DeployOptions(false, false, DeployOptions.defaults().timeout(), java.util.Set.of(),
-                java.util.Optional.of(java.net.URI.create("http://127.0.0.1:" + loki.getPort() + "/")));
+                java.util.Optional.of(java.net.URI.create(loki.url())));
         try {
             long up = System.nanoTime();
             KubeApiServer api = KubeApiServer.shared();

@@ -11,6 +11,7 @@ import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.KubeApiServer;
+import dev.migrate.testsupport.LokiDouble;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -61,18 +62,11 @@ class DeployRunnerTest {
     final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
 
     /** Loki stays a double (AGPL); the real service proxy will not reach 127.0.0.1, so deploy reads it at --loki-url. */
-    okhttp3.mockwebserver.MockWebServer loki;
+    LokiDouble loki;
 
     @BeforeEach
-    void start() throws Exception {
-        loki = new okhttp3.mockwebserver.MockWebServer();
-        loki.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
-            @Override
-            public okhttp3.mockwebserver.MockResponse dispatch(okhttp3.mockwebserver.RecordedRequest request) {
-                return new okhttp3.mockwebserver.MockResponse().setBody(Homelab.LOKI_CONFIG);
-            }
-        });
-        loki.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    void start() {
+        loki = new LokiDouble().config(Homelab.LOKI_CONFIG);
         api = KubeApiServer.shared();
         c = api.admin();
         Homelab.seed(api);
@@ -87,7 +81,7 @@ class DeployRunnerTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         cluster.close();
         loki.close();
     }
@@ -134,7 +128,7 @@ class DeployRunnerTest {
 
     DeployOptions withLoki(DeployOptions o) {
         return new DeployOptions(o.forceConflicts(), o.diffOnly(), o.timeout(), o.skipChecks(),
-                Optional.of(java.net.URI.create("http://127.0.0.1:" + loki.getPort() + "/")));
+                Optional.of(java.net.URI.create(loki.url())));
     }
 
     String out() {

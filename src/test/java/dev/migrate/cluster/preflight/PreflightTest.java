@@ -10,8 +10,7 @@ import dev.migrate.cluster.Homelab;
 import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.KubeApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.RecordedRequest;
+import dev.migrate.testsupport.LokiDouble;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +43,7 @@ class PreflightTest {
     KubernetesClient c;
     Cluster cluster;
     Settings settings;
-    MockWebServer loki;
-    volatile String lokiConfig = Homelab.LOKI_CONFIG;
+    LokiDouble loki;
 
     @BeforeEach
     void start() throws Exception {
@@ -54,19 +52,11 @@ class PreflightTest {
         Homelab.seed(api);
         settings = settings(Map.of());
         cluster = ClusterFactory.connect(settings);
-        loki = new MockWebServer();
-        loki.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                // Loki's GET /config answers its running config as YAML text
-                return new MockResponse().setBody(lokiConfig).setHeader("Content-Type", "text/plain; charset=utf-8");
-            }
-        });
-        loki.start(InetAddress.getLoopbackAddress(), 0);
+        loki = new LokiDouble().config(Homelab.LOKI_CONFIG);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         cluster.close();
         loki.close();
     }
@@ -83,7 +73,7 @@ class PreflightTest {
     }
 
     LokiConfigSource lokiDouble() {
-        return LokiConfigSource.viaUrl(java.net.URI.create("http://127.0.0.1:" + loki.getPort() + "/"));
+        return LokiConfigSource.viaUrl(java.net.URI.create(loki.url()));
     }
 
     CheckResult run(PreflightCheck check) {
@@ -238,13 +228,13 @@ class PreflightTest {
 
     @Test
     void lokiWithoutStructuredMetadataOrSchemaV13Fails() {
-        lokiConfig = Homelab.LOKI_CONFIG.replace("allow_structured_metadata: true", "allow_structured_metadata: false");
+        loki.config(Homelab.LOKI_CONFIG.replace("allow_structured_metadata: true", "allow_structured_metadata: false"));
         assertFails(run(new LokiOtlpCheck()), "allow_structured_metadata=false", "allow_structured_metadata: true");
 
-        lokiConfig = Homelab.LOKI_CONFIG.replace("store: tsdb", "store: boltdb-shipper").replace("schema: v13", "schema: v12");
+        loki.config(Homelab.LOKI_CONFIG.replace("store: tsdb", "store: boltdb-shipper").replace("schema: v13", "schema: v12"));
         assertFails(run(new LokiOtlpCheck()), "newest schema period v12/boltdb-shipper", "schema: v13 and store: tsdb");
 
-        lokiConfig = "<html>404 page not found</html>";
+        loki.config("<html>404 page not found</html>");
         assertFails(run(new LokiOtlpCheck()), "did not answer a YAML mapping", "--loki-url");
     }
 
