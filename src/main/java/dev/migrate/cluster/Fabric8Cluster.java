@@ -296,13 +296,14 @@ public final class Fabric8Cluster implements Cluster {
 
     /**
      * A real API server with anonymous auth on (the default, kubeadm's too) does not answer 401 to a
-     * client certificate it cannot verify (expired, or signed by another CA): it drops it and
-     * RBAC refuses system:anonymous with a 403. That is a credentials problem, not a missing grant.
+     * client certificate signed by a CA it does not trust: it ignores it, and RBAC refuses
+     * system:anonymous with a 403 (checked on kube-apiserver 1.35.4; an expired certificate from
+     * the right CA gets a 401). That is a credentials problem, not a missing grant.
      */
     private ClusterException anonymous(String what) {
         return new ClusterException(ClusterException.Kind.UNAUTHORIZED, "the API server " + serverUrl + " (context "
                 + context + ") answered 403 Forbidden to " + what + " as system:anonymous: it did not accept the"
-                + " kubeconfig's credentials (expired, revoked, or a client certificate from another CA); renew them and retry");
+                + " kubeconfig's credentials (a client certificate from another CA, or none at all); renew them and retry");
     }
 
     private ClusterException unreachable(String what, Throwable e) {

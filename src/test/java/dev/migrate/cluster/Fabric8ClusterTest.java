@@ -169,6 +169,14 @@ class Fabric8ClusterTest {
                     + " to get namespaces monitoring as system:anonymous: it did not accept the kubeconfig's credentials"), e401.getMessage());
             assertTrue(e401.getMessage().endsWith("renew them and retry"), e401.getMessage());
 
+            // An expired client certificate from the right CA is different: the real server answers 401.
+            try (Cluster expired = connectAs(Homelab.CONTEXT, KubeApiServer.EXPIRED)) {
+                ClusterException ex = assertThrows(ClusterException.class, () -> expired.namespaceExists("monitoring"));
+                assertEquals(ClusterException.Kind.UNAUTHORIZED, ex.kind(), ex.getMessage());
+                assertTrue(ex.getMessage().contains("(context homelab) answered 401 Unauthorized to get namespaces monitoring: the"
+                        + " kubeconfig's credentials are missing, expired or revoked; renew them and retry"), ex.getMessage());
+            }
+
             // an unknown bearer token: the real server answers 401
             Path tokenConfig = api.kubeconfigWithUnknownToken(tmp, Homelab.CONTEXT, "s3cr3t-token-never-printed");
             try (Cluster token = ClusterFactory.connect(Settings.defaults().with(Map.of("context", Homelab.CONTEXT,

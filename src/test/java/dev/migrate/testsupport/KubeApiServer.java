@@ -43,6 +43,8 @@ public final class KubeApiServer {
     public static final String OPERATOR = "homelab-operator";
     public static final String RESTRICTED = "homelab-restricted";
     public static final String STRANGER = "stranger";
+    /** homelab-operator's name and CA, but a certificate whose notAfter is its notBefore: expired by the time it is used. */
+    public static final String EXPIRED = "homelab-operator-expired";
     /** The harness's own client (seeding, reading back), left out of {@link #requestsSince}. */
     private static final String HARNESS = "harness-admin";
     /** Authenticated, with no RBAC binding at all: every read but discovery and self-review is a 403. */
@@ -101,6 +103,7 @@ public final class KubeApiServer {
         pki.client("ca", OPERATOR, OPERATOR);
         pki.client("ca", RESTRICTED, RESTRICTED);
         pki.client("ca", NOBODY, NOBODY);
+        pki.client("ca", EXPIRED, 0, OPERATOR);
         pki.ca("other");
         pki.client("other", STRANGER, "admin", "system:masters");
         etcd = Etcd.start(etcdBinary);
@@ -244,7 +247,7 @@ public final class KubeApiServer {
         return auditLines().size();
     }
 
-    /** Requests logged after {@code mark}, by any user but the harness's own client. */
+    /** Requests logged after {@code mark}, by any user but the harness's own client and the API server itself (its lease). */
     public List<Request> requestsSince(int mark) {
         return requestsSince(mark, true);
     }
@@ -257,7 +260,7 @@ public final class KubeApiServer {
             try {
                 Map<String, Object> e = Json.MAPPER.readValue(line, Map.class);
                 String user = String.valueOf(((Map<String, Object>) e.getOrDefault("user", Map.of())).get("username"));
-                if (skipAdmin && HARNESS.equals(user)) {
+                if (skipAdmin && (HARNESS.equals(user) || "system:apiserver".equals(user))) {
                     continue;
                 }
                 Object status = ((Map<String, Object>) e.getOrDefault("responseStatus", Map.of())).get("code");

@@ -25,7 +25,7 @@ public final class TestPki {
         run("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path("sa.key"));
         run("openssl", "pkey", "-in", path("sa.key"), "-pubout", "-out", path("sa.pub"));
         write("serving.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
-        signed("ca", "serving", "/CN=kube-apiserver", "serving.ext");
+        signed("ca", "serving", "/CN=kube-apiserver", "serving.ext", 2);
     }
 
     public Path dir() {
@@ -44,13 +44,18 @@ public final class TestPki {
 
     /** A client certificate {@code NAME.crt}/{@code NAME.key} signed by CA {@code ca}: CN user, O each group. */
     public void client(String ca, String name, String user, String... groups) {
+        client(ca, name, 2, user, groups);
+    }
+
+    /** As {@link #client(String, String, String, String...)}, valid for {@code days}; 0 makes one that expires at once. */
+    public void client(String ca, String name, int days, String user, String... groups) {
         StringBuilder subject = new StringBuilder();
         for (String g : groups) {
             subject.append("/O=").append(g);
         }
         subject.append("/CN=").append(user);
         write("client.ext", "extendedKeyUsage=clientAuth\n");
-        signed(ca, name, subject.toString(), "client.ext");
+        signed(ca, name, subject.toString(), "client.ext", days);
     }
 
     /** Base64 of a PEM file, as kubeconfig's *-data fields hold it. */
@@ -62,11 +67,11 @@ public final class TestPki {
         }
     }
 
-    private void signed(String ca, String name, String subject, String ext) {
+    private void signed(String ca, String name, String subject, String ext, int days) {
         run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", path(name + ".key"), "-out", path(name + ".csr"),
                 "-subj", subject);
         run("openssl", "x509", "-req", "-in", path(name + ".csr"), "-CA", path(ca + ".crt"), "-CAkey", path(ca + ".key"),
-                "-CAcreateserial", "-out", path(name + ".crt"), "-days", "2", "-extfile", path(ext));
+                "-CAcreateserial", "-out", path(name + ".crt"), "-days", String.valueOf(days), "-extfile", path(ext));
     }
 
     private String path(String name) {
