@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.WritableOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -193,7 +195,7 @@ public final class Fabric8Cluster implements Cluster {
             throw denied(code, what);
         }
         if (code != 200) {
-            String body = response.body() == null ? "" : response.body().strip();
+            String body = statusText(response.body() == null ? "" : response.body().strip());
             throw new ClusterException(code == 404 ? ClusterException.Kind.NOT_FOUND : ClusterException.Kind.OTHER,
                     what + " answered " + code + (body.isEmpty() ? "" : ": " + firstLine(body)) + " (server "
                             + serverUrl + ", context " + context + ")");
@@ -209,7 +211,10 @@ public final class Fabric8Cluster implements Cluster {
         GenericKubernetesResource applied = call("server-side apply of " + object.id(), () -> {
             try {
                 Resource<GenericKubernetesResource> target = resources(info, object.namespace()).resource(resource);
-                NonDeletingOperation<GenericKubernetesResource> op = dryRun ? target.dryRun() : target;
+                // Strict: an unknown or duplicated field is refused (422 naming it) rather than dropped with a
+                // warning header nobody reads, which is the server's default for an apply.
+                WritableOperation<GenericKubernetesResource> write = dryRun ? target.dryRun() : target;
+                NonDeletingOperation<GenericKubernetesResource> op = write.fieldValidation(FieldValidateable.Validation.STRICT);
                 ServerSideApplicable<GenericKubernetesResource> ssa = op.fieldManager(FIELD_MANAGER);
                 return (force ? ssa.forceConflicts() : ssa).serverSideApply();
             } catch (KubernetesClientException e) {
@@ -283,6 +288,15 @@ public final class Fabric8Cluster implements Cluster {
                 throw e;
             }
             int code = k.getCode();
+            if (code == 403 && statusMessage(k).contains("User \"system:anonymous\"")) {
+                throw anonymous(what);
+            }
+            if (code == 500 && statusMessage(k).contains("failed to create typed patch object")) {
+                // The real API server answers a custom resource's undeclared field with a 500 naming the field
+                // (not 422): it is the object that is wrong, not the server.
+                throw new ClusterException(ClusterException.Kind.OTHER, what + " was refused by the server's schema: "
+                        + firstLine(statusMessage(k)) + " (server " + serverUrl + ", context " + context + ")", k);
+            }
             if (code >= 500) {
                 String message = k.getStatus() != null && k.getStatus().getMessage() != null
                         ? ": " + firstLine(k.getStatus().getMessage()) : "";
@@ -338,7 +352,27 @@ public final class Fabric8Cluster implements Cluster {
                 + " (see RUNBOOK, deploy: RBAC) or use a context that has it");
     }
 
+    /**
+     * A real API server with anonymous auth on (the default, kubeadm's too) does not answer 401 to a
+     * client certificate signed by a CA it does not trust: it ignores it, and RBAC refuses
+     * system:anonymous with a 403 (checked on kube-apiserver 1.35.4; an expired certificate from
+     * the right CA gets a 401). That is a credentials problem, not a missing grant.
+     */
+    private ClusterException anonymous(String what) {
+        return new ClusterException(ClusterException.Kind.UNAUTHORIZED, "the API server " + serverUrl + " (context "
+                + context + ") answered 403 Forbidden to " + what + " as system:anonymous: it did not accept the"
+                + " kubeconfig's credentials (a client certificate from another CA, or none at all); renew them and retry");
+    }
+
     private ClusterException unreachable(String what, Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                String detail = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+                return new ClusterException(ClusterException.Kind.UNREACHABLE, "cannot reach the API server " + serverUrl
+                        + " (context " + context + ") for " + what + ": TLS failed (" + detail + "); check that the"
+                        + " kubeconfig's certificate-authority-data is this cluster's CA", e);
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -378,6 +412,21 @@ public final class Fabric8Cluster implements Cluster {
         }
         return new ApplyConflictException(object.id(), List.copyOf(managers), fields.isEmpty() ? List.of("(fields not given)")
                 : fields, message);
+    }
+
+    /** The message of a JSON Status body (what the API server itself answers), else the body as is. */
+    private String statusText(String body) {
+        if (body.startsWith("{")) {
+            try {
+                Object message = client.getKubernetesSerialization().unmarshal(body, Map.class).get("message");
+                if (message != null) {
+                    return message.toString();
+                }
+            } catch (RuntimeException notJson) {
+                // an answer from the Service itself: shown as it came
+            }
+        }
+        return body;
     }
 
     private static String statusMessage(KubernetesClientException e) {

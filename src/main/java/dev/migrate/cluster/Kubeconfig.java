@@ -55,6 +55,13 @@ public record Kubeconfig(Path path, String text, String context, String serverUr
         Object cluster = Trees.list(tree, "clusters").stream().filter(c -> clusterName.equals(Trees.text(c, "name")))
                 .findFirst().orElseThrow(() -> new UserError("context '" + context + "' in kubeconfig " + path
                         + " refers to cluster '" + clusterName + "', which the file does not define; fix the kubeconfig"));
+        // fabric8 would otherwise send the requests with no credentials at all, and the server's answer
+        // (401, or 403 for system:anonymous) would not say that the kubeconfig is the problem.
+        String userName = Trees.text(ctx, "context", "user");
+        if (!userName.isEmpty() && Trees.list(tree, "users").stream().noneMatch(u -> userName.equals(Trees.text(u, "name")))) {
+            throw new UserError("context '" + context + "' in kubeconfig " + path + " refers to user '" + userName
+                    + "', which the file does not define; fix the kubeconfig");
+        }
         String server = Trees.text(cluster, "cluster", "server");
         if (server.isEmpty()) {
             throw new UserError("cluster '" + clusterName + "' in kubeconfig " + path + " has no server URL; fix the kubeconfig");

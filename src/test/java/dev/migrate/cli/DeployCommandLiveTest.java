@@ -4,8 +4,9 @@ import dev.migrate.testsupport.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
-import dev.migrate.cluster.FakeApiServer;
 import dev.migrate.cluster.Homelab;
+import dev.migrate.testsupport.KubeApiServer;
+import dev.migrate.testsupport.LokiDouble;
 import dev.migrate.ledger.Ledger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,67 +23,76 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * `migrate deploy` without --dry-run, through the CLI, against the kube-apiserver double
- * ({@link FakeApiServer}: fabric8's CRUD mock plus server-side apply, seeded as the homelab).
+ * `migrate deploy` without --dry-run, through the CLI, against a real kube-apiserver 1.35 with the
+ * real prometheus-operator and Cilium CRDs ({@link KubeApiServer}, as homelab-operator): the
+ * bundle the real renderer makes is validated by the real server (strict field validation, the
+ * CRDs' schemas). Loki is a double at --loki-url (AGPL; the real proxy will not reach 127.0.0.1).
  * No controller runs here, so these tests stay on paths that do not wait for a rollout.
  */
 class DeployCommandLiveTest {
     @TempDir
     Path dir;
-    FakeApiServer api;
+    KubeApiServer api;
     Path kubeconfig;
     Path config;
+    LokiDouble loki;
 
     @BeforeEach
     void start() throws Exception {
-        api = new FakeApiServer();
+        api = KubeApiServer.shared();
         Homelab.seed(api);
-        kubeconfig = api.kubeconfig(dir, Homelab.CONTEXT);
+        kubeconfig = api.kubeconfig(dir, Homelab.CONTEXT, KubeApiServer.OPERATOR);
         config = Files.writeString(dir.resolve("migrate.yaml"), "");
-        api.clearRequests();
+        loki = new LokiDouble().config(Homelab.LOKI_CONFIG);
     }
 
     @AfterEach
     void stop() {
-        api.close();
+        loki.close();
     }
 
     private CliRun deploy(String... args) {
         List<String> all = new ArrayList<>(List.of("deploy", "--config", config.toString(),
-                "--kubeconfig", kubeconfig.toString(), "--state-dir", dir.resolve("state").toString()));
+                "--kubeconfig", kubeconfig.toString(), "--state-dir", dir.resolve("state").toString(),
+                "--loki-url", loki.url()));
         all.addAll(List.of(args));
         return CliRun.of(all.toArray(String[]::new));
     }
 
     @Test
     void aBundleThatFailsARuleIsNeverSentToTheCluster() {
+        int mark = api.mark();
         CliRun run = deploy("--context", Homelab.CONTEXT, "--vip", "10.10.30.200");
         assertEquals(ExitCodes.FAILED, run.exitCode(), run.err());
         assertTrue(run.errorLine().contains("(nothing was applied)"), run.err());
         assertTrue(run.out().contains("FAIL  service.vip-in-pool"), run.out());
-        assertEquals(List.of(), api.requests(), "not one request reaches the API server");
+        assertEquals(List.of(), api.requestsSince(mark), "not one request reaches the API server");
         assertFalse(Files.exists(dir.resolve("state").resolve(Ledger.FILE)));
     }
 
     @Test
     void diffShowsWhatWouldChangeAndWritesNothing() throws Exception {
+        int mark = api.mark();
         CliRun run = deploy("--context", Homelab.CONTEXT, "--diff", "-o", "json");
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         JsonNode result = Json.MAPPER.readTree(run.out());
         assertEquals(6, result.get("changes").size(), run.out());
-        assertFalse(api.applies().isEmpty());
-        assertTrue(api.applies().stream().allMatch(a -> a.query().contains("dryRun=All")),
-                "every apply of --diff is a server dry-run");
-        assertEquals(null, api.client().apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get(),
+        var applies = api.requestsSince(mark).stream().filter(r -> r.verb().equals("patch")).toList();
+        assertEquals(6, applies.size(), applies.toString());
+        assertTrue(applies.stream().allMatch(a -> a.uri().contains("dryRun=All") && a.code() < 300),
+                "every apply of --diff is a server dry-run the real server accepted: " + applies);
+        assertEquals(null, api.admin().apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get(),
                 "nothing was created");
-        assertFalse(run.out().contains(FakeApiServer.TOKEN) || run.err().contains(FakeApiServer.TOKEN));
+        String key = api.clientKeyData(KubeApiServer.OPERATOR);
+        assertFalse(run.out().contains(key) || run.err().contains(key));
     }
 
     @Test
     void anUnknownContextIsOneLineListingTheKnownOnes() {
+        int mark = api.mark();
         CliRun run = deploy("--context", "homelab-typo");
         assertEquals(ExitCodes.USAGE, run.exitCode(), run.out() + run.err());
         assertTrue(run.errorLine().contains("homelab-typo") && run.errorLine().contains(Homelab.CONTEXT), run.err());
-        assertEquals(List.of(), api.requests());
+        assertEquals(List.of(), api.requestsSince(mark));
     }
 }

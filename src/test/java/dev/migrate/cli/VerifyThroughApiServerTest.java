@@ -19,8 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * With a context and no endpoint URLs, verify reaches the in-cluster Services through the context's
  * API server (its service proxy) with the context's own credentials. The API server is the
- * kube-apiserver double; what it answers for the proxied Prometheus is /api/v1/targets as
- * Prometheus 2.x shapes it.
+ * kube-apiserver double ({@link FakeApiServer}), not the real one, because a real service proxy
+ * reaches only pod IPs: it refuses Endpoints on 127.0.0.1 ("may not be in the loopback range") and
+ * these tests may reach nothing else. What the double answers for the proxied Prometheus is
+ * /api/v1/targets as Prometheus 2.x shapes it. The real proxy's 503 and 404 are tested in
+ * PreflightTest and Fabric8ClusterTest.
  */
 class VerifyThroughApiServerTest {
     static final String PROMETHEUS = "prometheus-kube-prometheus-prometheus:9090";

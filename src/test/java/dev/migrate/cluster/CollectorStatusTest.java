@@ -3,6 +3,7 @@ package dev.migrate.cluster;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.checks.ClusterStatus.Collector;
 import dev.migrate.settings.Settings;
+import dev.migrate.testsupport.KubeApiServer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,21 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CollectorStatusTest {
     @TempDir
     Path tmp;
-    FakeApiServer api;
+    KubeApiServer api;
     Cluster cluster;
 
     @BeforeEach
     void start() throws Exception {
-        api = new FakeApiServer();
+        api = KubeApiServer.shared();
         Homelab.seed(api);
         cluster = ClusterFactory.connect(Settings.defaults().with(Map.of("context", Homelab.CONTEXT,
-                "kubeconfig", api.kubeconfig(tmp, Homelab.CONTEXT).toString())));
+                "kubeconfig", api.kubeconfig(tmp, Homelab.CONTEXT, KubeApiServer.ADMIN).toString())));
     }
 
     @AfterEach
     void stop() {
         cluster.close();
-        api.close();
     }
 
     @Test
@@ -55,8 +55,8 @@ class CollectorStatusTest {
         assertTrue(pending.deploymentFound());
         assertFalse(pending.available(), "no Available condition before the controller reports");
 
-        Homelab.rollOut(api, "otel-collector");
-        Homelab.assignVip(api, "otel-collector", Homelab.VIP, true);
+        Homelab.rollOut(api.admin(), "otel-collector");
+        Homelab.assignVip(api.admin(), "otel-collector", Homelab.VIP, true);
         pod("otel-collector-abc", "otel-collector", 2);
         pod("loki-0", "loki", 7);
 
@@ -69,10 +69,12 @@ class CollectorStatusTest {
     }
 
     private void pod(String name, String app, int restarts) {
-        api.client().pods().inNamespace(Homelab.NS).resource(new PodBuilder()
+        var pods = api.admin().pods().inNamespace(Homelab.NS);
+        pods.resource(new PodBuilder()
                 .withNewMetadata().withName(name).addToLabels("app.kubernetes.io/name", app).endMetadata()
-                .withNewSpec().addNewContainer().withName(app).withImage("x:1").endContainer().endSpec()
-                .withNewStatus().addNewContainerStatus().withName(app).withRestartCount(restarts).endContainerStatus()
-                .endStatus().build()).create();
+                .withNewSpec().addNewContainer().withName(app).withImage("x:1").endContainer().endSpec().build()).create();
+        // what the kubelet reports, through the status subresource (a create ignores status)
+        pods.withName(name).editStatus(p -> new PodBuilder(p).withNewStatus().addNewContainerStatus().withName(app).withImage("x:1")
+                .withImageID("").withReady(true).withRestartCount(restarts).endContainerStatus().endStatus().build());
     }
 }

@@ -114,7 +114,7 @@ public final class FakeApiServer implements AutoCloseable {
         noOpWrites = on;
     }
 
-    /** Answer every request with this status (401, 403) as an API server rejecting the credentials would. */
+    /** Answer every request with this status: 401 or 403 as an API server refusing the identity, 500 as a broken one. */
     public void answerEverything(Integer code) {
         everything = code;
     }
@@ -169,8 +169,11 @@ public final class FakeApiServer implements AutoCloseable {
             requests.add(new Seen(request.getMethod(), path, query, request.getHeader("Content-Type"), body,
                     request.getHeader("Authorization")));
             if (everything != null) {
-                return status(everything, everything == 401 ? "Unauthorized" : "Forbidden",
-                        everything == 401 ? "Unauthorized" : "forbidden: User \"system:anonymous\" cannot do this");
+                return switch (everything) {
+                    case 401 -> status(401, "Unauthorized", "Unauthorized");
+                    case 403 -> status(403, "Forbidden", "forbidden: User \"homelab-operator\" cannot do this");
+                    default -> status(everything, "InternalError", "Internal error occurred: etcdserver: request timed out");
+                };
             }
             if (path.contains("/proxy/") || path.endsWith("/proxy")) {
                 String answer = proxy.get(path);

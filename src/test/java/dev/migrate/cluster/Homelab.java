@@ -2,6 +2,7 @@ package dev.migrate.cluster;
 
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.testsupport.KubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -54,6 +55,7 @@ public final class Homelab {
     private Homelab() {
     }
 
+    /** The homelab on the fabric8 mock (fault tests only); CRDs are bare there, as the mock ignores schemas. */
     public static void seed(FakeApiServer api) {
         KubernetesClient c = api.client();
         c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
@@ -62,12 +64,55 @@ public final class Homelab {
         crd(c, "monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules", true);
         crd(c, "monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true);
         crd(c, "cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false);
-        prometheus(api, Map.of("matchLabels", Map.of("release", "prometheus")), Map.of(),
+        objects(c);
+        api.proxy(NS, "loki:3100", "/config", LOKI_CONFIG);
+    }
+
+    /**
+     * The homelab on the real API server, from a clean slate: every object a test may have made in
+     * the homelab's namespaces is deleted (a server with no controllers never cleans up), missing
+     * CRDs are reinstalled, and the objects are created again. The CRDs are the real ones
+     * ({@link KubeApiServer#installCrds}). Loki's /config cannot be served through the real
+     * service proxy here: the server refuses Endpoints on 127.0.0.1 ("may not be in the loopback
+     * range") and proxies only to pod IPs, and tests may only reach loopback.
+     */
+    public static void seed(KubeApiServer api) {
+        KubernetesClient c = api.admin();
+        api.installCrds();
+        for (String ns : List.of(NS, "gitlab", "adguard", "media", "observability", "kube-system")) {
+            if (c.namespaces().withName(ns).get() == null) {
+                if (ns.equals("observability")) {
+                    continue; // a namespace the tests name as absent
+                }
+                c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            }
+            if (ns.equals("kube-system")) {
+                c.leases().inNamespace(ns).list().getItems().stream().filter(l -> l.getMetadata().getName().startsWith("cilium-"))
+                        .forEach(l -> c.leases().inNamespace(ns).resource(l).withGracePeriod(0).delete());
+                continue;
+            }
+            c.configMaps().inNamespace(ns).delete();
+            c.services().inNamespace(ns).delete();
+            c.apps().deployments().inNamespace(ns).delete();
+            c.batch().v1().jobs().inNamespace(ns).delete();
+            c.persistentVolumeClaims().inNamespace(ns).delete();
+            c.pods().inNamespace(ns).withGracePeriod(0).delete();
+            c.endpoints().inNamespace(ns).delete();
+            for (String[] k : List.of(new String[]{"ServiceMonitor", "servicemonitors"}, new String[]{"PrometheusRule", "prometheusrules"},
+                    new String[]{"Prometheus", "prometheuses"})) {
+                c.genericKubernetesResources(ctx("monitoring.coreos.com", "v1", k[0], k[1], true)).inNamespace(ns).delete();
+            }
+        }
+        c.genericKubernetesResources(ctx("cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false)).delete();
+        objects(c);
+    }
+
+    private static void objects(KubernetesClient c) {
+        prometheus(c, Map.of("matchLabels", Map.of("release", "prometheus")), Map.of(),
                 Map.of("matchLabels", Map.of("release", "prometheus")), Map.of());
-        pool(api, "homelab-pool", List.of(Map.of("start", "10.10.30.20", "stop", "10.10.30.99")));
+        pool(c, "homelab-pool", List.of(Map.of("start", "10.10.30.20", "stop", "10.10.30.99")));
         service(c, "gitlab", "gitlab-ssh", Map.of("io.cilium/lb-ipam-ips", "10.10.30.21"), "10.10.30.21");
         service(c, "adguard", "adguard-dns", Map.of("lbipam.cilium.io/ips", "10.10.30.53"), "10.10.30.53");
-        api.proxy(NS, "loki:3100", "/config", LOKI_CONFIG);
     }
 
     public static void crd(KubernetesClient c, String group, String version, String kind, String plural, boolean namespaced) {
@@ -80,16 +125,31 @@ public final class Homelab {
     }
 
     /** Replaces the live Prometheus object; a null selector argument leaves that field unset (nil). */
-    public static void prometheus(FakeApiServer api, Map<String, Object> smSel, Map<String, Object> smNsSel,
+    public static void prometheus(KubernetesClient c, Map<String, Object> smSel, Map<String, Object> smNsSel,
                                   Map<String, Object> ruleSel, Map<String, Object> ruleNsSel) {
+        // Shaped as kube-prometheus-stack's chart renders it (the fields around the selectors included),
+        // so the real CRD's schema validates and prunes it as it would the chart's object.
         Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("version", "v3.5.0");
+        spec.put("replicas", 1);
+        spec.put("serviceAccountName", "prometheus-kube-prometheus-prometheus");
+        spec.put("externalUrl", "http://prometheus-kube-prometheus-prometheus.monitoring:9090");
+        spec.put("retention", "10d");
+        spec.put("enableRemoteWriteReceiver", false);
+        spec.put("podMonitorSelector", Map.of("matchLabels", Map.of("release", "prometheus")));
+        spec.put("podMonitorNamespaceSelector", Map.of());
+        spec.put("probeSelector", Map.of("matchLabels", Map.of("release", "prometheus")));
+        spec.put("alerting", Map.of("alertmanagers", List.of(Map.of("namespace", NS,
+                "name", "prometheus-kube-prometheus-alertmanager", "port", "http-web", "apiVersion", "v2"))));
         putIfSet(spec, "serviceMonitorSelector", smSel);
         putIfSet(spec, "serviceMonitorNamespaceSelector", smNsSel);
         putIfSet(spec, "ruleSelector", ruleSel);
         putIfSet(spec, "ruleNamespaceSelector", ruleNsSel);
         GenericKubernetesResource p = generic("monitoring.coreos.com/v1", "Prometheus", NS,
                 "prometheus-kube-prometheus-prometheus", Map.of("spec", spec));
-        var op = api.client().genericKubernetesResources(ctx("monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true))
+        p.getMetadata().setLabels(Map.of("app", "kube-prometheus-stack-prometheus", "release", "prometheus",
+                "app.kubernetes.io/managed-by", "Helm", "chart", "kube-prometheus-stack-79.0.0", "heritage", "Helm"));
+        var op = c.genericKubernetesResources(ctx("monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true))
                 .inNamespace(NS);
         op.withName(p.getMetadata().getName()).delete();
         op.resource(p).create();
@@ -101,8 +161,8 @@ public final class Homelab {
         }
     }
 
-    public static void pool(FakeApiServer api, String name, List<Map<String, String>> blocks) {
-        api.client().genericKubernetesResources(ctx("cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false))
+    public static void pool(KubernetesClient c, String name, List<Map<String, String>> blocks) {
+        c.genericKubernetesResources(ctx("cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false))
                 .resource(generic("cilium.io/v2", "CiliumLoadBalancerIPPool", null, name, Map.of("spec", Map.of("blocks", blocks))))
                 .create();
     }
@@ -111,10 +171,15 @@ public final class Homelab {
     public static void service(KubernetesClient c, String ns, String name, Map<String, String> annotations, String ingressIp) {
         var b = new ServiceBuilder().withNewMetadata().withNamespace(ns).withName(name).withAnnotations(annotations).endMetadata()
                 .withNewSpec().withType("LoadBalancer").addNewPort().withPort(22).endPort().endSpec();
-        if (ingressIp != null) {
-            b.withNewStatus().withNewLoadBalancer().addNewIngress().withIp(ingressIp).endIngress().endLoadBalancer().endStatus();
-        }
         c.services().inNamespace(ns).resource(b.build()).create();
+        if (ingressIp != null) {
+            // status is a subresource: a create ignores it, as Cilium's own write does not go through create
+            c.services().inNamespace(ns).withName(name).editStatus(s -> {
+                s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer().addNewIngress()
+                        .withIp(ingressIp).endIngress().endLoadBalancer().build());
+                return s;
+            });
+        }
     }
 
     public static ResourceDefinitionContext ctx(String group, String version, String kind, String plural, boolean namespaced) {
@@ -135,8 +200,8 @@ public final class Homelab {
     // ---- the cluster's controllers, played by the test ----
 
     /** What the Deployment controller does once pods are up: status catches up with the spec. */
-    public static void rollOut(FakeApiServer api, String name) {
-        api.client().apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
+    public static void rollOut(KubernetesClient c, String name) {
+        c.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
             long gen = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
             int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(gen)
@@ -149,8 +214,8 @@ public final class Homelab {
     }
 
     /** The controller gave up: Progressing=False, reason ProgressDeadlineExceeded. */
-    public static void deadlineExceeded(FakeApiServer api, String name) {
-        api.client().apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
+    public static void deadlineExceeded(KubernetesClient c, String name) {
+        c.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
             Deployment x = d;
             x.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
                     .withObservedGeneration(d.getMetadata().getGeneration()).withReplicas(1).withUpdatedReplicas(1)
@@ -168,8 +233,8 @@ public final class Homelab {
     }
 
     /** What Cilium LB IPAM does: assign the address (and, if asked, create the L2 announcement Lease). */
-    public static void assignVip(FakeApiServer api, String service, String ip, boolean lease) {
-        api.client().services().inNamespace(NS).withName(service).editStatus(s -> {
+    public static void assignVip(KubernetesClient c, String service, String ip, boolean lease) {
+        c.services().inNamespace(NS).withName(service).editStatus(s -> {
             s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer().addNewIngress()
                     .withIp(ip).endIngress().endLoadBalancer()
                     .addNewCondition().withType("cilium.io/IPAMRequestSatisfied").withStatus("True").withReason("satisfied")
@@ -177,15 +242,15 @@ public final class Homelab {
             return s;
         });
         if (lease) {
-            api.client().leases().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+            c.leases().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
                     .withNewMetadata().withName("cilium-l2announce-" + NS + "-" + service).endMetadata()
                     .withNewSpec().withHolderIdentity("node-1").endSpec().build()).create();
         }
     }
 
     /** Cilium LB IPAM refuses: condition type (new or old name) False with the given reason. */
-    public static void refuseVip(FakeApiServer api, String service, String conditionType, String reason) {
-        api.client().services().inNamespace(NS).withName(service).editStatus(s -> {
+    public static void refuseVip(KubernetesClient c, String service, String conditionType, String reason) {
+        c.services().inNamespace(NS).withName(service).editStatus(s -> {
             s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer().endLoadBalancer()
                     .addNewCondition().withType(conditionType).withStatus("False").withReason(reason)
                     .withMessage("lb-ipam could not satisfy the request: " + reason)
@@ -213,7 +278,8 @@ public final class Homelab {
                                 "ports", List.of(Map.of("name", "otlp-grpc", "port", 4317),
                                         Map.of("name", "otlp-http", "port", 4318), Map.of("name", "prometheus", "port", 8889))))),
                 object("monitoring.coreos.com/v1", "ServiceMonitor", "otel-collector", release, none,
-                        Map.of("spec", Map.of("endpoints", List.of(Map.of("port", "prometheus", "interval", "15s"))))),
+                        Map.of("spec", Map.of("selector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "otel-collector")),
+                        "endpoints", List.of(Map.of("port", "prometheus", "interval", "15s"))))),
                 object("monitoring.coreos.com/v1", "PrometheusRule", "claude-code", release, none,
                         Map.of("spec", Map.of("groups", List.of(Map.of("name", "claude-code", "rules", List.of()))))),
                 object("v1", "ConfigMap", "claude-code-dashboard", Map.of("grafana_dashboard", "1"), none,

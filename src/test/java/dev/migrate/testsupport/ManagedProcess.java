@@ -81,12 +81,20 @@ public class ManagedProcess implements AutoCloseable {
 
     /** Waits for GET /-/ready to answer 200; fails with the process log otherwise. */
     protected void awaitReady(Duration limit) {
+        awaitReady(limit, () -> status("/-/ready") == 200);
+    }
+
+    /**
+     * Waits until {@code ready} says so (e.g. a TLS probe with a client certificate, which
+     * {@link #status} cannot make); fails with the process log when the process exits or time runs out.
+     */
+    protected void awaitReady(Duration limit, java.util.function.BooleanSupplier ready) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("process exited with " + process.exitValue() + ":\n" + logText());
             }
-            if (status("/-/ready") == 200) {
+            if (ready.getAsBoolean()) {
                 return;
             }
             sleep(100);
@@ -136,6 +144,20 @@ public class ManagedProcess implements AutoCloseable {
     /** Stops the process by its PID (TERM, then KILL after 5 s) and removes the temp directory. */
     @Override
     public void close() {
+        stopProcess();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir left behind is harmless
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the process by its PID (TERM, then KILL after 5 s) and keeps the directory (a restart reuses it). */
+    public void stopProcess() {
         ProcessHandle handle = process.toHandle();
         handle.destroy();
         try {
@@ -146,11 +168,6 @@ public class ManagedProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             handle.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temp dir left behind is harmless
         }
     }
 }

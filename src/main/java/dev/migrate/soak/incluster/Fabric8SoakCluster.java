@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 
 import java.io.BufferedReader;
@@ -13,11 +14,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /** {@link SoakCluster} over a fabric8 client (already bound to the operator's named context). */
 public final class Fabric8SoakCluster implements SoakCluster {
+    /** The same field manager deploy uses, so the objects' managedFields read "migrate". */
+    private static final String FIELD_MANAGER = dev.migrate.cluster.Cluster.FIELD_MANAGER;
     private final KubernetesClient client;
     private final boolean owned;
 
@@ -37,13 +41,27 @@ public final class Fabric8SoakCluster implements SoakCluster {
     }
 
     @Override
-    public void createOrReplace(ManifestObject object, boolean replace) {
-        call(object.id(), () -> {
+    public String apply(ManifestObject object) {
+        return call(object.id(), () -> {
             var r = client.resource(resource(object));
-            if (replace && r.get() != null) {
-                return r.update();
+            HasMetadata before = r.get();
+            HasMetadata after;
+            try {
+                after = r.fieldValidation(FieldValidateable.Validation.STRICT).fieldManager(FIELD_MANAGER).serverSideApply();
+            } catch (KubernetesClientException e) {
+                if (before != null && e.getCode() == 422 && String.valueOf(e.getMessage()).contains("immutable")) {
+                    throw new UserError(dev.migrate.ExitCodes.REFUSED, object.id() + " already exists with other settings,"
+                            + " which the server will not change in place (" + immutable(e) + "): follow it with 'migrate soak"
+                            + " --attach', or delete it first (kubectl -n " + object.namespace() + " delete "
+                            + object.kind().toLowerCase(java.util.Locale.ROOT) + " " + object.name() + ")");
+                }
+                throw e;
             }
-            return r.create();
+            if (before == null) {
+                return "created";
+            }
+            return before.getMetadata().getResourceVersion().equals(after.getMetadata().getResourceVersion())
+                    ? "unchanged" : "configured";
         });
     }
 
@@ -75,12 +93,31 @@ public final class Fabric8SoakCluster implements SoakCluster {
         }
     }
 
+    /** "spec.template: field is immutable" from the server's causes (its message quotes the whole template). */
+    private static String immutable(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null) {
+            List<String> fields = e.getStatus().getDetails().getCauses().stream()
+                    .filter(c -> String.valueOf(c.getMessage()).endsWith("field is immutable"))
+                    .map(c -> c.getField() + ": field is immutable").toList();
+            if (!fields.isEmpty()) {
+                return String.join(", ", fields);
+            }
+        }
+        return firstLine(e);
+    }
+
+    private static String firstLine(KubernetesClientException e) {
+        String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : String.valueOf(e.getMessage());
+        String line = m.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
     private static <T> T call(String what, java.util.function.Supplier<T> op) {
         try {
             return op.get();
         } catch (KubernetesClientException e) {
             throw new UserError(dev.migrate.ExitCodes.FAILED, "the cluster refused " + what + " (HTTP " + e.getCode() + ": "
-                    + e.getMessage().lines().findFirst().orElse("") + "); check --context and your permissions in the namespace");
+                    + firstLine(e) + "); check --context and your permissions in the namespace");
         }
     }
 }

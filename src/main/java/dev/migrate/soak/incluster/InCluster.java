@@ -82,19 +82,21 @@ public final class InCluster {
             return ExitCodes.OK;
         }
         try (SoakCluster cluster = connector.connect(settings)) {
-            ManifestObject job = objects.get(objects.size() - 1);
-            if (cluster.exists(job)) {
-                throw new UserError(ExitCodes.REFUSED, "Job " + job.namespace() + "/" + job.name() + " already exists: follow it with "
-                        + "'migrate soak --attach', or delete it first (kubectl -n " + job.namespace() + " delete job " + job.name() + ")");
-            }
+            // Server-side apply: a second --apply with the same settings writes nothing; a Job whose
+            // settings changed is refused by the server (its pod template is immutable) and said so.
+            int changed = 0;
             for (ManifestObject o : objects) {
-                // The PVC may hold a journal to resume: never replace it. The ConfigMap follows the settings.
+                // The PVC may hold a journal to resume: never touch it once it exists.
                 if (o.kind().equals("PersistentVolumeClaim") && cluster.exists(o)) {
                     out.println("kept " + o.id() + " (holds the journal; the soak resumes from it)");
                     continue;
                 }
-                cluster.createOrReplace(o, o.kind().equals("ConfigMap"));
-                out.println("applied " + o.id());
+                String action = cluster.apply(o);
+                changed += action.equals("unchanged") ? 0 : 1;
+                out.println(o.id() + " " + action);
+            }
+            if (changed == 0) {
+                out.println("nothing changed: the soak is already applied with these settings");
             }
         }
         out.println("follow it with: migrate soak --attach --context " + settings.context().orElse(""));

@@ -9,8 +9,15 @@ import java.util.function.Consumer;
 public interface SoakCluster extends AutoCloseable {
     boolean exists(ManifestObject object);
 
-    /** Creates it, or replaces it when {@code replace} and it exists. */
-    void createOrReplace(ManifestObject object, boolean replace);
+    /**
+     * Server-side apply with field manager migrate, like deploy: a second apply of the same object
+     * writes nothing.
+     *
+     * @return {@code created}, {@code configured} or {@code unchanged}
+     * @throws dev.migrate.UserError (exit REFUSED) when the object exists and the server refuses the
+     *                               change as immutable (a Job's pod template)
+     */
+    String apply(ManifestObject object);
 
     /** The newest pod the Job created, if any. */
     Optional<String> podOfJob(String namespace, String job);

@@ -46,9 +46,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The in-cluster soak against fabric8's mock API server in CRUD mode (objects are stored and read
- * back as by a kube-apiserver); the pod log endpoint, which CRUD mode does not serve, is an
- * expectation shaped like GET /api/v1/namespaces/{ns}/pods/{pod}/log?follow=true (plain text lines).
+ * The in-cluster soak's --attach against fabric8's mock API server in CRUD mode. A double here
+ * because --attach reads the pod log, which a real kube-apiserver serves only by asking the pod's
+ * kubelet, and the test API server has no nodes; the log endpoint is an expectation shaped like
+ * GET /api/v1/namespaces/{ns}/pods/{pod}/log?follow=true (plain text lines). --apply runs on the
+ * real API server: {@link InClusterApplyTest}.
  */
 @EnableKubernetesMockClient(crud = true)
 class InClusterTest {
@@ -123,28 +125,6 @@ class InClusterTest {
         job.path("spec").path("template").path("spec").path("containers").get(0).path("volumeMounts")
                 .forEach(m -> mounts.add(m.path("mountPath").asText()));
         assertTrue(mounts.contains(checks + "/soak.yaml") && mounts.contains(checks + "/verify.yaml"), mounts.toString());
-    }
-
-    @Test
-    void applyCreatesTheObjectsOnceAndKeepsAJournalVolume() {
-        client.persistentVolumeClaims().inNamespace("monitoring").resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName("migrate-soak-journal").withNamespace("monitoring").addToLabels("keep", "me").endMetadata()
-                .build()).create();
-        String out = capture(o -> InCluster.render(settings(), true, mock(), o), ExitCodes.OK);
-        assertTrue(out.contains("kept PersistentVolumeClaim/monitoring/migrate-soak-journal"), out);
-        assertTrue(out.contains("applied Job/monitoring/migrate-soak"), out);
-        Job job = client.batch().v1().jobs().inNamespace("monitoring").withName("migrate-soak").get();
-        assertNotNull(job);
-        assertEquals("OnFailure", job.getSpec().getTemplate().getSpec().getRestartPolicy());
-        ConfigMap cm = client.configMaps().inNamespace("monitoring").withName("migrate-soak").get();
-        assertTrue(cm.getData().get("migrate.yaml").contains("context: 'homelab'"));
-        assertEquals("me", client.persistentVolumeClaims().inNamespace("monitoring").withName("migrate-soak-journal").get()
-                .getMetadata().getLabels().get("keep"));
-
-        UserError again = assertThrows(UserError.class, () -> InCluster.render(settings(), true, mock(), new PrintStream(new ByteArrayOutputStream())));
-        assertEquals(ExitCodes.REFUSED, again.exitCode());
-        assertTrue(again.getMessage().startsWith("Job monitoring/migrate-soak already exists: follow it with 'migrate soak --attach'"),
-                again.getMessage());
     }
 
     /** The pod's log: what a real in-cluster soak prints with --journal-stdout (a 2 h soak run in simulated time). */
