@@ -203,7 +203,11 @@ public final class RebuildGuide {
         List<ArchiveManifest> archives = s.facts().archives();
         if (!archives.isEmpty()) {
             b.append("| volume | archive | bytes | sha256 |\n|---|---|---|---|\n");
-            for (ArchiveManifest m : archives) {
+            // Named volumes first, by name, then anonymous ones (their names are random hex).
+            List<ArchiveManifest> ordered = archives.stream().sorted(java.util.Comparator
+                    .comparing((ArchiveManifest m) -> m.labels().containsKey("com.docker.compose.volume") ? 0 : 1)
+                    .thenComparing(ArchiveManifest::volume)).toList();
+            for (ArchiveManifest m : ordered) {
                 b.append("| ").append(m.volume()).append(" | ").append(Path.of(v.detail("archiveDir")).resolve(m.archive()))
                         .append(" | ").append(m.archiveBytes()).append(" | `").append(m.archiveSha256()).append("` |\n");
             }
