@@ -226,4 +226,17 @@ class RecordCommandTest {
         CliRun again = CliRun.of(with("record", List.of("--out", out.toString())));
         assertEquals(ExitCodes.OK, again.exitCode(), "the same migration's record is brought up to date: " + again.err());
     }
+
+    @Test
+    void theRestoreCommandTheRecordGivesRestoresTheRetiredVolumes() {
+        String guide = CliRun.of(with("record", List.of())).out();
+        String command = guide.lines().filter(l -> l.startsWith("migrate retire --restore ")).findFirst().orElseThrow();
+        List<String> args = new ArrayList<>(List.of(command.substring("migrate ".length()).split(" ")));
+        args.addAll(List.of("--docker-host", dockerd.host(), "--state-dir", state.toString())); // this test's engine
+        assertFalse(ComposeFixture.volumeNames(dockerd).contains("claude-monitoring_claude_prometheus_data"), "retired");
+        CliRun restore = CliRun.of(args.toArray(String[]::new));
+        assertEquals(ExitCodes.OK, restore.exitCode(), restore.out() + restore.err());
+        assertEquals("tsdb\n", dockerd.docker("run", "--rm", "--network", "none", "-v",
+                "claude-monitoring_claude_prometheus_data:/v", ComposeFixture.IMAGE, "cat", "/v/chunk"));
+    }
 }
