@@ -141,13 +141,7 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema", "migrate.backport/v1");
         doc.put("project", sources.project());
-        doc.put("files", files.stream().map(f -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("path", f.path());
-            row.put("bytes", f.bytes());
-            row.put("content", f.content());
-            return row;
-        }).toList());
+        doc.put("files", files.stream().map(OutputFile::toJson).toList());
         doc.put("rules", rules);
         doc.put("outcome", outcome().label());
         return doc;

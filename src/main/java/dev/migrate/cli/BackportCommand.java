@@ -51,8 +51,7 @@ public final class BackportCommand implements Callable<Integer> {
         OutputDirectory dir = out == null ? null : OutputDirectory.check(out, settings.stateDir(), "--out");
         String dirProject = dir == null ? settings.composeProject()
                 : BackportPlan.projectOf(dir.dir().getFileName() == null ? "" : dir.dir().getFileName().toString());
-        String clientEnv = ClientEnvCommand.render(ClientEnvCommand.env(settings.vip(), "MACHINE-NAME"), ClientEnvCommand.Shell.bash);
-        BackportPlan plan = BackportPlan.of(BackportSources.of(settings, clientEnv), dirProject);
+        BackportPlan plan = BackportPlan.of(BackportSources.of(settings, ClientEnvCommand.documented(settings.vip())), dirProject);
         List<OutputFile> files = dir == null ? plan.files() : plan.forTarget(dir);
         System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());
         List<CheckResult> failed = plan.rules().stream().filter(CheckResult::failed).toList();

@@ -54,8 +54,7 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
         MigrationFacts facts = MigrationFacts.read(new Ledger(settings.stateDir()));
-        String clientEnv = ClientEnvCommand.render(ClientEnvCommand.env(facts.step("deploy").detail("vip"),
-                RecordSources.MACHINE_PLACEHOLDER), ClientEnvCommand.Shell.bash);
+        String clientEnv = ClientEnvCommand.documented(facts.step("deploy").detail("vip"));
         RecordPlan plan = RecordPlan.of(new RecordSources(facts, settings, BundleRenderer.render(settings), clientEnv));
         if (out == null) {
             System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());

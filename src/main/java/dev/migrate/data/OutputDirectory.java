@@ -30,6 +30,15 @@ public final class OutputDirectory {
         public int bytes() {
             return content.getBytes(StandardCharsets.UTF_8).length;
         }
+
+        /** {path, bytes, content}: how -o json shows a file. */
+        public java.util.Map<String, Object> toJson() {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("path", path);
+            row.put("bytes", bytes());
+            row.put("content", content);
+            return row;
+        }
     }
 
     private final Path dir;

@@ -90,13 +90,7 @@ public record RecordPlan(RecordSources sources, List<OutputFile> files, Map<Stri
             steps.put(step, sources.facts().step(step).done() ? "passed" : RebuildGuide.NOT_DONE);
         }
         doc.put("steps", steps);
-        doc.put("files", files.stream().map(f -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("path", f.path());
-            row.put("bytes", f.bytes());
-            row.put("content", f.content());
-            return row;
-        }).toList());
+        doc.put("files", files.stream().map(OutputFile::toJson).toList());
         doc.put("snippets", snippets);
         return doc;
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param clientEnv      the text of `migrate client-env` for {@link #MACHINE_PLACEHOLDER}
  */
 public record RecordSources(MigrationFacts facts, Settings settings, Bundle bundle, String clientEnv) {
-    /** The machine name shown in the client environment: each client sets its own. */
+    /** The machine name in {@code clientEnv}: each client sets its own. */
     public static final String MACHINE_PLACEHOLDER = "MACHINE-NAME";
     public static final String LOKI_QUERY = "{service_name=\"claude-code\"} | event_name=\"api_request\"";
 

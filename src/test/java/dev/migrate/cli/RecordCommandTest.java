@@ -96,16 +96,7 @@ class RecordCommandTest {
 
         // deploy
         Settings settings = SettingsLoader.load(Optional.of(config), Map.of("state-dir", state.toString()));
-        FakeTime time = new FakeTime().onSleep(() -> {
-            if (api.client().apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get() != null) {
-                Homelab.rollOut(api, "otel-collector");
-            }
-            var svc = api.client().services().inNamespace(Homelab.NS).withName("otel-collector").get();
-            if (svc != null && (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
-                    || svc.getStatus().getLoadBalancer().getIngress().isEmpty())) {
-                Homelab.assignVip(api, "otel-collector", Homelab.VIP, true);
-            }
-        });
+        FakeTime time = new FakeTime().onSleep(Homelab.healthyControllers(api));
         ByteArrayOutputStream deployOut = new ByteArrayOutputStream();
         try (Cluster cluster = ClusterFactory.connect(settings)) {
             DeployResult deployed = new DeployRunner(time, time, new PrintStream(deployOut, true, StandardCharsets.UTF_8),

@@ -134,6 +134,20 @@ public final class Homelab {
 
     // ---- the cluster's controllers, played by the test ----
 
+    /** Controllers that do their job, run at each sleep of a fake clock: the collector rolls out, the VIP is assigned and announced. */
+    public static Runnable healthyControllers(FakeApiServer api) {
+        return () -> {
+            if (api.client().apps().deployments().inNamespace(NS).withName("otel-collector").get() != null) {
+                rollOut(api, "otel-collector");
+            }
+            var svc = api.client().services().inNamespace(NS).withName("otel-collector").get();
+            if (svc != null && (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
+                    || svc.getStatus().getLoadBalancer().getIngress().isEmpty())) {
+                assignVip(api, "otel-collector", VIP, true);
+            }
+        };
+    }
+
     /** What the Deployment controller does once pods are up: status catches up with the spec. */
     public static void rollOut(FakeApiServer api, String name) {
         api.client().apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {

@@ -70,16 +70,7 @@ class DeployRunnerTest {
 
     /** Controllers that do their job: the Deployment rolls out and the VIP is assigned and announced. */
     FakeTime healthyCluster() {
-        return new FakeTime().onSleep(() -> {
-            if (api.client().apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get() != null) {
-                Homelab.rollOut(api, "otel-collector");
-            }
-            var svc = api.client().services().inNamespace(Homelab.NS).withName("otel-collector").get();
-            if (svc != null && (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
-                    || svc.getStatus().getLoadBalancer().getIngress().isEmpty())) {
-                Homelab.assignVip(api, "otel-collector", Homelab.VIP, true);
-            }
-        });
+        return new FakeTime().onSleep(Homelab.healthyControllers(api));
     }
 
     DeployResult deploy(FakeTime time, Bundle bundle, DeployOptions options) {
