@@ -9,9 +9,7 @@ import dev.migrate.settings.Source;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -91,29 +89,16 @@ public final class RebuildGuide {
                     .append(" this deploy ran with; the ledger keeps only their digest. The rebuild steps below use the")
                     .append(" current settings.\n\n");
         }
-        Map<String, String> recorded = new LinkedHashMap<>();
-        for (String pair : s.deploy().detail("objectDigests").split(",")) {
-            int eq = pair.lastIndexOf('=');
-            if (eq > 0) {
-                recorded.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        Map<String, String> now = new LinkedHashMap<>();
-        s.bundle().objects().forEach(o -> now.put(o.id(), o.digest()));
         b.append("Objects, in apply order (digest: SHA-256 of the object as applied, compact JSON):\n\n");
         b.append("| # | object | digest as deployed | the current render |\n|---|---|---|---|\n");
         int i = 0;
-        for (String id : s.deploy().detail("objects").split(",")) {
-            if (id.isBlank()) {
-                continue;
-            }
-            String at = recorded.get(id);
-            String current = now.get(id);
-            String compare = current == null ? "not in the current render" : at == null ? "`" + current + "`"
-                    : at.equals(current) ? "the same" : "differs: `" + current + "`";
-            b.append("| ").append(++i).append(" | ").append(id).append(" | ")
-                    .append(at == null ? "not recorded by this deploy" : "`" + at + "`").append(" | ").append(compare)
-                    .append(" |\n");
+        for (RecordSources.DeployedObject o : s.deployedObjects()) {
+            String compare = o.currentDigest().isEmpty() ? "not in the current render"
+                    : o.recordedDigest().isEmpty() ? "`" + o.currentDigest() + "`"
+                    : o.recordedDigest().equals(o.currentDigest()) ? "the same" : "differs: `" + o.currentDigest() + "`";
+            b.append("| ").append(++i).append(" | ").append(o.id()).append(" | ")
+                    .append(o.recordedDigest().isEmpty() ? "not recorded by this deploy" : "`" + o.recordedDigest() + "`")
+                    .append(" | ").append(compare).append(" |\n");
         }
         b.append('\n');
     }
@@ -215,11 +200,8 @@ public final class RebuildGuide {
         } else {
             b.append(s.facts().archiveNote()).append(".\n\n");
         }
-        if (!"false".equals(v.detail("backup"))) {
-            b.append("Restore (recreates the volumes and checks them against the manifests):\n\n```sh\n")
-                    .append("migrate retire --restore --project ").append(v.detail("project")).append(" --backup-dir ")
-                    .append(v.detail("archiveDir")).append("\n```\n");
-        }
+        s.restoreCommand().ifPresent(c -> b.append("Restore (recreates the volumes and checks them against the manifests):\n\n```sh\n")
+                .append(c).append("\n```\n"));
     }
 
     private static void row(StringBuilder b, String name, String value) {

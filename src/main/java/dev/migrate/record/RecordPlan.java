@@ -90,6 +90,15 @@ public record RecordPlan(RecordSources sources, List<OutputFile> files, Map<Stri
             steps.put(step, sources.facts().step(step).done() ? "passed" : RebuildGuide.NOT_DONE);
         }
         doc.put("steps", steps);
+        Map<String, Object> deployed = new LinkedHashMap<>();
+        for (String key : List.of("context", "server", "namespace", "vip", "collectorImage")) {
+            deployed.put(key, sources.deploy().detail(key));
+        }
+        deployed.put("vipDnsName", sources.settings().vipDnsName().orElse(""));
+        deployed.put("objects", sources.deployedObjects());
+        doc.put("deployed", deployed);
+        doc.put("archives", sources.facts().archives());
+        doc.put("restore", sources.restoreCommand().orElse(""));
         doc.put("files", files.stream().map(OutputFile::toJson).toList());
         doc.put("snippets", snippets);
         return doc;

@@ -71,6 +71,43 @@ public record RecordSources(MigrationFacts facts, Settings settings, Bundle bund
                 .max(Instant::compareTo).orElseThrow().toString().substring(0, 10);
     }
 
+    /**
+     * One deployed object: the digest deploy recorded (empty when that deploy did not record it) and
+     * the digest of the same object in the current render (empty when it is no longer rendered).
+     */
+    public record DeployedObject(String id, String recordedDigest, String currentDigest) {
+    }
+
+    /** The objects the deploy applied, in its apply order. */
+    public java.util.List<DeployedObject> deployedObjects() {
+        java.util.Map<String, String> recorded = new java.util.LinkedHashMap<>();
+        for (String pair : deploy().detail("objectDigests").split(",")) {
+            int eq = pair.lastIndexOf('=');
+            if (eq > 0) {
+                recorded.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        java.util.Map<String, String> now = new java.util.LinkedHashMap<>();
+        bundle.objects().forEach(o -> now.put(o.id(), o.digest()));
+        java.util.List<DeployedObject> out = new java.util.ArrayList<>();
+        for (String id : deploy().detail("objects").split(",")) {
+            if (!id.isBlank()) {
+                out.add(new DeployedObject(id, recorded.getOrDefault(id, ""), now.getOrDefault(id, "")));
+            }
+        }
+        return out;
+    }
+
+    /** The command that restores what retire archived, when it archived anything. */
+    public Optional<String> restoreCommand() {
+        MigrationFacts.StepView retire = facts.step("retire");
+        if (!retire.done() || "false".equals(retire.detail("backup"))) {
+            return Optional.empty();
+        }
+        return Optional.of("migrate retire --restore --project " + retire.detail("project") + " --backup-dir "
+                + retire.detail("archiveDir"));
+    }
+
     static String time(Instant t) {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }

@@ -199,6 +199,12 @@ class RecordCommandTest {
         for (JsonNode step : doc.get("steps")) {
             assertEquals("passed", step.asText(), doc.toString());
         }
+        assertEquals(deploy.details().get("objectDigests").split(",").length, doc.at("/deployed/objects").size(), doc.toString());
+        for (JsonNode o : doc.at("/deployed/objects")) {
+            assertEquals(o.get("recordedDigest").asText(), o.get("currentDigest").asText(), o.toString());
+        }
+        assertEquals(3, doc.get("archives").size(), "two named volumes and the anonymous one: " + doc.get("archives"));
+        assertTrue(doc.get("restore").asText().startsWith("migrate retire --restore --project claude-monitoring"));
         assertTrue(doc.get("snippets").get("vips-row").asText().equals(
                 "| otel-collector | 10.10.30.22 | otel.k8s.example.com | Cilium L2 |\n"), doc.toString());
     }
