@@ -112,7 +112,8 @@ public final class RebuildGuide {
         List<String> yaml = new ArrayList<>();
         for (SettingKey key : SettingKeys.ALL) {
             if (s.settings().provenance(key).source() != Source.DEFAULT && !NOT_REBUILD.contains(key.name())) {
-                yaml.add(key.name() + ": " + yamlScalar(s.settings().raw(key)));
+                // A URL may carry user:password@; the record never does.
+                yaml.add(key.name() + ": " + yamlScalar(s.settings().raw(key).replaceAll("://[^/@\\s]+@", "://")));
             }
         }
         b.append("```sh\n");

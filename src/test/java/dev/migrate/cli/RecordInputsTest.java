@@ -171,6 +171,16 @@ class RecordInputsTest {
         assertFalse(Files.exists(dir.resolve("rebuild-0.15.0-claude-monitoring.md")), "without --out nothing is written");
     }
 
+    @Test
+    void credentialsInAnEndpointUrlNeverReachTheRecord() throws Exception {
+        deployed();
+        Files.writeString(config, "context: homelab\nprometheus-url: https://admin:s3cret@prom.home.arpa\n");
+        CliRun run = record();
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertFalse(run.out().contains("s3cret") || run.out().contains("admin:"), run.out());
+        assertTrue(run.out().contains("prometheus-url: https://prom.home.arpa"), run.out());
+    }
+
     /**
      * In a fresh JVM under a security manager that refuses every socket, TCP or Unix (the Docker
      * Engine's), with a kubeconfig, a DOCKER_HOST and endpoints configured that it must not use.
