@@ -64,6 +64,8 @@ public final class BackportCommand implements Callable<Integer> {
             List<Path> written = dir.write(files);
             if (!output.json()) {
                 System.out.println("wrote " + written.size() + " files into " + dir.dir());
+                files.stream().filter(f -> f.path().endsWith(BackportPlan.V1_SUFFIX))
+                        .forEach(f -> System.out.println("  kept the replaced v1.1.1 file as " + f.path()));
             }
         }
         return ExitCodes.OK;
