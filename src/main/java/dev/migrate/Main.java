@@ -2,7 +2,9 @@ package dev.migrate;
 
 import dev.migrate.cli.ClientEnvCommand;
 import dev.migrate.cli.ConfigCommand;
+import dev.migrate.cli.BackportCommand;
 import dev.migrate.cli.DeployCommand;
+import dev.migrate.cli.RecordCommand;
 import dev.migrate.cli.RetireCommand;
 import dev.migrate.cli.SoakCommand;
 import dev.migrate.cli.StatusCommand;
@@ -32,13 +34,15 @@ import java.util.Properties;
                 "Moves Claude Code monitoring from a laptop's Docker Compose stack to a homelab Kubernetes "
                         + "cluster, proves the new pipeline works, and only then retires the old stack.",
                 "",
-                "Steps, in order: deploy -> verify -> soak -> retire. 'migrate status' says which is next."},
+                "Steps, in order: deploy -> verify -> soak -> retire -> record. 'migrate status' says which is next."},
         subcommands = {
-                // The four steps in the order a migration takes them, then the helpers.
+                // The steps in the order a migration takes them, then the backport, then the helpers.
                 DeployCommand.class,
                 VerifyCommand.class,
                 SoakCommand.class,
                 RetireCommand.class,
+                RecordCommand.class,
+                BackportCommand.class,
                 StatusCommand.class,
                 ConfigCommand.class,
                 ClientEnvCommand.class,

@@ -14,7 +14,8 @@ class MainTest {
         String commands = r.out().substring(r.out().indexOf("Commands:"));
         java.util.List<String> names = commands.lines().skip(1).filter(l -> l.matches("  \\S.*"))
                 .map(l -> l.trim().split("\\s+")[0]).toList();
-        assertEquals(java.util.List.of("deploy", "verify", "soak", "retire", "status", "config", "client-env"), names, r.out());
+        assertEquals(java.util.List.of("deploy", "verify", "soak", "retire", "record", "backport", "status", "config",
+                "client-env"), names, r.out());
     }
 
     /**

@@ -1,5 +1,10 @@
 package dev.migrate.bundle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.migrate.Json;
+
 import java.util.Map;
 
 /**
@@ -18,6 +23,17 @@ public record ManifestObject(String apiVersion, String kind, String namespace, S
     public static final String MANAGED_BY_VALUE = "migrate";
     public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
     public static final String PART_OF_VALUE = "claude-code-monitoring";
+
+    private static final ObjectMapper COMPACT = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+
+    /** "sha256:" and the hex digest of the body as compact JSON: what deploy records and `migrate record` compares. */
+    public String digest() {
+        try {
+            return BundleRenderer.sha256(COMPACT.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("rendered objects are always serialisable", e);
+        }
+    }
 
     /** kind/namespace/name, as kubectl prints it. */
     public String id() {

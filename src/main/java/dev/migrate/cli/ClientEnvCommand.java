@@ -49,6 +49,14 @@ public final class ClientEnvCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The machine name shown where the environment is documented (record, backport): each client sets its own. */
+    public static final String MACHINE_PLACEHOLDER = dev.migrate.record.RecordSources.MACHINE_PLACEHOLDER;
+
+    /** What `migrate client-env --machine-name MACHINE-NAME` prints for bash, for documents. */
+    public static String documented(String vip) {
+        return render(env(vip, MACHINE_PLACEHOLDER), Shell.bash);
+    }
+
     /** Variable to value, with a comment line for the ones whose reason is not obvious. */
     record Line(String value, String comment) {
     }

@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
         header = "Show where the migration stands and what to run next.",
         description = "Show the last run of each step from the state directory and what to do next.")
 public final class StatusCommand implements Callable<Integer> {
-    /** The steps in the order a migration takes them. */
-    public static final List<String> STEPS = List.of("deploy", "verify", "soak", "retire");
+    /** The steps in the order a migration takes them; the record (written with `record --out`) is the last. */
+    public static final List<String> STEPS = List.of("deploy", "verify", "soak", "retire", RecordCommand.STEP);
 
     @Mixin
     SettingsOptions settingsOptions;

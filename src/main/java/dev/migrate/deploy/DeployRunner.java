@@ -96,7 +96,7 @@ public final class DeployRunner {
                     + "; recorded as interrupted in the ledger; run 'migrate deploy' again to wait for the rollout"
                     : e.getMessage();
             try {
-                record(settings, options, started, plan, applied, interrupted ? StepRecord.INTERRUPTED : StepRecord.FAILED,
+                record(settings, bundle, options, started, plan, applied, interrupted ? StepRecord.INTERRUPTED : StepRecord.FAILED,
                         message, cluster);
             } catch (UserError unrecorded) {
                 throw new UserError(e.exitCode(), message.replace("; recorded as interrupted in the ledger", "")
@@ -123,7 +123,7 @@ public final class DeployRunner {
         checks.forEach(this::print);
         List<String> failed = checks.stream().filter(CheckResult::failed).map(CheckResult::name).toList();
         if (!failed.isEmpty()) {
-            return finish(settings, options, started, plan, checks, List.of(), List.of(), false,
+            return finish(settings, bundle, options, started, plan, checks, List.of(), List.of(), false,
                     "preflight failed (" + String.join(", ", failed) + "); nothing was applied", cluster);
         }
 
@@ -132,12 +132,12 @@ public final class DeployRunner {
                 options.diffOnly());
         this.applied = applied.changes();
         if (applied.failure().isPresent()) {
-            return finish(settings, options, started, plan, checks, applied.changes(), List.of(), false,
+            return finish(settings, bundle, options, started, plan, checks, applied.changes(), List.of(), false,
                     applied.failure().get(), cluster);
         }
         if (options.diffOnly()) {
             long changing = applied.changes().stream().filter(ObjectChange::changed).count();
-            return finish(settings, options, started, plan, checks, applied.changes(), List.of(), true,
+            return finish(settings, bundle, options, started, plan, checks, applied.changes(), List.of(), true,
                     changing == 0 ? "diff: unchanged, the cluster already matches the bundle"
                             : "diff: " + changing + " of " + applied.changes().size() + " objects would change; nothing was changed",
                     cluster);
@@ -149,7 +149,7 @@ public final class DeployRunner {
         String summary = ok ? changes + "; " + waits.size() + " waits passed"
                 : changes + "; " + String.join(", ", waits.stream().filter(CheckResult::failed).map(CheckResult::name).toList())
                 + " failed";
-        return finish(settings, options, started, plan, checks, applied.changes(), waits, ok, summary, cluster);
+        return finish(settings, bundle, options, started, plan, checks, applied.changes(), waits, ok, summary, cluster);
     }
 
     private List<CheckResult> waitFor(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
@@ -196,14 +196,14 @@ public final class DeployRunner {
         return "applied " + changes.size() + " objects (" + String.join(", ", parts) + ")";
     }
 
-    private DeployResult finish(Settings settings, DeployOptions options, Instant started, DeployPlan plan,
+    private DeployResult finish(Settings settings, Bundle bundle, DeployOptions options, Instant started, DeployPlan plan,
                                 List<CheckResult> checks, List<ObjectChange> changes, List<CheckResult> waits,
                                 boolean ok, String summary, Cluster cluster) {
         out.println();
         out.println((ok ? "deploy " + (options.diffOnly() ? "diff" : "passed") : "deploy FAILED") + ": " + summary);
         String outcome = ok ? StepRecord.PASSED : StepRecord.FAILED;
         try {
-            record(settings, options, started, plan, changes, outcome, summary, cluster);
+            record(settings, bundle, options, started, plan, changes, outcome, summary, cluster);
         } catch (UserError unrecorded) {
             // The cluster was changed; say exactly what, and how to get it recorded.
             throw new UserError(ExitCodes.FAILED, "deploy " + outcome + " (" + summary + ") but the outcome could not be"
@@ -213,7 +213,7 @@ public final class DeployRunner {
         return new DeployResult(ok ? ExitCodes.OK : ExitCodes.FAILED, outcome, summary, plan, checks, changes, waits);
     }
 
-    private void record(Settings settings, DeployOptions options, Instant started, DeployPlan plan,
+    private void record(Settings settings, Bundle bundle, DeployOptions options, Instant started, DeployPlan plan,
                         List<ObjectChange> changes, String outcome, String summary, Cluster cluster) {
         if (!options.diffOnly()) {
             // A diff changes nothing, so it is not a deploy run and must not look like one in `migrate status`.
@@ -222,12 +222,15 @@ public final class DeployRunner {
             details.put("server", cluster.serverUrl());
             details.put("namespace", settings.namespace());
             details.put("vip", settings.vip());
+            details.put("collectorImage", settings.collectorImage());
             details.put("objects", String.join(",", plan.objects()));
             details.put("changed", String.join(",", changes.stream().filter(ObjectChange::changed)
                     .map(c -> c.id() + "=" + c.action()).toList()));
             details.put("unchanged", String.valueOf(changes.stream().filter(c -> !c.changed()).count()));
             details.put("skippedChecks", String.join(",", options.skipChecks().stream().sorted().toList()));
             details.put("forceConflicts", String.valueOf(options.forceConflicts()));
+            // What exactly was sent, so `migrate record` can state each object's digest without re-deriving it.
+            details.put("objectDigests", String.join(",", bundle.objects().stream().map(o -> o.id() + "=" + o.digest()).toList()));
             new Ledger(settings.stateDir()).append(new StepRecord("deploy", started, clock.instant(), settings.digest(),
                     outcome, summary, "", details));
         }

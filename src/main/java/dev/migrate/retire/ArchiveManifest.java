@@ -1,7 +1,14 @@
 package dev.migrate.retire;
 
+import dev.migrate.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Written next to each archive as &lt;volume&gt;.manifest.json: enough to check the archive and
@@ -22,5 +29,18 @@ public record ArchiveManifest(String volume, String project, Map<String, String>
 
     public ArchiveManifest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The manifest files in {@code dir}, sorted by name; empty when there are none or it cannot be listed. */
+    public static List<Path> files(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    public static ArchiveManifest read(Path file) throws IOException {
+        return Json.MAPPER.readValue(file.toFile(), ArchiveManifest.class);
     }
 }

@@ -157,18 +157,14 @@ public final class Restorer {
     }
 
     private static List<Path> manifestFiles(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(ArchiveManifest.SUFFIX)).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return ArchiveManifest.files(dir);
     }
 
     private static List<ArchiveManifest> manifests(Path dir) {
         List<ArchiveManifest> out = new ArrayList<>();
         for (Path p : manifestFiles(dir)) {
             try {
-                out.add(Journal.LINE.readValue(p.toFile(), ArchiveManifest.class));
+                out.add(ArchiveManifest.read(p));
             } catch (IOException e) {
                 throw new UserError("manifest " + p + " is not readable (" + e.getMessage() + "); nothing was restored");
             }

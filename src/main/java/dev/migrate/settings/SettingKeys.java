@@ -93,6 +93,23 @@ public final class SettingKeys {
     public static final SettingKey MAX_RESPONSE_SIZE = key("max-response-size", "64MiB", Kind.SIZE,
             "largest answer body read from any server; a larger one is refused, never buffered", false);
 
+    // Record and backport (migrate record, migrate backport): documentation and the Compose stack, not
+    // what the pipeline is, so none of them is in the settings digest.
+    public static final SettingKey VIP_DNS_NAME = key("vip-dns-name", "", Kind.DNS_NAME,
+            "DNS name of the collector VIP for the record's tables (e.g. otel.k8s.example.com); empty: none", false);
+    public static final SettingKey RECORD_VERSION = key("record-version", "0.15.0", Kind.SEMVER,
+            "version of the homelab release the record documents (semver; names rebuild-<version>-claude-monitoring.md)", false);
+    public static final SettingKey BACKPORT_PROMETHEUS_IMAGE = key("backport-prometheus-image", "prom/prometheus:v3.5.0",
+            Kind.IMAGE, "Prometheus image of the Compose backport, pinned", false);
+    public static final SettingKey BACKPORT_GRAFANA_IMAGE = key("backport-grafana-image", "grafana/grafana:12.1.1",
+            Kind.IMAGE, "Grafana image of the Compose backport, pinned", false);
+    public static final SettingKey BACKPORT_LOKI_IMAGE = key("backport-loki-image", "grafana/loki:3.6.3",
+            Kind.IMAGE, "Loki image of the Compose backport, pinned", false);
+    public static final SettingKey BACKPORT_PROMETHEUS_RETENTION = key("backport-prometheus-retention", "200h",
+            Kind.DURATION, "how long the backport's Prometheus keeps data (v1.1.1 kept 200h)", false);
+    public static final SettingKey BACKPORT_LOKI_RETENTION = key("backport-loki-retention", "744h", Kind.DURATION,
+            "how long the backport's Loki keeps events (retention_period)", false);
+
     public static final List<SettingKey> ALL = List.of(
             KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, COLLECTOR_IMAGE,
             COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
@@ -100,7 +117,9 @@ public final class SettingKeys {
             LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
             ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL, SOAK_MAX_GAP, SOAK_IMAGE,
             COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST,
-            CONNECT_TIMEOUT, READ_TIMEOUT, MAX_RESPONSE_SIZE);
+            CONNECT_TIMEOUT, READ_TIMEOUT, MAX_RESPONSE_SIZE,
+            VIP_DNS_NAME, RECORD_VERSION, BACKPORT_PROMETHEUS_IMAGE, BACKPORT_GRAFANA_IMAGE, BACKPORT_LOKI_IMAGE,
+            BACKPORT_PROMETHEUS_RETENTION, BACKPORT_LOKI_RETENTION);
 
     private SettingKeys() {
     }

@@ -206,6 +206,35 @@ public final class Settings {
         return size > 0 ? size : 64L << 20;
     }
 
+    // Record and backport
+    public Optional<String> vipDnsName() {
+        return optionalText(SettingKeys.VIP_DNS_NAME);
+    }
+
+    public String recordVersion() {
+        return raw(SettingKeys.RECORD_VERSION);
+    }
+
+    public String backportPrometheusImage() {
+        return raw(SettingKeys.BACKPORT_PROMETHEUS_IMAGE);
+    }
+
+    public String backportGrafanaImage() {
+        return raw(SettingKeys.BACKPORT_GRAFANA_IMAGE);
+    }
+
+    public String backportLokiImage() {
+        return raw(SettingKeys.BACKPORT_LOKI_IMAGE);
+    }
+
+    public Duration backportPrometheusRetention() {
+        return Values.duration(raw(SettingKeys.BACKPORT_PROMETHEUS_RETENTION));
+    }
+
+    public Duration backportLokiRetention() {
+        return Values.duration(raw(SettingKeys.BACKPORT_LOKI_RETENTION));
+    }
+
     /**
      * SHA-256 over the digested keys, in a fixed order: what a soak proved and what retire trusts.
      * Local places (state directory, kubeconfig path, backup directory) are left out.

@@ -16,6 +16,9 @@ public final class Values {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** Semantic Versioning 2.0.0: MAJOR.MINOR.PATCH, optional -pre-release and +build, no leading zeros. */
+    private static final Pattern SEMVER = Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
+            + "(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})");
 
     private Values() {
@@ -45,6 +48,9 @@ public final class Values {
             case SIZE -> size(raw) > 0 ? null : "not a size (expected e.g. 512KiB, 64MiB, 1GiB; more than 0, at most 4GiB)";
             case IMAGE -> IMAGE.matcher(raw).matches() && !raw.endsWith(":latest") ? null
                     : "not a pinned image reference (expected repo/name:version or @sha256:..., never :latest)";
+            case SEMVER -> SEMVER.matcher(raw).matches() ? null : "not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 0.15.0)";
+            case DNS_NAME -> isDnsName(raw) ? null
+                    : "not a DNS name (expected dot-separated lower-case labels, e.g. otel.k8s.example.com)";
         };
     }
 
@@ -246,6 +252,18 @@ public final class Values {
             return s / 3600 + "h";
         }
         return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static boolean isDnsName(String text) {
+        if (text.length() > 253 || text.endsWith(".")) {
+            return false;
+        }
+        for (String label : text.split("\\.", -1)) {
+            if (!DNS_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Expands a leading ~ to the user's home directory. */

@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs the real promtool (Prometheus 2.42, Debian package `prometheus`) on files in a directory. */
-final class Promtool {
+public final class Promtool {
     private Promtool() {
     }
 
-    record Run(int exitCode, String output) {
+    public record Run(int exitCode, String output) {
     }
 
-    static Path binary() {
+    public static Path binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "promtool");
             if (Files.isExecutable(p)) {
@@ -30,7 +30,7 @@ final class Promtool {
                 + "(apt-get install -y prometheus)");
     }
 
-    static Run run(Path workDir, String... args) throws IOException, InterruptedException {
+    public static Run run(Path workDir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(binary().toString());
         command.addAll(List.of(args));

@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import java.net.NetPermission;
 import java.net.SocketPermission;
 import java.security.Permission;
 
@@ -15,7 +16,8 @@ public final class NoNetworkSecurityManager extends SecurityManager {
 
     @Override
     public void checkPermission(Permission perm) {
-        if (perm instanceof SocketPermission) {
+        // Unix domain sockets (the Docker Engine's /var/run/docker.sock) are asked for as NetPermission.
+        if (perm instanceof SocketPermission || (perm instanceof NetPermission && perm.getName().equals("accessUnixDomainSocket"))) {
             System.err.println(MARKER + perm.getName() + " " + perm.getActions());
             throw new SecurityException("network access refused in a dry-run test: " + perm);
         }

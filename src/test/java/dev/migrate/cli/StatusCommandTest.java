@@ -50,4 +50,21 @@ class StatusCommandTest {
         latest.put("soak", ledger.latest("soak"));
         assertEquals("migrate soak", StatusCommand.nextStep(latest, digest));
     }
+
+    @Test
+    void onceRetireHasPassedTheRecordIsNextAndAWrittenRecordCompletesTheMigration() {
+        Ledger ledger = new Ledger(dir);
+        String digest = Settings.defaults().digest();
+        Instant t = Instant.parse("2026-11-27T06:00:00Z");
+        for (String step : java.util.List.of("deploy", "verify", "soak", "retire")) {
+            ledger.append(new StepRecord(step, t, t, digest, StepRecord.PASSED, "ok", "", Map.of()));
+        }
+        Map<String, Optional<StepRecord>> latest = new LinkedHashMap<>();
+        StatusCommand.STEPS.forEach(step -> latest.put(step, ledger.latest(step)));
+        assertEquals("migrate record", StatusCommand.nextStep(latest, digest));
+
+        ledger.append(new StepRecord(RecordCommand.STEP, t, t, digest, StepRecord.PASSED, "wrote", "", Map.of()));
+        latest.put(RecordCommand.STEP, ledger.latest(RecordCommand.STEP));
+        assertEquals("nothing: the migration is complete", StatusCommand.nextStep(latest, digest));
+    }
 }

@@ -199,6 +199,20 @@ public final class Homelab {
 
     // ---- the cluster's controllers, played by the test ----
 
+    /** Controllers that do their job, run at each sleep of a fake clock: the collector rolls out, the VIP is assigned and announced. */
+    public static Runnable healthyControllers(KubernetesClient c) {
+        return () -> {
+            if (c.apps().deployments().inNamespace(NS).withName("otel-collector").get() != null) {
+                rollOut(c, "otel-collector");
+            }
+            var svc = c.services().inNamespace(NS).withName("otel-collector").get();
+            if (svc != null && (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
+                    || svc.getStatus().getLoadBalancer().getIngress().isEmpty())) {
+                assignVip(c, "otel-collector", VIP, true);
+            }
+        };
+    }
+
     /** What the Deployment controller does once pods are up: status catches up with the spec. */
     public static void rollOut(KubernetesClient c, String name) {
         c.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {

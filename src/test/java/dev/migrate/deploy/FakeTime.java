@@ -12,12 +12,12 @@ import java.util.List;
  * A clock that only moves when the code under test sleeps, and runs "the cluster's controllers"
  * (a test callback) at each sleep, so waits are exercised without waiting.
  */
-final class FakeTime extends Clock implements Sleeper {
+public final class FakeTime extends Clock implements Sleeper {
     private Instant now = Instant.parse("2026-11-27T06:00:00Z");
     private final List<Duration> sleeps = new ArrayList<>();
     private Runnable onSleep = () -> { };
 
-    FakeTime onSleep(Runnable controllers) {
+    public FakeTime onSleep(Runnable controllers) {
         this.onSleep = controllers;
         return this;
     }

@@ -27,14 +27,14 @@ import java.util.TreeSet;
  * three services, restart: always, named volumes claude_prometheus_data and claude_grafana_data),
  * built by Debian's docker-compose 1.29 from a locally imported busybox image.
  */
-final class ComposeFixture {
-    static final String IMAGE = "retire-test:1";
+public final class ComposeFixture {
+    public static final String IMAGE = "retire-test:1";
 
     private ComposeFixture() {
     }
 
     /** The old stack: collector, Prometheus (named + anonymous volume), Grafana (named volume). */
-    static String stack() {
+    public static String stack() {
         return """
                 version: "2.4"
                 services:
@@ -83,7 +83,7 @@ final class ComposeFixture {
                 %s""".formatted(IMAGE, shared, decl);
     }
 
-    static Path up(DockerdProcess d, Path parent, String project, String yaml) throws IOException {
+    public static Path up(DockerdProcess d, Path parent, String project, String yaml) throws IOException {
         Path dir = parent.resolve(project);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("docker-compose.yml"), yaml);
@@ -92,7 +92,7 @@ final class ComposeFixture {
     }
 
     /** Known files: text, 512 KiB of random bytes, a symlink, a file owned by 65534 with mode 640. */
-    static void writeFiles(DockerdProcess d, Path dir, String service, String mount, int kib) {
+    public static void writeFiles(DockerdProcess d, Path dir, String service, String mount, int kib) {
         d.compose(dir, "exec", "-T", service, "sh", "-c", ("mkdir -p M/wal M/chunks && echo 'hello from " + service
                 + "' > M/README && dd if=/dev/urandom of=M/chunks/000001 bs=1024 count=" + kib + " 2>/dev/null"
                 + " && ln -s chunks/000001 M/latest && echo owned > M/wal/owned && chown 65534:65534 M/wal/owned"
@@ -100,7 +100,7 @@ final class ComposeFixture {
     }
 
     /** What a volume holds, read by the docker CLI (independent of retire's own code). */
-    static String snapshot(DockerdProcess d, String volume) {
+    public static String snapshot(DockerdProcess d, String volume) {
         return d.docker("run", "--rm", "--network", "none", "-v", volume + ":/v", IMAGE, "sh", "-c",
                 "cd /v && find . | sort | while read f; do stat -c '%n %a %u:%g %F' \"$f\"; done;"
                         + " find . -type f | sort | xargs -r sha256sum; find . -type l | sort | xargs -r readlink");
@@ -116,15 +116,15 @@ final class ComposeFixture {
         return out;
     }
 
-    static Set<String> containerNames(DockerdProcess d, String project) {
+    public static Set<String> containerNames(DockerdProcess d, String project) {
         return lines(d.docker("ps", "-a", "--filter", "label=com.docker.compose.project=" + project, "--format", "{{.Names}}"));
     }
 
-    static Set<String> runningNames(DockerdProcess d, String project) {
+    public static Set<String> runningNames(DockerdProcess d, String project) {
         return lines(d.docker("ps", "--filter", "label=com.docker.compose.project=" + project, "--format", "{{.Names}}"));
     }
 
-    static Set<String> volumeNames(DockerdProcess d) {
+    public static Set<String> volumeNames(DockerdProcess d) {
         return lines(d.docker("volume", "ls", "--format", "{{.Name}}"));
     }
 
@@ -139,7 +139,7 @@ final class ComposeFixture {
     }
 
     /** A verify runner double whose checks pass now (the lead wires verify's real runner). */
-    static PipelineCheck.Factory verifyPasses() {
+    public static PipelineCheck.Factory verifyPasses() {
         return settings -> () -> List.of(CheckResult.pass("collector-up", "up{job=\"otel-collector\"} = 1"));
     }
 
@@ -198,7 +198,7 @@ final class ComposeFixture {
     }
 
     /** Commands as the CLI makes them, but retire with {@code verify} for its last look at the pipeline. */
-    static CommandLine.IFactory commands(PipelineCheck.Factory verify) {
+    public static CommandLine.IFactory commands(PipelineCheck.Factory verify) {
         return new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {

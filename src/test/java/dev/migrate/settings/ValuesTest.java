@@ -41,4 +41,18 @@ class ValuesTest {
         assertTrue(pool.contains("10.10.30.22"));
         assertFalse(pool.contains("10.10.30.100"));
     }
+
+    @Test
+    void semverAndDnsNames() {
+        for (String ok : java.util.List.of("0.15.0", "1.0.0-rc.1", "2.0.0+build.7")) {
+            org.junit.jupiter.api.Assertions.assertNull(Values.problem(SettingKey.Kind.SEMVER, ok), ok);
+        }
+        for (String bad : java.util.List.of("v0.15.0", "0.15", "01.2.3", "1.2.3-", "latest")) {
+            org.junit.jupiter.api.Assertions.assertNotNull(Values.problem(SettingKey.Kind.SEMVER, bad), bad);
+        }
+        org.junit.jupiter.api.Assertions.assertNull(Values.problem(SettingKey.Kind.DNS_NAME, "otel.k8s.example.com"));
+        for (String bad : java.util.List.of("Otel.example.com", "otel..example.com", "otel.example.com.", "-otel.example.com")) {
+            org.junit.jupiter.api.Assertions.assertNotNull(Values.problem(SettingKey.Kind.DNS_NAME, bad), bad);
+        }
+    }
 }
