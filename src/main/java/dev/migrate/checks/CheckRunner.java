@@ -68,10 +68,25 @@ public final class CheckRunner {
             result = CheckResult.skipped(check.name(), m.getMessage());
         } catch (EndpointException e) {
             result = EndpointFailures.toResult(check.name(), e, ctx.flagFor(e.endpoint()));
+        } catch (dev.migrate.cluster.ClusterException e) {
+            // The API server's own answer (403, 401, unreachable ...): its message already names the server, the
+            // context and the fix; it is not a bug in migrate.
+            result = CheckResult.fail(check.name(), e.getMessage(), "the API server refused or failed the request ("
+                    + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ")", clusterFix(e.kind()));
         } catch (Exception e) {
             result = internal(check, e, Duration.ZERO);
         }
         return result.withElapsed(Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static String clusterFix(dev.migrate.cluster.ClusterException.Kind kind) {
+        return switch (kind) {
+            case FORBIDDEN -> "grant this identity get/list on pods, deployments and services in the namespace,"
+                    + " or --skip cluster";
+            case UNAUTHORIZED -> "renew the kubeconfig's credentials for this context";
+            case UNREACHABLE -> "check the cluster is up and that --context names the homelab";
+            default -> "see the message; run again once the API server answers normally";
+        };
     }
 
     private static CheckResult internal(Check check, Throwable e, Duration took) {
