@@ -19,6 +19,7 @@ import dev.migrate.bundle.rules.PrometheusSuffixes;
 import dev.migrate.bundle.rules.ReleaseLabel;
 import dev.migrate.bundle.rules.Rule;
 import dev.migrate.bundle.rules.SelectorsConsistent;
+import dev.migrate.bundle.rules.SelfMetricNames;
 import dev.migrate.bundle.rules.SelfMetrics;
 import dev.migrate.bundle.rules.SourceRanges;
 import dev.migrate.bundle.rules.VipInPool;
@@ -43,6 +44,7 @@ public final class BundleValidator {
             new ListenEndpoints(),
             new HealthCheckEnabled(),
             new SelfMetrics(),
+            new SelfMetricNames(),
             new NoDebugOrLokiExporter(),
             new PrometheusSuffixes(),
             new MetricExpiration(),
