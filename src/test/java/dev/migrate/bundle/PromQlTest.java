@@ -181,8 +181,8 @@ class PromQlTest {
     }
 
     /**
-     * The soak's otelcol_* queries on the series the collector serves on :8888 (0.14x names with the
-     * bundle's without_units: true, plus the labels the ServiceMonitor scrape adds). The otlp receiver's
+     * The soak's otelcol_* queries on the series the collector serves on :8888 (0.149 names with the
+     * bundle's reader options, plus the labels the ServiceMonitor scrape adds). The otlp receiver's
      * metric and log counters differ only by name: a single {__name__=~...} selector under increase()
      * would make Prometheus refuse the query ("vector cannot contain metrics with the same labelset").
      */
@@ -201,7 +201,7 @@ class PromQlTest {
                 "otelcol_receiver_refused_log_records_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0x14 4x15",
                 "otelcol_exporter_send_failed_metric_points_total{" + scrape + "exporter=\"prometheus\"} 0x30",
                 // Loki rejects a batch at minute 15
-                "otelcol_exporter_send_failed_log_records_total{" + scrape + "exporter=\"otlphttp/loki\"} 0x14 3x15"), List.of(
+                "otelcol_exporter_send_failed_log_records_total{" + scrape + "exporter=\"otlp_http/loki\"} 0x14 3x15"), List.of(
                 expect("(" + flowing + ") > bool 0", "12m", 1.0),
                 expect("(" + refusing + ") == bool 0", "12m", 1.0),
                 expect("(" + failing + ") == bool 0", "12m", 1.0),
@@ -218,6 +218,12 @@ class PromQlTest {
                 expect(refusing, "12m", 0.0),
                 expect(failing, "12m", 0.0)));
         assertEquals(0, metricsOnly.exitCode(), metricsOnly.output());
+
+        // What the real collector 0.149 serves while healthy: no send_failed counter at all, only sent.
+        Promtool.Run healthy = promtoolTest(b, List.of(
+                "otelcol_exporter_sent_metric_points_total{" + scrape + "exporter=\"prometheus\"} 0+12x30"), List.of(
+                expect(failing, "12m", 0.0)));
+        assertEquals(0, healthy.exitCode(), healthy.output());
 
         // The telemetry endpoint not scraped at all: no data (inconclusive in soak.yaml), never a silent pass.
         Promtool.Run unscraped = promtoolTest(b, List.of("up{job=\"otel-collector\",instance=\"10.0.0.5:8889\"} 1x30"), List.of(

@@ -74,8 +74,10 @@ class VerifyChecksTest {
                     .otlp(world.collector.grpcEndpoint(), world.collector.httpEndpoint(), protocol).build());
             assertStatus(Status.PASS, r, "accepted by the collector over " + protocol, "Prometheus ", "Loki ");
         }
-        assertTrue(world.collector.points().stream().allMatch(p -> "migrate-probe".equals(p.resource().get("service.name"))),
-                "the probe never uses claude-code's service name");
+        // Through the real collector: the probe's series carry its own service name, never claude-code's.
+        String probes = world.prometheus.get("/api/v1/query?query=" + java.net.URLEncoder.encode(
+                "count by (exported_job) (migrate_probe_total)", java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(probes.contains("\"exported_job\":\"migrate-probe\"") && !probes.contains("claude-code"), probes);
     }
 
     @Test
