@@ -135,6 +135,15 @@ public class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** GET a path and return the body ("" when it does not answer). */
+    public String get(String path) {
+        try (var in = URI.create(url() + path).toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public String logText() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);

@@ -102,13 +102,44 @@ public final class PrometheusProcess extends ManagedProcess {
         throw new AssertionError("no result for " + promql + " within " + limit + ":\n" + logText());
     }
 
-    /** GET a path and return the body ("" when it does not answer). */
-    public String get(String path) {
-        try (var in = java.net.URI.create(url() + path).toURL().openStream()) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    /** The result array of an instant query (data.result); fails with Prometheus' answer when it is not a success. */
+    public com.fasterxml.jackson.databind.JsonNode query(String promql) {
+        String body = get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            com.fasterxml.jackson.databind.JsonNode doc = dev.migrate.Json.MAPPER.readTree(body);
+            if (!"success".equals(doc.path("status").asText())) {
+                throw new AssertionError(promql + ": " + body);
+            }
+            return doc.at("/data/result");
         } catch (java.io.IOException e) {
-            return "";
+            throw new AssertionError(promql + ": not JSON: " + body, e);
         }
+    }
+
+    /** The value of a query with one result (e.g. a sum), or null when it has none. */
+    public Double value(String promql) {
+        com.fasterxml.jackson.databind.JsonNode r = query(promql);
+        if (r.isEmpty()) {
+            return null;
+        }
+        if (r.size() > 1) {
+            throw new AssertionError(promql + " has " + r.size() + " results: " + r);
+        }
+        return Double.valueOf(r.get(0).at("/value/1").asText());
+    }
+
+    /** Waits until a query's single value equals {@code expected}; fails with the last value seen. */
+    public void awaitValue(String promql, double expected, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Double last = null;
+        while (System.nanoTime() < deadline) {
+            last = value(promql);
+            if (last != null && Math.abs(last - expected) < 1e-9) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError(promql + " read " + last + ", not " + expected + ", within " + limit);
     }
 
     private void stopOnly() {
