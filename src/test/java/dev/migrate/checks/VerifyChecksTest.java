@@ -135,7 +135,7 @@ class VerifyChecksTest {
     void metricNamesPassAndReportDesktopSeries() {
         CheckResult r = run(bundled("metric-names"), ctx());
         assertStatus(Status.PASS, r, "claude_code_cost_usage_USD_total", "exported_job=\"claude-code-desktop\"",
-                "optional present: 2/4");
+                "optional present: 2/5");
     }
 
     @Test
