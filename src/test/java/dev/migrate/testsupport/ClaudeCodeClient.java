@@ -220,8 +220,27 @@ public final class ClaudeCodeClient implements AutoCloseable {
         r.join(15, TimeUnit.SECONDS);
         if (!r.isSuccess()) {
             failed.append("the collector did not accept the ").append(what).append(": ")
-                    .append(r.getFailureThrowable() == null ? "no answer" : r.getFailureThrowable().toString()).append("; ");
+                    .append(answer(r.getFailureThrowable())).append("; ");
         }
+    }
+
+    /** The server's answer carried by the exporter's failure (public getResponse(), in an internal class). */
+    private static String answer(Throwable why) {
+        if (why == null) {
+            return "no answer";
+        }
+        try {
+            Object response = why.getClass().getMethod("getResponse").invoke(why);
+            if (response instanceof io.opentelemetry.sdk.common.export.GrpcResponse g) {
+                return "gRPC " + g.getStatusCode() + " " + g.getStatusDescription();
+            }
+            if (response instanceof io.opentelemetry.sdk.common.export.HttpResponse h) {
+                return "HTTP " + h.getStatusCode() + " " + h.getStatusMessage();
+            }
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // not an exporter failure with a response
+        }
+        return why.toString();
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class PipelineWorld implements AutoCloseable {
     public final FakeHttpServer broken = FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error"));
     public final FakeHttpServer unsuffixed = FakeHttpServer.start();
     public final LokiDouble loki = new LokiDouble();
-    public final CollectorProcess collector;
+    /** Replaced by {@link #restartCollector()} (same ports, as a restarted pod behind its Service). */
+    public volatile CollectorProcess collector;
     public final FakeHttpServer grafana = FakeHttpServer.start();
     public final PrometheusProcess prometheus;
     public final AlertmanagerProcess alertmanager;
@@ -92,6 +93,16 @@ public final class PipelineWorld implements AutoCloseable {
         sent = Math.max(sent, sessions);
         cli.export();
         desktop.export();
+    }
+
+    /** Kills the collector at once (SIGKILL, as an OOM kill would). */
+    public void killCollector() {
+        collector.kill();
+    }
+
+    /** Starts the collector again on the same ports; what it held in memory is gone, as in a restarted pod. */
+    public void restartCollector() {
+        collector = collector.restart();
     }
 
     /** Sends one more export interval of token usage for the first session (a counter that grows). */
