@@ -219,7 +219,7 @@ class VerifyChecksTest {
         try (LokiDouble loki = new LokiDouble()) {
             loki.add(Map.of("service_name", "claude-code"), Instant.now().minusSeconds(30), "{\"event.name\":\"api_request\"}", Map.of());
             assertStatus(Status.FAIL, run(bundled("loki-events"), Contexts.of(world).loki(loki.url()).build()),
-                    "without an event_name", "otlphttp");
+                    "without an event_name", "otlp_http");
         }
     }
 
