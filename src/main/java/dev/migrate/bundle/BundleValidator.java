@@ -1,6 +1,7 @@
 package dev.migrate.bundle;
 
 import dev.migrate.bundle.rules.CollectorYamlWellFormed;
+import dev.migrate.bundle.rules.ComponentSettings;
 import dev.migrate.bundle.rules.ConfigMapSize;
 import dev.migrate.bundle.rules.DashboardJsonWellFormed;
 import dev.migrate.bundle.rules.DatasourceUids;
@@ -39,6 +40,7 @@ public final class BundleValidator {
             new CollectorYamlWellFormed(),
             new DashboardJsonWellFormed(),
             new PipelineReferences(),
+            new ComponentSettings(),
             new MemoryLimiterFirst(),
             new MemoryLimitAboveLimiter(),
             new ListenEndpoints(),

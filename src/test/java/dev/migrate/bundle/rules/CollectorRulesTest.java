@@ -261,6 +261,32 @@ class CollectorRulesTest {
         }
     }
 
+    /** Each case mirrors a refusal of the real collector (OfflineRulesVsRealCollectorTest). */
+    @Nested
+    class ComponentSettingsRule {
+        final Rule rule = new ComponentSettings();
+
+        @Test
+        void builtInPasses() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void unknownKeysWrongTypesAndContradictoryLimitsFail() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("sned_batch_size", 10)), SETTINGS,
+                    "processors.batch has no setting 'sned_batch_size'");
+            fails(rule, withCollector(c -> c.putObject("recievers")), SETTINGS, "unknown top-level section 'recievers'");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/memory_limiter")).put("limit_mib", "lots")), SETTINGS,
+                    "processors.memory_limiter.limit_mib is \"lots\", not an integer");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("timeout", "soon")), SETTINGS,
+                    "processors.batch.timeout is \"soon\", not a duration");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/memory_limiter")).put("spike_limit_mib", 512)), SETTINGS,
+                    "spike_limit_mib 512 is not below limit_mib 512");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("send_batch_max_size", 10)), SETTINGS,
+                    "send_batch_max_size 10 is below send_batch_size 1024");
+        }
+    }
+
     /** The names the reader gives on 0.149 were checked by the real collector (RealCollectorPipelineTest). */
     @Nested
     class SelfMetricNamesRule {
