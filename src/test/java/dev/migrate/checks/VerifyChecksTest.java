@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every check kind against the pipeline on loopback (real Prometheus and Alertmanager, doubles of
- * the collector, Loki and Grafana): a passing case and the failures a user would meet.
+ * Every check kind against the pipeline on loopback (the real collector on the rendered config, real
+ * Prometheus 3 and Alertmanager, doubles of Loki and Grafana): a passing case and the failures a user would meet.
  */
 class VerifyChecksTest {
     static PipelineWorld world;
@@ -82,7 +82,8 @@ class VerifyChecksTest {
 
     @Test
     void roundTripFailsWhenTheCollectorDropsLogs() {
-        try (var lonely = new dev.migrate.testsupport.OtlpReceiverDouble()) { // accepts, forwards nothing
+        // A double on purpose: a collector that accepts OTLP and forwards nothing, which the real one does not do on demand.
+        try (var lonely = new dev.migrate.testsupport.OtlpReceiverDouble()) {
             CheckResult r = run(check("""
                     - name: rt
                       kind: otlp-round-trip

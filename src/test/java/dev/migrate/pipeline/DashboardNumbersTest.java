@@ -1,14 +1,12 @@
 package dev.migrate.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.migrate.testsupport.ClaudeCodeClient;
 import dev.migrate.testsupport.RealChain;
 import dev.migrate.testsupport.Rendered;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,14 +24,7 @@ class DashboardNumbersTest {
     @BeforeAll
     static void start() {
         dashboard = RealPipelineTest.tree(Rendered.bundle().dashboardJson());
-        chain = RealChain.start();
-        try (ClaudeCodeClient cli = chain.client("grpc", "claude-code", "laptop");
-             ClaudeCodeClient desktop = chain.client("http/protobuf", "claude-code-desktop", "desk")) {
-            SampleSessions.send(cli, desktop);
-        }
-        chain.prometheus.awaitValue("count({__name__=~\"claude_code_.+\"})", SampleSessions.SERIES, Duration.ofSeconds(30));
-        // the last interval's values scraped (b's $2 after the skipped interval, a's cacheRead tokens)
-        chain.prometheus.awaitValue("sum(claude_code_cost_usage_USD_total)", 12, Duration.ofSeconds(30));
+        chain = SampleSessions.chain();
     }
 
     @AfterAll

@@ -46,13 +46,7 @@ class RealPipelineTest {
 
     @BeforeAll
     static void start() {
-        chain = RealChain.start();
-        try (ClaudeCodeClient cli = chain.client("grpc", "claude-code", "laptop");
-             ClaudeCodeClient desktop = chain.client("http/protobuf", "claude-code-desktop", "desk")) {
-            SampleSessions.send(cli, desktop);
-        }
-        chain.prometheus.awaitValue("count({__name__=~\"claude_code_.+\"})", SampleSessions.SERIES, Duration.ofSeconds(30));
-        chain.prometheus.awaitValue("count(up{job=\"otel-collector\"} == 1)", 2, Duration.ofSeconds(30));
+        chain = SampleSessions.chain();
     }
 
     @AfterAll

@@ -1,7 +1,9 @@
 package dev.migrate.pipeline;
 
 import dev.migrate.testsupport.ClaudeCodeClient;
+import dev.migrate.testsupport.RealChain;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,6 +42,20 @@ final class SampleSessions {
     }
 
     private SampleSessions() {
+    }
+
+    /** A fresh real chain with these sessions sent and scraped (every series in Prometheus, both targets up). */
+    static RealChain chain() {
+        RealChain chain = RealChain.start();
+        try (ClaudeCodeClient cli = chain.client("grpc", "claude-code", "laptop");
+             ClaudeCodeClient desktop = chain.client("http/protobuf", "claude-code-desktop", "desk")) {
+            send(cli, desktop);
+        }
+        chain.prometheus.awaitValue("count({__name__=~\"claude_code_.+\"})", SERIES, Duration.ofSeconds(30));
+        // the last interval's values scraped (b's $2 after the skipped interval, a's cacheRead tokens)
+        chain.prometheus.awaitValue("sum(claude_code_cost_usage_USD_total)", 12, Duration.ofSeconds(30));
+        chain.prometheus.awaitValue("count(up{job=\"otel-collector\"} == 1)", 2, Duration.ofSeconds(30));
+        return chain;
     }
 
     static void send(ClaudeCodeClient cli, ClaudeCodeClient desktop) {
