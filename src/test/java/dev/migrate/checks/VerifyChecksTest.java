@@ -259,6 +259,13 @@ class VerifyChecksTest {
     }
 
     @Test
+    void theRenderedDashboardPassesOnTheRealChain() {
+        // its edit panels read {__name__=~"claude_code_code_edit_tool_decision(_count)?_total"}: either name will do
+        CheckResult r = run(bundled("dashboard"), Contexts.of(world).dashboard(dev.migrate.testsupport.Rendered.bundle().dashboardJson()).build());
+        assertStatus(Status.PASS, r, "Prometheus queries");
+    }
+
+    @Test
     void dashboardMissingFails() {
         CheckResult r = run(check("- name: d\n  kind: dashboard\n  uid: other\n"), ctx());
         assertStatus(Status.FAIL, r, "no dashboard with UID other", "grafana_dashboard");
