@@ -1,6 +1,7 @@
 package dev.migrate.bundle;
 
 import dev.migrate.bundle.rules.CollectorYamlWellFormed;
+import dev.migrate.bundle.rules.ComponentSettings;
 import dev.migrate.bundle.rules.ConfigMapSize;
 import dev.migrate.bundle.rules.DashboardJsonWellFormed;
 import dev.migrate.bundle.rules.DatasourceUids;
@@ -19,6 +20,7 @@ import dev.migrate.bundle.rules.PrometheusSuffixes;
 import dev.migrate.bundle.rules.ReleaseLabel;
 import dev.migrate.bundle.rules.Rule;
 import dev.migrate.bundle.rules.SelectorsConsistent;
+import dev.migrate.bundle.rules.SelfMetricNames;
 import dev.migrate.bundle.rules.SelfMetrics;
 import dev.migrate.bundle.rules.SourceRanges;
 import dev.migrate.bundle.rules.VipInPool;
@@ -38,11 +40,13 @@ public final class BundleValidator {
             new CollectorYamlWellFormed(),
             new DashboardJsonWellFormed(),
             new PipelineReferences(),
+            new ComponentSettings(),
             new MemoryLimiterFirst(),
             new MemoryLimitAboveLimiter(),
             new ListenEndpoints(),
             new HealthCheckEnabled(),
             new SelfMetrics(),
+            new SelfMetricNames(),
             new NoDebugOrLokiExporter(),
             new PrometheusSuffixes(),
             new MetricExpiration(),

@@ -63,17 +63,31 @@ public final class DashboardQueries {
     }
 
     private static final Pattern METRIC = Pattern.compile("\\b(claude_code_[A-Za-z0-9_]+)\\b");
+    private static final Pattern NAME_REGEX = Pattern.compile("__name__\\s*=~\\s*\"([^\"]+)\"");
 
-    /** The claude_code_* metric names the queries read (to compare with what Prometheus has). */
+    /**
+     * The claude_code_* metric names the queries read (to compare with what Prometheus has). A name
+     * selector {@code {__name__=~"R"}} (a panel reading two names of one metric) gives the regex R
+     * itself: {@link #isNameRegex} tells them apart.
+     */
     public static Set<String> metricNames(List<Query> queries) {
         Set<String> out = new TreeSet<>();
         for (Query q : queries) {
-            Matcher m = METRIC.matcher(q.expr());
+            Matcher r = NAME_REGEX.matcher(q.expr());
+            while (r.find()) {
+                out.add(r.group(1));
+            }
+            Matcher m = METRIC.matcher(NAME_REGEX.matcher(q.expr()).replaceAll(""));
             while (m.find()) {
                 out.add(m.group(1));
             }
         }
         return out;
+    }
+
+    /** Whether an entry of {@link #metricNames} is a name regex rather than a plain name. */
+    public static boolean isNameRegex(String name) {
+        return !name.matches("[A-Za-z_:][A-Za-z0-9_:]*");
     }
 
     /**

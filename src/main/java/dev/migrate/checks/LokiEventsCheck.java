@@ -62,7 +62,7 @@ final class LokiEventsCheck extends SpecCheck {
         if (total > 0 && unnamed == total) {
             return fail(observed, "records arrive without an event_name in structured metadata (the collector sends"
                             + " through the deprecated loki exporter, or Loki does not keep structured metadata)",
-                    "send logs with the otlphttp exporter to Loki's /otlp endpoint and set allow_structured_metadata: true");
+                    "send logs with the otlp_http exporter to Loki's /otlp endpoint and set allow_structured_metadata: true");
         }
         if (total == 0 && !others.isEmpty()) {
             return inconclusive(observed, "no events under service_name=\"" + service + "\", but some under "

@@ -70,7 +70,7 @@ final class RoundTripCheck extends SpecCheck {
                                 + dev.migrate.settings.Values.format(timeout()) + " in " + String.join(" and ", missing),
                         !promDone ? "the collector does not pass metrics on to Prometheus (prometheus exporter not in the"
                                 + " metrics pipeline, ServiceMonitor not scraped, or add_metric_suffixes changed the name)"
-                                : "the collector does not pass logs on to Loki (otlphttp exporter to Loki's /otlp missing from"
+                                : "the collector does not pass logs on to Loki (otlp_http exporter to Loki's /otlp missing from"
                                 + " the logs pipeline, Loki rejecting writes, or a tenant mismatch)",
                         "run 'migrate verify --only scrape-target,loki-config' and read the collector's log");
             }

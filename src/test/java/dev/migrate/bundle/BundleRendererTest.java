@@ -170,9 +170,13 @@ class BundleRendererTest {
         Set<String> known = Set.of("claude_code_session_count_total", "claude_code_cost_usage_USD_total",
                 "claude_code_token_usage_tokens_total", "claude_code_active_time_seconds_total",
                 "claude_code_commit_count_total", "claude_code_pull_request_count_total",
-                "claude_code_lines_of_code_count_total", "claude_code_code_edit_tool_decision_total");
+                "claude_code_lines_of_code_count_total", "claude_code_code_edit_tool_decision_total",
+                // the same metric from clients sending unit "count" (read by a name regex)
+                "claude_code_code_edit_tool_decision_count_total");
         Bundle b = TestBundles.defaults();
-        String text = b.dashboardJson() + TestBundles.object(b, "PrometheusRule").toString();
+        String text = (b.dashboardJson() + TestBundles.object(b, "PrometheusRule").toString()).replace(
+                "claude_code_code_edit_tool_decision(_count)?_total",
+                "claude_code_code_edit_tool_decision_total claude_code_code_edit_tool_decision_count_total");
         Set<String> used = new TreeSet<>();
         Matcher m = Pattern.compile("claude_code_[A-Za-z_]+").matcher(text);
         while (m.find()) {

@@ -6,6 +6,8 @@ import dev.migrate.data.DataFiles;
 import dev.migrate.settings.Settings;
 import dev.migrate.soak.AnalysisCatalogue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The alert rules and the dashboard's Prometheus queries, checked and evaluated by the real
- * Prometheus engine through promtool (check rules / test rules with synthetic series). This is
+ * Prometheus engine through promtool (check rules / test rules with synthetic series): Prometheus
+ * 3's, and for the one-shot-counter cases also Debian's 2.42. This is
  * where "one-shot counters do not read 0" is proven rather than asserted in text.
  */
 class PromQlTest {
@@ -43,6 +46,11 @@ class PromQlTest {
     }
 
     private Promtool.Run promtoolTest(Bundle bundle, List<String> series, List<Map<String, Object>> exprTests) throws Exception {
+        return promtoolTest(Promtool.Version.PROMETHEUS_3, bundle, series, exprTests);
+    }
+
+    private Promtool.Run promtoolTest(Promtool.Version version, Bundle bundle, List<String> series,
+                                      List<Map<String, Object>> exprTests) throws Exception {
         JsonNode rule = TestBundles.object(bundle, "PrometheusRule");
         Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", rule.at("/spec/groups"))));
         List<Map<String, String>> input = new ArrayList<>();
@@ -59,7 +67,7 @@ class PromQlTest {
         doc.put("evaluation_interval", "1m");
         doc.put("tests", List.of(test));
         Files.writeString(dir.resolve("test.yaml"), Json.YAML.writeValueAsString(doc));
-        return Promtool.run(dir, "test", "rules", "test.yaml");
+        return Promtool.run(version, dir, "test", "rules", "test.yaml");
     }
 
     private static Map<String, Object> expect(String expr, String at, Double value) {
@@ -109,12 +117,14 @@ class PromQlTest {
         assertEquals(0, run.exitCode(), run.output());
     }
 
-    @Test
-    void oneShotCounterPanelsCountSessionsAndCommitsThatIncreaseWouldReadAsZero() throws Exception {
+    /** Run on Prometheus 3 and on Debian's 2.42: the panels read the same on both (see README). */
+    @ParameterizedTest
+    @EnumSource(Promtool.Version.class)
+    void oneShotCounterPanelsCountSessionsAndCommitsThatIncreaseWouldReadAsZero(Promtool.Version version) throws Exception {
         Bundle b = TestBundles.defaults();
         String sessions = panelExpr(b, "Sessions", "1h");
         String commits = panelExpr(b, "Commits", "1h");
-        Promtool.Run run = promtoolTest(b, List.of(
+        Promtool.Run run = promtoolTest(version, b, List.of(
                 // Two sessions born inside the last hour (one-shot: 1 and never again), one born before it.
                 "claude_code_session_count_total{session_id=\"old\"} 1x120",
                 "claude_code_session_count_total{session_id=\"a\"} _x70 1x60",
@@ -125,18 +135,23 @@ class PromQlTest {
                 List.of(expect(sessions, "120m", 2.0),
                         expect(commits, "120m", 3.0),
                         // What the rule queries.one-shot-counters forbids, evaluated on the same data:
-                        expect("sum(increase(claude_code_session_count_total[1h]))", "120m", 0.0)));
+                        expect("sum(increase(claude_code_session_count_total[1h]))", "120m", 0.0),
+                        // Where the two differ: a 1h window over 1m samples holds 61 of them on 2.42 (closed at
+                        // its start) and 60 on Prometheus 3 (left-open). The panels above read the same on both.
+                        expect("sum(count_over_time(claude_code_session_count_total{session_id=\"old\"}[1h]))", "120m",
+                                version == Promtool.Version.DEBIAN_2_42 ? 61.0 : 60.0)));
         assertEquals(0, run.exitCode(), run.output());
     }
 
-    @Test
-    void dailySpendAlertCountsShortSessionsFromZeroAndUsesTheConfiguredThreshold() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Promtool.Version.class)
+    void dailySpendAlertCountsShortSessionsFromZeroAndUsesTheConfiguredThreshold(Promtool.Version version) throws Exception {
         List<String> series = List.of(
                 // A session costing $9 and a short one costing $3: $12 in the day.
                 "claude_code_cost_usage_USD_total{session_id=\"a\"} _x30 4 8 9x200",
                 "claude_code_cost_usage_USD_total{session_id=\"b\"} _x100 3x200");
         Bundle ten = TestBundles.defaults();
-        Promtool.Run fires = promtoolTest(ten, series, List.of(
+        Promtool.Run fires = promtoolTest(version, ten, series, List.of(
                 expect(alertExpr(ten, "ClaudeCodeDailySpendHigh"), "150m", 12.0),
                 // increase() would have seen $5 of the $12 and stayed quiet.
                 expect("sum(increase(claude_code_cost_usage_USD_total[1d])) > 10", "150m", null)));
@@ -144,7 +159,7 @@ class PromQlTest {
 
         Settings twenty = TestBundles.settings().with(Map.of("daily-spend-alert-usd", "20"));
         Bundle quiet = BundleRenderer.render(twenty);
-        Promtool.Run silent = promtoolTest(quiet, series, List.of(expect(alertExpr(quiet, "ClaudeCodeDailySpendHigh"), "150m", null)));
+        Promtool.Run silent = promtoolTest(version, quiet, series, List.of(expect(alertExpr(quiet, "ClaudeCodeDailySpendHigh"), "150m", null)));
         assertEquals(0, silent.exitCode(), silent.output());
     }
 
@@ -181,8 +196,8 @@ class PromQlTest {
     }
 
     /**
-     * The soak's otelcol_* queries on the series the collector serves on :8888 (0.14x names with the
-     * bundle's without_units: true, plus the labels the ServiceMonitor scrape adds). The otlp receiver's
+     * The soak's otelcol_* queries on the series the collector serves on :8888 (0.149 names with the
+     * bundle's reader options, plus the labels the ServiceMonitor scrape adds). The otlp receiver's
      * metric and log counters differ only by name: a single {__name__=~...} selector under increase()
      * would make Prometheus refuse the query ("vector cannot contain metrics with the same labelset").
      */
@@ -201,7 +216,7 @@ class PromQlTest {
                 "otelcol_receiver_refused_log_records_total{" + scrape + "receiver=\"otlp\",transport=\"grpc\"} 0x14 4x15",
                 "otelcol_exporter_send_failed_metric_points_total{" + scrape + "exporter=\"prometheus\"} 0x30",
                 // Loki rejects a batch at minute 15
-                "otelcol_exporter_send_failed_log_records_total{" + scrape + "exporter=\"otlphttp/loki\"} 0x14 3x15"), List.of(
+                "otelcol_exporter_send_failed_log_records_total{" + scrape + "exporter=\"otlp_http/loki\"} 0x14 3x15"), List.of(
                 expect("(" + flowing + ") > bool 0", "12m", 1.0),
                 expect("(" + refusing + ") == bool 0", "12m", 1.0),
                 expect("(" + failing + ") == bool 0", "12m", 1.0),
@@ -218,6 +233,12 @@ class PromQlTest {
                 expect(refusing, "12m", 0.0),
                 expect(failing, "12m", 0.0)));
         assertEquals(0, metricsOnly.exitCode(), metricsOnly.output());
+
+        // What the real collector 0.149 serves while healthy: no send_failed counter at all, only sent.
+        Promtool.Run healthy = promtoolTest(b, List.of(
+                "otelcol_exporter_sent_metric_points_total{" + scrape + "exporter=\"prometheus\"} 0+12x30"), List.of(
+                expect(failing, "12m", 0.0)));
+        assertEquals(0, healthy.exitCode(), healthy.output());
 
         // The telemetry endpoint not scraped at all: no data (inconclusive in soak.yaml), never a silent pass.
         Promtool.Run unscraped = promtoolTest(b, List.of("up{job=\"otel-collector\",instance=\"10.0.0.5:8889\"} 1x30"), List.of(

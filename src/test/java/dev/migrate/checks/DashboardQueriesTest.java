@@ -23,4 +23,14 @@ class DashboardQueriesTest {
         assertEquals("x[30s] .* .* .* 30000",
                 DashboardQueries.substitute("x[$__interval] ${a} [[b]] ${c:regex} $__interval_ms", Duration.ofSeconds(30)));
     }
+
+    @Test
+    void aNameRegexIsReportedAsTheRegexNotAsAPrefixOfIt() {
+        DashboardQueries.Query q = new DashboardQueries.Query("Edits", "A",
+                "sum(max_over_time({__name__=~\"claude_code_code_edit_tool_decision(_count)?_total\"}[1h]))");
+        Set<String> names = DashboardQueries.metricNames(List.of(q));
+        assertEquals(Set.of("claude_code_code_edit_tool_decision(_count)?_total"), names);
+        assertEquals(true, DashboardQueries.isNameRegex(names.iterator().next()));
+        assertEquals(false, DashboardQueries.isNameRegex("claude_code_cost_usage_USD_total"));
+    }
 }

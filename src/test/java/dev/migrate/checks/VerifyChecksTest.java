@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every check kind against the pipeline on loopback (real Prometheus and Alertmanager, doubles of
- * the collector, Loki and Grafana): a passing case and the failures a user would meet.
+ * Every check kind against the pipeline on loopback (the real collector on the rendered config, real
+ * Prometheus 3 and Alertmanager, doubles of Loki and Grafana): a passing case and the failures a user would meet.
  */
 class VerifyChecksTest {
     static PipelineWorld world;
@@ -74,13 +74,16 @@ class VerifyChecksTest {
                     .otlp(world.collector.grpcEndpoint(), world.collector.httpEndpoint(), protocol).build());
             assertStatus(Status.PASS, r, "accepted by the collector over " + protocol, "Prometheus ", "Loki ");
         }
-        assertTrue(world.collector.points().stream().allMatch(p -> "migrate-probe".equals(p.resource().get("service.name"))),
-                "the probe never uses claude-code's service name");
+        // Through the real collector: the probe's series carry its own service name, never claude-code's.
+        String probes = world.prometheus.get("/api/v1/query?query=" + java.net.URLEncoder.encode(
+                "count by (exported_job) (migrate_probe_total)", java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(probes.contains("\"exported_job\":\"migrate-probe\"") && !probes.contains("claude-code"), probes);
     }
 
     @Test
     void roundTripFailsWhenTheCollectorDropsLogs() {
-        try (var lonely = new dev.migrate.testsupport.OtlpReceiverDouble()) { // accepts, forwards nothing
+        // A double on purpose: a collector that accepts OTLP and forwards nothing, which the real one does not do on demand.
+        try (var lonely = new dev.migrate.testsupport.OtlpReceiverDouble()) {
             CheckResult r = run(check("""
                     - name: rt
                       kind: otlp-round-trip
@@ -133,7 +136,7 @@ class VerifyChecksTest {
     void metricNamesPassAndReportDesktopSeries() {
         CheckResult r = run(bundled("metric-names"), ctx());
         assertStatus(Status.PASS, r, "claude_code_cost_usage_USD_total", "exported_job=\"claude-code-desktop\"",
-                "optional present: 2/4");
+                "optional present: 2/5");
     }
 
     @Test
@@ -217,7 +220,7 @@ class VerifyChecksTest {
         try (LokiDouble loki = new LokiDouble()) {
             loki.add(Map.of("service_name", "claude-code"), Instant.now().minusSeconds(30), "{\"event.name\":\"api_request\"}", Map.of());
             assertStatus(Status.FAIL, run(bundled("loki-events"), Contexts.of(world).loki(loki.url()).build()),
-                    "without an event_name", "otlphttp");
+                    "without an event_name", "otlp_http");
         }
     }
 
@@ -253,6 +256,13 @@ class VerifyChecksTest {
     void dashboardExistsAndEveryPanelQueryRuns() {
         CheckResult r = run(bundled("dashboard"), ctx());
         assertStatus(Status.PASS, r, "3/3 Prometheus queries");
+    }
+
+    @Test
+    void theRenderedDashboardPassesOnTheRealChain() {
+        // its edit panels read {__name__=~"claude_code_code_edit_tool_decision(_count)?_total"}: either name will do
+        CheckResult r = run(bundled("dashboard"), Contexts.of(world).dashboard(dev.migrate.testsupport.Rendered.bundle().dashboardJson()).build());
+        assertStatus(Status.PASS, r, "Prometheus queries");
     }
 
     @Test

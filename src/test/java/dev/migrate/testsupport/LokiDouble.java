@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * <li>{@code GET /loki/api/v1/query} with a log selector: 400, text body (Loki >= 3.2).</li>
  * <li>{@code GET /config}: the running config as YAML; a syntax error: 400 with Loki's parse error text.</li>
  * <li>multi-tenant mode: without {@code X-Scope-OrgID} every query answers 401 "no org id".</li>
+ * <li>{@code POST /otlp/v1/logs}, Loki's native OTLP ingestion (what the collector's otlp_http exporter
+ *   sends: protobuf, gzip unless turned off), stored as Loki 3.x stores it: resource attribute
+ *   {@code service.name} (and the other default index attributes present) as stream labels, every other
+ *   resource and log attribute as structured metadata, names with {@code .} turned into {@code _};
+ *   answered 204. Decoded with opentelemetry-proto (the real payload, not a copy of it).</li>
  * </ul>
  */
 public final class LokiDouble implements AutoCloseable {
@@ -63,7 +68,39 @@ public final class LokiDouble implements AutoCloseable {
                 .on("/loki/api/v1/query", r -> Reply.text(400, "log queries are not supported as an instant query type,"
                         + " please change your query to a range query type"))
                 .on("/config", r -> Reply.text(200, config))
-                .on("/ready", Reply.text(200, "ready\n"));
+                .on("/ready", Reply.text(200, "ready\n"))
+                .on("/otlp/v1/logs", this::otlpLogs);
+    }
+
+    /** Loki's default otlp_config: the resource attributes it indexes (the rest go to structured metadata). */
+    private static final java.util.Set<String> INDEXED = java.util.Set.of("service.name", "service.namespace",
+            "service.instance.id", "deployment.environment", "deployment.environment.name", "cloud.region",
+            "k8s.namespace.name", "k8s.pod.name", "k8s.container.name", "k8s.deployment.name");
+
+    private Reply otlpLogs(Recorded r) {
+        byte[] body = r.bytes();
+        if ("gzip".equalsIgnoreCase(r.header("Content-Encoding"))) {
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+                body = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                return Reply.text(400, "gzip: " + e.getMessage());
+            }
+        }
+        for (OtlpReceiverDouble.Log l : OtlpReceiverDouble.logsOf(body)) {
+            Map<String, String> stream = new TreeMap<>();
+            Map<String, String> metadata = new TreeMap<>();
+            l.resource().forEach((k, v) -> (INDEXED.contains(k) ? stream : metadata).put(k.replace('.', '_'), v));
+            l.attributes().forEach((k, v) -> metadata.put(k.replace('.', '_'), v));
+            add(stream, l.at().getEpochSecond() == 0 ? Instant.now() : l.at(), l.body(), metadata);
+        }
+        return Reply.text(204, "");
+    }
+
+    /** Every stored record (pushed over OTLP or added by a test), in arrival order. */
+    public List<Line> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
     }
 
     public String url() {

@@ -13,13 +13,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real server binary started by a test on 127.0.0.1: own temp directory, a free port, a wait
- * until {@code /-/ready} answers 200, and a stop by PID that also removes the temp directory.
- * Shared by {@link PrometheusProcess} and {@link AlertmanagerProcess}.
+ * until a readiness path answers 200 ({@code /-/ready} unless said otherwise), and a stop by PID
+ * that also removes the temp directory. Shared by {@link PrometheusProcess},
+ * {@link AlertmanagerProcess} and {@link CollectorProcess}.
  */
 public class ManagedProcess implements AutoCloseable {
     private final Process process;
@@ -28,9 +30,13 @@ public class ManagedProcess implements AutoCloseable {
     private final Path log;
 
     protected ManagedProcess(String binary, String installHint, Path dir, int port, List<String> args) {
+        this(binary, installHint, dir, port, args, Map.of());
+    }
+
+    /** @param env added to the inherited environment (e.g. LOKI_OTLP_ENDPOINT for the collector) */
+    protected ManagedProcess(String binary, String installHint, Path dir, int port, List<String> args, Map<String, String> env) {
         if (!Files.isExecutable(Path.of(binary))) {
-            throw new AssertionError(binary + " is missing: install it with " + installHint
-                    + " (scripts/install-test-deps.sh does this)");
+            throw new AssertionError(binary + " is missing: " + installHint);
         }
         this.dir = dir;
         this.port = port;
@@ -39,8 +45,10 @@ public class ManagedProcess implements AutoCloseable {
         command.add(binary);
         command.addAll(args);
         try {
-            this.process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            this.process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,9 +87,28 @@ public class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash or an OOM kill would; the temp directory stays until close(). */
+    public void kill() {
+        process.toHandle().destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits for GET /-/ready to answer 200; fails with the process log otherwise. */
     protected void awaitReady(Duration limit) {
-        awaitReady(limit, () -> status("/-/ready") == 200);
+        awaitReady(limit, "/-/ready");
+    }
+
+    /** Waits for GET {@code path} on this process's port to answer 200; fails with the process log otherwise. */
+    protected void awaitReady(Duration limit, String path) {
+        awaitReady(limit, () -> status(path) == 200);
     }
 
     /**
@@ -113,6 +140,15 @@ public class ManagedProcess implements AutoCloseable {
             return code;
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** GET a path and return the body ("" when it does not answer). */
+    public String get(String path) {
+        try (var in = URI.create(url() + path).toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -150,10 +186,6 @@ public class ManagedProcess implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort: a temp dir left behind is harmless
         }
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
     }
 
     /** Stops the process by its PID (TERM, then KILL after 5 s) and keeps the directory (a restart reuses it). */

@@ -151,19 +151,27 @@ public final class OtlpReceiverDouble implements AutoCloseable {
     }
 
     private void decodeLogs(byte[] bytes) {
+        for (Log l : logsOf(bytes)) {
+            logs.add(l);
+            logForwarder.accept(l);
+        }
+    }
+
+    /** Decodes an ExportLogsServiceRequest (protobuf): every log record with its resource attributes. */
+    public static List<Log> logsOf(byte[] bytes) {
         try {
+            List<Log> out = new ArrayList<>();
             ExportLogsServiceRequest req = ExportLogsServiceRequest.parseFrom(bytes);
             for (ResourceLogs rl : req.getResourceLogsList()) {
                 Map<String, String> resource = attrs(rl.getResource().getAttributesList());
                 for (ScopeLogs sl : rl.getScopeLogsList()) {
                     for (LogRecord r : sl.getLogRecordsList()) {
-                        Log l = new Log(resource, text(r.getBody()), attrs(r.getAttributesList()),
-                                Instant.ofEpochSecond(0, r.getTimeUnixNano() == 0 ? r.getObservedTimeUnixNano() : r.getTimeUnixNano()));
-                        logs.add(l);
-                        logForwarder.accept(l);
+                        out.add(new Log(resource, text(r.getBody()), attrs(r.getAttributesList()),
+                                Instant.ofEpochSecond(0, r.getTimeUnixNano() == 0 ? r.getObservedTimeUnixNano() : r.getTimeUnixNano())));
                     }
                 }
             }
+            return out;
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError("the OTLP logs payload does not decode", e);
         }

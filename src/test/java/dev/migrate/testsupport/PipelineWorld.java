@@ -3,76 +3,46 @@ package dev.migrate.testsupport;
 import dev.migrate.testsupport.FakeHttpServer.Reply;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The homelab pipeline on loopback, as verify and soak see it: a collector double (OTLP receiver
- * that "exports" like the real one: metrics onto its Prometheus exposition page, logs into the Loki
- * double), a real Prometheus scraping it as job otel-collector with our alert rules loaded (two targets,
- * as the ServiceMonitor's two endpoints: the exporter page and the collector's own metrics), a Loki
- * double, a Grafana double and a real Alertmanager. Extra scrape jobs give failure material without
- * a second Prometheus: {@code broken-collector} (its page answers 500) and {@code unsuffixed-exporter}
- * (names as add_metric_suffixes: false leaves them, under the prefix other_code_).
+ * The homelab pipeline on loopback, as verify and soak see it: the real collector running the
+ * config deploy renders ({@link CollectorProcess}, logs to the Loki double's /otlp), a real
+ * Prometheus 3 scraping it as the ServiceMonitor does (job otel-collector, two targets: the
+ * exporter page, endpoint="prometheus", and the collector's own metrics, endpoint="telemetry")
+ * with the rendered PrometheusRule loaded, a Loki double, a Grafana double (both AGPL, so doubles)
+ * and a real Alertmanager. The Claude Code data is sent by {@link ClaudeCodeClient} through the
+ * collector, over gRPC for claude-code and http/protobuf for claude-code-desktop.
+ * <p>
+ * Two extra scrape jobs are doubles on purpose, failure material a healthy collector cannot give:
+ * {@code broken-collector} (its page answers 500) and {@code unsuffixed-exporter} (names as
+ * add_metric_suffixes: false leaves them, under the prefix other_code_).
  */
 public final class PipelineWorld implements AutoCloseable {
-    public static final String RULES = """
-            groups:
-              - name: claude-code-spend
-                rules:
-                  - alert: ClaudeCodeDailySpendHigh
-                    expr: sum(max_over_time(claude_code_cost_usage_USD_total[1d])) > 10
-                    labels: {severity: warning}
-              - name: otel-collector
-                rules:
-                  - alert: OtelCollectorDown
-                    expr: up{job="otel-collector"} == 0
-                    for: 5m
-                  - alert: OtelCollectorAbsent
-                    expr: absent(up{job="otel-collector"})
-                    for: 5m
-            """;
+    /** The rules the world's Prometheus runs: the rendered PrometheusRule's groups, as the operator loads them. */
+    public static final String RULES = Rendered.prometheusRules(Rendered.bundle());
 
-    public final FakeHttpServer exporter = FakeHttpServer.start();
     public final FakeHttpServer broken = FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error"));
     public final FakeHttpServer unsuffixed = FakeHttpServer.start();
-    /** The collector's own metrics (service.telemetry.metrics, :8888), counted from what the double received. */
-    public final FakeHttpServer telemetry = FakeHttpServer.start();
-    public final OtlpReceiverDouble collector = new OtlpReceiverDouble();
     public final LokiDouble loki = new LokiDouble();
+    /** Replaced by {@link #restartCollector()} (same ports, as a restarted pod behind its Service). */
+    public volatile CollectorProcess collector;
     public final FakeHttpServer grafana = FakeHttpServer.start();
     public final PrometheusProcess prometheus;
     public final AlertmanagerProcess alertmanager;
-    private final List<String> probeLines = Collections.synchronizedList(new ArrayList<>());
-    private volatile String claudeCodePage;
+    private final ClaudeCodeClient cli;
+    private final ClaudeCodeClient desktop;
+    private int sent;
 
-    /** @param sessions session_id values per Claude Code metric (series = 6 names x 2 services x sessions) */
+    /** @param sessions sessions per service (claude-code and claude-code-desktop), each with the six session metrics */
     public PipelineWorld(int sessions) {
-        sessions(sessions);
-        exporter.on("/metrics", r -> Reply.text(200, page()));
-        telemetry.on("/metrics", r -> Reply.text(200, telemetryPage()));
         unsuffixed.on("/metrics", Reply.text(200, ClaudeCodeExposition.text("other", ClaudeCodeExposition.unsuffixed(
                 ClaudeCodeExposition.SESSION_METRICS).stream().map(n -> n.replace("claude_code_", "other_code_")).toList(), 1)));
-        collector.forwardMetrics(p -> {
-            if (p.metric().equals("migrate.probe")) { // the prometheus exporter: dots to _, monotonic sum gets _total
-                probeLines.add("migrate_probe_total{job=\"" + p.resource().get("service.name") + "\",probe_id=\""
-                        + p.attributes().get("probe_id") + "\"} " + p.value());
-            }
-        });
-        collector.forwardLogs(l -> { // Loki's native OTLP: service.name is the index label, attributes structured metadata
-            Map<String, String> metadata = new LinkedHashMap<>();
-            l.attributes().forEach((k, v) -> metadata.put(k.replace('.', '_'), v));
-            loki.add(Map.of("service_name", l.resource().get("service.name")), Instant.now(), l.body(), metadata);
-        });
-        Instant now = Instant.now();
-        for (String event : List.of("api_request", "api_request", "tool_result", "user_prompt", "tool_decision")) {
-            loki.addEvent("claude-code", event, now.minusSeconds(120));
-        }
-        loki.addEvent("claude-code-desktop", "api_request", now.minusSeconds(60));
+        collector = CollectorProcess.startBundle(loki.url() + "/otlp");
+        cli = new ClaudeCodeClient(collector.grpcEndpoint(), "grpc", "claude-code", "laptop");
+        desktop = new ClaudeCodeClient(collector.httpEndpoint(), "http/protobuf", "claude-code-desktop", "laptop");
         grafana.on("/api/dashboards/uid/claude-code", Reply.json("{\"dashboard\":" + DASHBOARD
                         + ",\"meta\":{\"slug\":\"claude-code\",\"folderTitle\":\"Claude Code\"}}"))
                 .on("/api/datasources/uid/prometheus", Reply.json("{\"id\":1,\"uid\":\"prometheus\",\"name\":\"Prometheus\","
@@ -80,19 +50,79 @@ public final class PipelineWorld implements AutoCloseable {
                 .on("/api/datasources/uid/loki", Reply.json("{\"id\":2,\"uid\":\"loki\",\"name\":\"Loki\",\"type\":\"loki\","
                         + "\"url\":\"http://loki.monitoring:3100\"}"));
         String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
-                + "scrape_configs:\n"
-                + job("otel-collector", exporter, telemetry) + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
+                + "scrape_configs:\n" + collectorJob(collector)
+                + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
         prometheus = PrometheusProcess.start(config, Map.of("rules.yml", RULES));
         alertmanager = AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE);
-        prometheus.awaitQuery("claude_code_cost_usage_USD_total", Duration.ofSeconds(30));
+        sessions(sessions);
+        // The five classic events from the CLI, one from Desktop.
+        for (String event : List.of("api_request", "api_request", "tool_result", "user_prompt", "tool_decision")) {
+            cli.event("s-000000", event, Map.of("model", "claude-sonnet-4-5"));
+        }
+        desktop.event("s-000000", "api_request", Map.of("model", "claude-sonnet-4-5"));
+        cli.export();
+        desktop.export();
+        prometheus.awaitQuery("count(claude_code_cost_usage_USD_total) >= " + 2 * sessions, Duration.ofSeconds(30));
         prometheus.awaitQuery("other_code_cost_usage", Duration.ofSeconds(30));
         prometheus.awaitQuery("up{job=\"broken-collector\"} == 0", Duration.ofSeconds(30));
+        prometheus.awaitQuery("otelcol_receiver_accepted_log_records_total", Duration.ofSeconds(30));
+        awaitLoki(6, Duration.ofSeconds(30));
     }
 
-    /** Replaces the Claude Code page: 6 names x 2 services x {@code sessions} series from the next scrape on. */
+    /** The scrape job the ServiceMonitor makes: job otel-collector, the exporter and the collector's own metrics. */
+    public static String collectorJob(CollectorProcess c) {
+        return "  - job_name: otel-collector\n    static_configs:\n"
+                + "      - targets: ['" + c.exporterTarget() + "']\n        labels: {endpoint: prometheus}\n"
+                + "      - targets: ['" + c.telemetryTarget() + "']\n        labels: {endpoint: telemetry}\n";
+    }
+
+    /**
+     * Sends sessions up to {@code sessions} per service through the real collector (those already sent
+     * stay: the collector keeps a series for metric_expiration, as in the cluster), six metrics each.
+     */
     public void sessions(int sessions) {
-        claudeCodePage = ClaudeCodeExposition.text(List.of("claude-code", "claude-code-desktop"),
-                ClaudeCodeExposition.SESSION_METRICS, sessions);
+        for (int s = sent; s < sessions; s++) {
+            String id = String.format(java.util.Locale.ROOT, "s-%06d", s);
+            for (ClaudeCodeClient c : List.of(cli, desktop)) {
+                c.sessionStarted(id).cost(id, 1 + s % 7 + 0.5, "claude-sonnet-4-5")
+                        .tokens(id, "input", 1000 + s, "claude-sonnet-4-5")
+                        .activeTime(id, "cli", 30).linesOfCode(id, "added", 10)
+                        .editDecision(id, "Edit", "accept", "Java", false);
+            }
+            if (s % 500 == 499) { // exports stay below the receiver's 4 MiB gRPC message limit
+                cli.export();
+                desktop.export();
+            }
+        }
+        sent = Math.max(sent, sessions);
+        cli.export();
+        desktop.export();
+    }
+
+    /** Kills the collector at once (SIGKILL, as an OOM kill would). */
+    public void killCollector() {
+        collector.kill();
+    }
+
+    /** Starts the collector again on the same ports; what it held in memory is gone, as in a restarted pod. */
+    public void restartCollector() {
+        collector = collector.restart();
+    }
+
+    /** Sends one more export interval of token usage for the first session (a counter that grows). */
+    public void moreTokens(long n) {
+        cli.tokens("s-000000", "input", n, "claude-sonnet-4-5").export();
+    }
+
+    private void awaitLoki(int records, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (loki.lines().size() < records) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the Loki double received " + loki.lines().size() + " of " + records
+                        + " records from the collector:\n" + collector.logText());
+            }
+            ManagedProcess.sleep(100);
+        }
     }
 
     private static String job(String name, FakeHttpServer... targets) {
@@ -101,47 +131,6 @@ public final class PipelineWorld implements AutoCloseable {
             addresses.add("'127.0.0.1:" + t.port() + "'");
         }
         return "  - job_name: " + name + "\n    static_configs:\n      - targets: [" + String.join(", ", addresses) + "]\n";
-    }
-
-    /**
-     * What collector 0.14x serves on :8888 with the bundle's reader (without_units: true): counters with
-     * _total, scope labels, one series per receiver/transport and exporter. Like the real one (OTel SDK
-     * instruments), a signal's counters appear only once the receiver has handled a request of that signal.
-     */
-    private String telemetryPage() {
-        StringBuilder sb = new StringBuilder();
-        int points = collector.points().size();
-        int logs = collector.logs().size();
-        String receiver = "{otel_scope_name=\"go.opentelemetry.io/collector/receiver/receiverhelper\",receiver=\"otlp\",transport=\"http\"}";
-        String exporterScope = "otel_scope_name=\"go.opentelemetry.io/collector/exporter/exporterhelper\",exporter=";
-        if (points > 0) {
-            counter(sb, "otelcol_receiver_accepted_metric_points_total", receiver, points);
-            counter(sb, "otelcol_receiver_refused_metric_points_total", receiver, 0);
-            counter(sb, "otelcol_exporter_sent_metric_points_total", "{" + exporterScope + "\"prometheus\"}", points);
-            counter(sb, "otelcol_exporter_send_failed_metric_points_total", "{" + exporterScope + "\"prometheus\"}", 0);
-        }
-        if (logs > 0) {
-            counter(sb, "otelcol_receiver_accepted_log_records_total", receiver, logs);
-            counter(sb, "otelcol_receiver_refused_log_records_total", receiver, 0);
-            counter(sb, "otelcol_exporter_sent_log_records_total", "{" + exporterScope + "\"otlphttp/loki\"}", logs);
-            counter(sb, "otelcol_exporter_send_failed_log_records_total", "{" + exporterScope + "\"otlphttp/loki\"}", 0);
-        }
-        return sb.toString();
-    }
-
-    private static void counter(StringBuilder sb, String name, String labels, int value) {
-        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(labels).append(' ').append(value).append('\n');
-    }
-
-    private String page() {
-        StringBuilder sb = new StringBuilder(claudeCodePage);
-        synchronized (probeLines) {
-            if (!probeLines.isEmpty()) {
-                sb.append("# HELP migrate_probe_total Synthetic probe\n# TYPE migrate_probe_total counter\n");
-                probeLines.forEach(l -> sb.append(l).append('\n'));
-            }
-        }
-        return sb.toString();
     }
 
     /** A small dashboard shaped like ours: a row with nested panels, Prometheus and Loki targets, $__range. */
@@ -162,13 +151,13 @@ public final class PipelineWorld implements AutoCloseable {
 
     @Override
     public void close() {
+        cli.close();
+        desktop.close();
         alertmanager.close();
         prometheus.close();
         collector.close();
         loki.close();
         grafana.close();
-        exporter.close();
-        telemetry.close();
         broken.close();
         unsuffixed.close();
     }

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Prometheus (Debian package, /usr/bin/prometheus 2.42) on 127.0.0.1, random port, temp
- * TSDB, remote-write receiver on. The config text may use {@code ${DIR}} for the temp directory,
- * where {@code files} (rule files ...) are written before start.
+ * A real Prometheus on 127.0.0.1, random port, temp TSDB, remote-write receiver on. By default
+ * Prometheus 3 as the homelab's kube-prometheus-stack runs it (built by scripts/real-components,
+ * version pinned there); {@link #startDebian} starts Debian's 2.42 (/usr/bin/prometheus) for the
+ * few tests that are about old versions. The config text may use {@code ${DIR}} for the temp
+ * directory, where {@code files} (rule files ...) are written before start.
  *
  * <pre>
  * try (var prom = PrometheusProcess.start(config, Map.of("rules.yml", rules))) {
@@ -18,10 +20,19 @@ import java.util.Map;
  * </pre>
  */
 public final class PrometheusProcess extends ManagedProcess {
-    public static final String BINARY = "/usr/bin/prometheus";
+    /** Debian's package (2.42): only for tests about old Prometheus versions. */
+    public static final String DEBIAN_BINARY = "/usr/bin/prometheus";
 
-    private PrometheusProcess(Path dir, int port, List<String> args) {
-        super(BINARY, "apt-get install -y prometheus", dir, port, args);
+    private final String version;
+
+    private PrometheusProcess(String binary, String hint, String version, Path dir, int port, List<String> args) {
+        super(binary, hint, dir, port, args);
+        this.version = version;
+    }
+
+    /** "3.10.0" (the pinned build) or "2.42 (Debian)". */
+    public String version() {
+        return version;
     }
 
     /** A scrape config for one job on a loopback target, scraped every second. */
@@ -38,7 +49,20 @@ public final class PrometheusProcess extends ManagedProcess {
         return sb.toString();
     }
 
+    /** Prometheus 3 (the homelab's major version), built by scripts/real-components. */
     public static PrometheusProcess start(String config, Map<String, String> files, String... extraArgs) {
+        return start(RealComponents.binary("prometheus", "prometheus").toString(), "run scripts/real-components",
+                RealComponents.version("prometheus"), config, files, extraArgs);
+    }
+
+    /** Debian's Prometheus 2.42, for tests that compare the old range semantics with Prometheus 3's. */
+    public static PrometheusProcess startDebian(String config, Map<String, String> files, String... extraArgs) {
+        return start(DEBIAN_BINARY, "install it with apt-get install -y prometheus (scripts/install-test-deps.sh does this)",
+                "2.42 (Debian)", config, files, extraArgs);
+    }
+
+    private static PrometheusProcess start(String binary, String hint, String version, String config,
+                                           Map<String, String> files, String... extraArgs) {
         Path dir = tempDir("prometheus-test");
         files.forEach((name, text) -> write(dir.resolve(name), text));
         write(dir.resolve("prometheus.yml"), config.replace("${DIR}", dir.toString()));
@@ -52,7 +76,7 @@ public final class PrometheusProcess extends ManagedProcess {
                     "--web.enable-remote-write-receiver",
                     "--web.enable-lifecycle"));
             args.addAll(List.of(extraArgs));
-            PrometheusProcess p = new PrometheusProcess(dir, port, args);
+            PrometheusProcess p = new PrometheusProcess(binary, hint, version, dir, port, args);
             try {
                 p.awaitReady(Duration.ofSeconds(20));
                 return p;
@@ -78,13 +102,44 @@ public final class PrometheusProcess extends ManagedProcess {
         throw new AssertionError("no result for " + promql + " within " + limit + ":\n" + logText());
     }
 
-    /** GET a path and return the body ("" when it does not answer). */
-    public String get(String path) {
-        try (var in = java.net.URI.create(url() + path).toURL().openStream()) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    /** The result array of an instant query (data.result); fails with Prometheus' answer when it is not a success. */
+    public com.fasterxml.jackson.databind.JsonNode query(String promql) {
+        String body = get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            com.fasterxml.jackson.databind.JsonNode doc = dev.migrate.Json.MAPPER.readTree(body);
+            if (!"success".equals(doc.path("status").asText())) {
+                throw new AssertionError(promql + ": " + body);
+            }
+            return doc.at("/data/result");
         } catch (java.io.IOException e) {
-            return "";
+            throw new AssertionError(promql + ": not JSON: " + body, e);
         }
+    }
+
+    /** The value of a query with one result (e.g. a sum), or null when it has none. */
+    public Double value(String promql) {
+        com.fasterxml.jackson.databind.JsonNode r = query(promql);
+        if (r.isEmpty()) {
+            return null;
+        }
+        if (r.size() > 1) {
+            throw new AssertionError(promql + " has " + r.size() + " results: " + r);
+        }
+        return Double.valueOf(r.get(0).at("/value/1").asText());
+    }
+
+    /** Waits until a query's single value equals {@code expected}; fails with the last value seen. */
+    public void awaitValue(String promql, double expected, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Double last = null;
+        while (System.nanoTime() < deadline) {
+            last = value(promql);
+            if (last != null && Math.abs(last - expected) < 1e-9) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError(promql + " read " + last + ", not " + expected + ", within " + limit);
     }
 
     private void stopOnly() {

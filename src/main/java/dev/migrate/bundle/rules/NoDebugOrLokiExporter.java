@@ -31,6 +31,6 @@ public final class NoDebugOrLokiExporter extends CollectorRule {
         return CheckResult.fail(NAME, "exporters " + found,
                 "debug/logging only print telemetry to the pod log (the old stack lost every event this way); "
                         + "the loki exporter is deprecated and removed from recent contrib releases",
-                "remove them; send logs with otlphttp to " + settings.lokiOtlpEndpoint() + " (the exporter appends /v1/logs)");
+                "remove them; send logs with otlp_http to " + settings.lokiOtlpEndpoint() + " (the exporter appends /v1/logs)");
     }
 }

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * The collector's own metrics are where the ServiceMonitor's {@code telemetry} endpoint and the soak look:
- * a pull prometheus reader in service.telemetry.metrics on the Deployment's {@code telemetry} port, with
- * {@code without_units: true}. A reader configured by hand otherwise puts the unit into every name
- * (otelcol_receiver_refused_metric_points__datapoints__total, collector #13911): the target is up, yet
- * every otelcol_* query of the soak reads nothing. Listening on 0.0.0.0 is {@link ListenEndpoints}' job.
+ * a pull prometheus reader in service.telemetry.metrics on the Deployment's {@code telemetry} port.
+ * Listening on 0.0.0.0 is {@link ListenEndpoints}' job; the names the reader gives are
+ * {@link SelfMetricNames}' (the real collector 0.149 gives no {@code __datapoints__} names with any
+ * of its options, so {@code without_units} is no longer demanded here).
  */
 public final class SelfMetrics extends CollectorRule {
     public static final String NAME = "collector.self-metrics";
@@ -33,11 +33,8 @@ public final class SelfMetrics extends CollectorRule {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> reader : Parsed.selfMetricsReaders(config)) {
             ports.add(reader.getValue().path("port").asText("(no port)"));
-            if (!reader.getValue().path("without_units").asBoolean(false)) {
-                problems.add(reader.getKey() + " lacks without_units: true");
-            }
         }
-        // The pre-readers form (address: host:port) names its metrics without units already.
+        // The pre-readers form (address: host:port).
         String address = metrics.path("address").asText("");
         if (!address.isEmpty()) {
             ports.add(address.substring(address.lastIndexOf(':') + 1));
@@ -50,13 +47,13 @@ public final class SelfMetrics extends CollectorRule {
                             + PORT_NAME + " port is " + expected);
         }
         String passed = ports.isEmpty() ? "not served (the Deployment has no " + PORT_NAME + " port)"
-                : "own metrics on port " + String.join(", ", ports) + " without units"
+                : "own metrics on port " + String.join(", ", ports)
                         + (expected == null ? "" : ", scraped through port " + PORT_NAME);
         return Verdict.of(NAME, problems, passed,
-                "the ServiceMonitor's telemetry endpoint would be down, or up with names no query expects: the soak's "
+                "the ServiceMonitor's telemetry endpoint would be down: the soak's "
                         + "data-flowing, receiver-not-refusing and exporter-not-failing checks end inconclusive",
                 "under service.telemetry.metrics.readers use pull.exporter.prometheus with host: 0.0.0.0, port: "
-                        + (expected == null ? "8888" : expected) + " and without_units: true");
+                        + (expected == null ? "8888" : expected));
     }
 
     /** The number of the collector container's port named telemetry, or null when it has none. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static dev.migrate.bundle.TestBundles.withCollector;
 import static dev.migrate.bundle.rules.RuleAssertions.fails;
@@ -242,15 +243,9 @@ class CollectorRulesTest {
         final Rule rule = new SelfMetrics();
 
         @Test
-        void builtInServesItsOwnMetricsOnTheScrapedPortWithoutUnits() {
+        void builtInServesItsOwnMetricsOnTheScrapedPort() {
             CheckResult r = passes(rule, DEFAULT, SETTINGS);
-            assertTrue(r.observed().contains("port 8888 without units, scraped through port telemetry"), r.observed());
-        }
-
-        @Test
-        void readerWithoutWithoutUnitsFails() {
-            fails(rule, withCollector(c -> ownMetricsReader(c)
-                    .remove("without_units")), SETTINGS, "readers[0].pull.exporter.prometheus lacks without_units: true");
+            assertTrue(r.observed().contains("port 8888, scraped through port telemetry"), r.observed());
         }
 
         @Test
@@ -263,6 +258,68 @@ class CollectorRulesTest {
         void noReaderWhileTheDeploymentExposesTheTelemetryPortFails() {
             fails(rule, withCollector(c -> ((ObjectNode) c.get("service")).remove("telemetry")), SETTINGS,
                     "exposes port telemetry (8888) but service.telemetry.metrics has no pull prometheus reader");
+        }
+    }
+
+    /** Each case mirrors a refusal of the real collector (OfflineRulesVsRealCollectorTest). */
+    @Nested
+    class ComponentSettingsRule {
+        final Rule rule = new ComponentSettings();
+
+        @Test
+        void builtInPasses() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void unknownKeysWrongTypesAndContradictoryLimitsFail() {
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("sned_batch_size", 10)), SETTINGS,
+                    "processors.batch has no setting 'sned_batch_size'");
+            fails(rule, withCollector(c -> c.putObject("recievers")), SETTINGS, "unknown top-level section 'recievers'");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/memory_limiter")).put("limit_mib", "lots")), SETTINGS,
+                    "processors.memory_limiter.limit_mib is \"lots\", not an integer");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("timeout", "soon")), SETTINGS,
+                    "processors.batch.timeout is \"soon\", not a duration");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/memory_limiter")).put("spike_limit_mib", 512)), SETTINGS,
+                    "spike_limit_mib 512 is not below limit_mib 512");
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("send_batch_max_size", 10)), SETTINGS,
+                    "send_batch_max_size 10 is below send_batch_size 1024");
+        }
+    }
+
+    /** The names the reader gives on 0.149 were checked by the real collector (RealCollectorPipelineTest). */
+    @Nested
+    class SelfMetricNamesRule {
+        final Rule rule = new SelfMetricNames();
+
+        Settings image(String tag) {
+            return SETTINGS.with(Map.of("collector-image", "otel/opentelemetry-collector-contrib:" + tag));
+        }
+
+        @Test
+        void builtInSetsTheNamingOptionsSoAnyImageKeepsTotal() {
+            passes(rule, DEFAULT, image("0.165.0"));
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void unsetTypeSuffixPassesOnTheReleaseWhoseDefaultKeepsTotal() {
+            passes(rule, withCollector(c -> ownMetricsReader(c).remove("without_type_suffix")), image("0.149.0"));
+        }
+
+        @Test
+        void unsetTypeSuffixFailsOnAReleaseWhoseDefaultDropsTotal() {
+            fails(rule, withCollector(c -> ownMetricsReader(c).remove("without_type_suffix")), image("0.152.0"),
+                    "leaves without_type_suffix unset", "0.152 or later", "otelcol_receiver_refused_metric_points_total");
+            fails(rule, withCollector(c -> ownMetricsReader(c).remove("without_type_suffix")),
+                    SETTINGS.with(Map.of("collector-image", "otel/opentelemetry-collector-contrib@sha256:" + "a".repeat(64))),
+                    "not a release we can read");
+        }
+
+        @Test
+        void typeSuffixTrueFailsOnAnyImage() {
+            fails(rule, withCollector(c -> ownMetricsReader(c).put("without_type_suffix", true)), image("0.149.0"),
+                    "without_type_suffix: true, which drops _total");
         }
     }
 
@@ -405,7 +462,7 @@ class CollectorRulesTest {
 
         @Test
         void unsetVariableFails() {
-            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/otlphttp~1loki")).put("endpoint", "${env:TEMPO_URL}")),
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/exporters/otlp_http~1loki")).put("endpoint", "${env:TEMPO_URL}")),
                     SETTINGS, "TEMPO_URL is used by the config but not set");
         }
 

@@ -1,0 +1,58 @@
+package dev.migrate.testsupport;
+
+import java.util.Map;
+
+/**
+ * The smallest real chain, with nothing sent yet: the real collector on the rendered config (plus
+ * any {@code --set} a test gives), logs into a Loki double, scraped every second by a real
+ * Prometheus 3 as job otel-collector (both ServiceMonitor endpoints), optionally with rules and a
+ * real Alertmanager. For tests that assert exact numbers, where {@link PipelineWorld}'s own data
+ * would be in the way.
+ */
+public final class RealChain implements AutoCloseable {
+    public final LokiDouble loki = new LokiDouble();
+    public final CollectorProcess collector;
+    public final AlertmanagerProcess alertmanager;
+    public final PrometheusProcess prometheus;
+
+    private RealChain(String rules, boolean withAlertmanager, String... collectorSets) {
+        collector = CollectorProcess.startBundle(loki.url() + "/otlp", collectorSets);
+        alertmanager = withAlertmanager ? AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE) : null;
+        StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
+        if (alertmanager != null) {
+            config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:")
+                    .append(alertmanager.port()).append("']\n");
+        }
+        if (rules != null) {
+            config.append("rule_files:\n  - ${DIR}/rules.yml\n");
+        }
+        config.append("scrape_configs:\n").append(PipelineWorld.collectorJob(collector));
+        prometheus = PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules));
+    }
+
+    /** Collector, Loki double and Prometheus 3. */
+    public static RealChain start(String... collectorSets) {
+        return new RealChain(null, false, collectorSets);
+    }
+
+    /** The same with these rules loaded and alerts sent to a real Alertmanager. */
+    public static RealChain withAlerts(String rules, String... collectorSets) {
+        return new RealChain(rules, true, collectorSets);
+    }
+
+    /** A Claude Code client on this chain's collector. */
+    public ClaudeCodeClient client(String protocol, String serviceName, String machine) {
+        return new ClaudeCodeClient("grpc".equals(protocol) ? collector.grpcEndpoint() : collector.httpEndpoint(),
+                protocol, serviceName, machine);
+    }
+
+    @Override
+    public void close() {
+        prometheus.close();
+        if (alertmanager != null) {
+            alertmanager.close();
+        }
+        collector.close();
+        loki.close();
+    }
+}
