@@ -71,9 +71,16 @@ final class DashboardCheck extends SpecCheck {
         List<DashboardQueries.Query> queries = DashboardQueries.prometheusQueries(model, ctx.datasourceUids().loki(),
                 spec.duration("queryRange", java.time.Duration.ofSeconds(30)));
         List<String> broken = new ArrayList<>();
+        // A panel "has data" when any of its queries returns a series; the titles of the rest are listed.
+        Set<String> panels = new java.util.LinkedHashSet<>();
+        Set<String> withData = new HashSet<>();
+        Instant at = now(ctx);
         for (DashboardQueries.Query q : queries) {
+            panels.add(q.panel());
             try {
-                prom.query(q.expr(), now(ctx));
+                if (!prom.query(q.expr(), at).isEmpty()) {
+                    withData.add(q.panel());
+                }
             } catch (EndpointException e) {
                 if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
                     broken.add("panel '" + q.panel() + "' " + q.refId() + ": " + e.getMessage());
@@ -82,9 +89,32 @@ final class DashboardCheck extends SpecCheck {
                 }
             }
         }
+        // LogQL panels against Loki over the verify window (events are sparse: 30 s would usually read nothing).
+        List<DashboardQueries.Query> logQueries = ctx.lokiApi().isPresent()
+                ? DashboardQueries.lokiQueries(model, ctx.datasourceUids().loki(), ctx.since()) : List.of();
+        for (DashboardQueries.Query q : logQueries) {
+            panels.add(q.panel());
+            try {
+                boolean data = q.expr().strip().startsWith("{")
+                        ? !ctx.loki().queryRange(q.expr(), at.minus(ctx.since()), at, 1).isEmpty()
+                        : !ctx.loki().metricRange(q.expr(), at.minus(ctx.since()), at, ctx.since()).isEmpty();
+                if (data) {
+                    withData.add(q.panel());
+                }
+            } catch (EndpointException e) {
+                if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
+                    broken.add("panel '" + q.panel() + "' " + q.refId() + " (LogQL): " + e.getMessage());
+                } else {
+                    throw e;
+                }
+            }
+        }
+        List<String> empty = panels.stream().filter(p -> !withData.contains(p)).toList();
         String observed = "dashboard " + uid + " and datasources " + ctx.datasourceUids().prometheus() + ", "
-                + ctx.datasourceUids().loki() + " exist; " + (queries.size() - broken.size()) + "/" + queries.size()
-                + " Prometheus queries of " + source + " run";
+                + ctx.datasourceUids().loki() + " exist; " + (queries.size() + logQueries.size() - broken.size()) + "/"
+                + (queries.size() + logQueries.size()) + " queries of " + source + " run (" + queries.size() + " PromQL, "
+                + logQueries.size() + " LogQL); " + (empty.isEmpty() ? "every panel returned data"
+                : empty.size() + " of " + panels.size() + " panels returned no data: " + String.join(", ", empty));
         if (queries.isEmpty()) {
             return fail(observed, "no Prometheus query found in " + source, "check the dashboard JSON has panels with targets");
         }

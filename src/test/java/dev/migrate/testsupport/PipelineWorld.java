@@ -73,6 +73,7 @@ public final class PipelineWorld implements AutoCloseable {
             loki.addEvent("claude-code", event, now.minusSeconds(120));
         }
         loki.addEvent("claude-code-desktop", "api_request", now.minusSeconds(60));
+        Telemetry2026.events(loki, now.minusSeconds(90));
         grafana.on("/api/dashboards/uid/claude-code", Reply.json("{\"dashboard\":" + DASHBOARD
                         + ",\"meta\":{\"slug\":\"claude-code\",\"folderTitle\":\"Claude Code\"}}"))
                 .on("/api/datasources/uid/prometheus", Reply.json("{\"id\":1,\"uid\":\"prometheus\",\"name\":\"Prometheus\","
@@ -141,7 +142,7 @@ public final class PipelineWorld implements AutoCloseable {
                 probeLines.forEach(l -> sb.append(l).append('\n'));
             }
         }
-        return sb.toString();
+        return Telemetry2026.into(sb.toString(), Instant.now());
     }
 
     /** A small dashboard shaped like ours: a row with nested panels, Prometheus and Loki targets, $__range. */
