@@ -8,6 +8,7 @@ import dev.migrate.bundle.rules.DeltaTemporality;
 import dev.migrate.bundle.rules.EnvReferences;
 import dev.migrate.bundle.rules.HealthCheckEnabled;
 import dev.migrate.bundle.rules.ListenEndpoints;
+import dev.migrate.bundle.rules.LokiBothServices;
 import dev.migrate.bundle.rules.LokiNoJson;
 import dev.migrate.bundle.rules.MemoryLimitAboveLimiter;
 import dev.migrate.bundle.rules.MemoryLimiterFirst;
@@ -19,8 +20,11 @@ import dev.migrate.bundle.rules.PrometheusSuffixes;
 import dev.migrate.bundle.rules.ReleaseLabel;
 import dev.migrate.bundle.rules.Rule;
 import dev.migrate.bundle.rules.SelectorsConsistent;
+import dev.migrate.bundle.rules.SessionsExcludeAgentsView;
 import dev.migrate.bundle.rules.SelfMetrics;
 import dev.migrate.bundle.rules.SourceRanges;
+import dev.migrate.bundle.rules.TemplateVariables;
+import dev.migrate.bundle.rules.ThresholdsAreSettings;
 import dev.migrate.bundle.rules.VipInPool;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
@@ -50,7 +54,11 @@ public final class BundleValidator {
             new EnvReferences(),
             new DatasourceUids(),
             new LokiNoJson(),
+            new LokiBothServices(),
+            new TemplateVariables(),
             new OneShotCounters(),
+            new SessionsExcludeAgentsView(),
+            new ThresholdsAreSettings(),
             new VipInPool(),
             new SourceRanges(),
             new SelectorsConsistent(),

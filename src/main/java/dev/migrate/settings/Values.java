@@ -16,6 +16,7 @@ public final class Values {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern HOURS = Pattern.compile("(\\d{1,2})-(\\d{1,2})");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})");
 
     private Values() {
@@ -37,6 +38,13 @@ public final class Values {
                     : "not an address range (expected FIRST-LAST, e.g. 10.10.30.20-10.10.30.99, FIRST <= LAST)";
             case DURATION -> duration(raw) != null ? null : "not a duration (expected e.g. 90s, 15m, 24h, 2d)";
             case NUMBER -> isNumber(raw) ? null : "not a non-negative number";
+            case POSITIVE_NUMBER -> isNumber(raw) && Double.parseDouble(raw) > 0 ? null : "not a positive number (e.g. 10 or 0.05)";
+            case DAY_OF_MONTH -> raw.matches("[1-9]|1\\d|2[0-8]") ? null
+                    : "not a day of the month from 1 to 28 (every month has it)";
+            case HOUR_RANGE -> hours(raw) != null ? null : "not an hour range (expected START-END in UTC hours 0-24, START < END, e.g. 9-17)";
+            case DAY_RANGE -> hours(raw) != null && hours(raw)[1] <= 6 || raw.matches("[0-6]-[0-6]") && raw.charAt(0) == raw.charAt(2)
+                    ? null : "not a range of weekdays (expected FIRST-LAST, 0 Sunday .. 6 Saturday, e.g. 1-5)";
+            case BOOLEAN -> raw.equals("true") || raw.equals("false") ? null : "not true or false";
             case IMAGE -> IMAGE.matcher(raw).matches() && !raw.endsWith(":latest") ? null
                     : "not a pinned image reference (expected repo/name:version or @sha256:..., never :latest)";
         };
@@ -154,6 +162,17 @@ public final class Values {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** "9-17" to {9, 17} (start inclusive, end exclusive for hours; both inclusive for days), or null. */
+    public static int[] hours(String text) {
+        Matcher m = HOURS.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        int start = Integer.parseInt(m.group(1));
+        int end = Integer.parseInt(m.group(2));
+        return start < end && end <= 24 ? new int[] {start, end} : null;
     }
 
     /** Expands a leading ~ to the user's home directory. */

@@ -58,7 +58,7 @@ class DeployCommandTest {
         assertTrue(out.contains("LoadBalancer 10.10.30.22, ports otlp-grpc 4317, otlp-http 4318, prometheus 8889, telemetry 8888"), out);
         assertTrue(out.contains("scrapes port prometheus /metrics every 15s, port telemetry /metrics every 15s"), out);
         assertTrue(out.contains("pass  collector.memory-limiter-first"), out);
-        assertTrue(out.contains("Result: passed (21 of 21 rules passed, 0 failed)"), out);
+        assertTrue(out.contains("Result: passed (25 of 25 rules passed, 0 failed)"), out);
         assertTrue(out.contains("settings digest:  " + Settings.defaults().digest()), out);
     }
 
@@ -78,7 +78,7 @@ class DeployCommandTest {
         }
         assertEquals("Deployment", doc.at("/plan/1/kind").asText());
         assertEquals("apps/v1", doc.at("/plan/1/apiVersion").asText());
-        assertEquals(21, doc.get("rules").size());
+        assertEquals(25, doc.get("rules").size());
         doc.get("rules").forEach(r -> assertEquals("pass", r.get("status").asText(), r.toString()));
         assertEquals("passed", doc.get("outcome").asText());
         assertEquals(run.out(), deploy("--dry-run", "-o", "json").out(), "same input, same bytes");
@@ -165,8 +165,8 @@ class DeployCommandTest {
         CliRun run = deploy("--dry-run", "--vip", "10.10.31.22");
         assertEquals(ExitCodes.FAILED, run.exitCode());
         assertTrue(run.out().contains("FAIL  service.vip-in-pool"), run.out());
-        assertTrue(run.out().contains("Result: failed (20 of 21 rules passed, 1 failed)"), run.out());
-        assertTrue(run.errorLine().startsWith("migrate: error: 1 of 21 rules failed, first service.vip-in-pool: "
+        assertTrue(run.out().contains("Result: failed (24 of 25 rules passed, 1 failed)"), run.out());
+        assertTrue(run.errorLine().startsWith("migrate: error: 1 of 25 rules failed, first service.vip-in-pool: "
                 + "VIP 10.10.31.22 is outside the pool 10.10.30.20-10.10.30.99"), run.err());
     }
 

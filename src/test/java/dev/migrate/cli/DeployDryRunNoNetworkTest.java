@@ -58,7 +58,7 @@ class DeployDryRunNoNetworkTest {
     private static void assertFullPlan(Result r) {
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("6. ConfigMap       monitoring/claude-code-dashboard"), r.out());
-        assertTrue(r.out().contains("Result: passed (21 of 21 rules passed, 0 failed)"), r.out());
+        assertTrue(r.out().contains("Result: passed (25 of 25 rules passed, 0 failed)"), r.out());
     }
 
     @Test
