@@ -82,6 +82,8 @@ public final class Telemetry2026 {
                 add(f, "claude_code_token_usage_tokens_total", attrs + ",type=\"output\"", 40 * age);
                 add(f, "claude_code_token_usage_tokens_total", attrs + ",type=\"cacheRead\"", 300 * age);
                 add(f, "claude_code_lines_of_code_count_total", base + ",model=\"claude-opus-4-5\",type=\"added\"", 3 * age);
+                add(f, "claude_code_code_edit_tool_decision_total", base + ",tool_name=\"Edit\",decision=\""
+                        + (i == 1 ? "reject" : "accept") + "\",source=\"user_temporary\",language=\"Java\"", 1 + Math.floor(age / 2));
                 add(f, "claude_code_commit_count_total", base, 1);
                 add(f, "claude_code_pull_request_count_total", base, 1);
             }
