@@ -6,7 +6,9 @@
 #   - its ratio to the slowest single check run alone (--only, JVM start included in both)
 #   - its ratio with ~100,000 vs ~100 claude_code_* series in Prometheus
 # Goals from the issue: under 2 s cold, within 1.5x of the slowest check plus JVM start, under 1.3x
-# slower at 100,000 series. Usage: bench/verify.sh [RUNS]   (default 5)
+# slower at 100,000 series. Usage: bench/verify.sh [RUNS] [dashboard]   (default 5 runs)
+# With "dashboard": only the dashboard check against `verify --skip dashboard` at ~100 and ~100,000 series,
+# with its variants (concurrency 1/2/4, evaluation range 30 s / 5 s) through a checks-dir copy of checks/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
@@ -17,4 +19,4 @@ fi
 mvn -B -q -ntp test-compile
 mvn -B -q -ntp dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null
 exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" dev.migrate.bench.VerifyBench \
-  target/migrate.jar "$runs"
+  target/migrate.jar "$runs" "${2:-all}"
