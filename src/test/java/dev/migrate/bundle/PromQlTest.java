@@ -115,6 +115,26 @@ class PromQlTest {
     }
 
     @Test
+    void billingCycleCountsFromMidnightUtcOfTheBillingDayIncludingTheHourInProgress() throws Exception {
+        Bundle b = TestBundles.defaults();
+        String cycle = panelExpr(b, "Cost this billing cycle", "1h");
+        // One session spending $1 a minute from 1970-01-01 00:00 UTC (promtool's time 0, a day 1), sampled every
+        // 10 minutes; no alert rules loaded (evaluating them over 40 days is what would take long).
+        Map<String, Object> test = new LinkedHashMap<>();
+        test.put("interval", "10m");
+        test.put("input_series", List.of(Map.of("series", "claude_code_cost_usage_USD_total{session_id=\"a\"}", "values", "0+10x6600")));
+        test.put("promql_expr_test", List.of(
+                expect(cycle, "245h30m", 14730.0),                                        // day 1: every minute so far
+                expect(cycle.replace("< bool 1)", "< bool 5)"), "245h30m", 14730.0 - 5760), // from Jan 5 00:00
+                expect(cycle, "960h", 57600.0 - 44640),                                    // Feb 10: from Feb 1
+                expect(cycle.replace("< bool 1)", "< bool 3)"), "970h20m", 58220.0 - 47520))); // Feb 11: from Feb 3
+        Files.writeString(dir.resolve("cycle.yaml"), Json.YAML.writeValueAsString(Map.of("evaluation_interval", "10m",
+                "tests", List.of(test))));
+        Promtool.Run run = Promtool.run(dir, "test", "rules", "cycle.yaml");
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    @Test
     void oneShotCounterPanelsCountSessionsAndCommitsThatIncreaseWouldReadAsZero() throws Exception {
         Bundle b = TestBundles.defaults();
         String sessions = panelExpr(b, "Sessions", "1h");
