@@ -23,6 +23,8 @@ class BuiltInDashboardTest {
         world = new PipelineWorld(3);
         // the one-shot counters of the clock-driven sessions must have been scraped at least twice
         world.prometheus.awaitQuery("count(claude_code_commit_count_total) > 4", java.time.Duration.ofSeconds(30));
+        world.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"collide\"}[30s]) > 0",
+                java.time.Duration.ofSeconds(30));
     }
 
     @AfterAll

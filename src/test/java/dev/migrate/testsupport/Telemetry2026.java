@@ -26,6 +26,7 @@ public final class Telemetry2026 {
     public static final Duration SESSION_EVERY = Duration.ofSeconds(5);
     /** The start of the clock-driven series (fixed per JVM, so successive scrapes continue each other). */
     private static final Instant EPOCH = Instant.now();
+    private static final java.util.concurrent.atomic.AtomicLong PAGES = new java.util.concurrent.atomic.AtomicLong();
 
     record User(String email, String service, String machine, String terminal) {
     }
@@ -88,8 +89,9 @@ public final class Telemetry2026 {
                 add(f, "claude_code_pull_request_count_total", base, 1);
             }
         }
-        // two processes on one session_id: the exporter's one series alternates between their running totals
-        long scrape = (long) elapsed;
+        // two processes on one session_id: the exporter's one series alternates between their running totals,
+        // page by page (each scrape renders one page)
+        long scrape = PAGES.getAndIncrement();
         add(f, "claude_code_cost_usage_USD_total", base(USERS.get(0), "collide") + ",model=\"claude-sonnet-4-5\"",
                 (scrape % 2 == 0 ? 0.5 : 0.2) + 0.001 * elapsed);
         return f;
