@@ -27,6 +27,11 @@ public final class BundleRenderer {
     /** Pod-template annotation holding the collector config's SHA-256, so a config change rolls the pods. */
     public static final String CHECKSUM_ANNOTATION = "checksum/config";
 
+    /** Loki ruler rules: rendered only when the loki-ruler setting is true. */
+    static final String LOKI_RULES = "manifests/loki-rules-configmap.yaml";
+    /** The PrometheusRule group that exists only when the business-hours setting is set. */
+    static final String BUSINESS_HOURS_GROUP = "claude-code-business-hours";
+
     /** The templates, in apply order: config, workload, Service, then monitors, rules and dashboard. */
     static final List<String> TEMPLATES = List.of(
             "manifests/collector-configmap.yaml",
@@ -34,7 +39,8 @@ public final class BundleRenderer {
             "manifests/service.yaml",
             "manifests/servicemonitor.yaml",
             "manifests/prometheusrule.yaml",
-            "manifests/dashboard-configmap.yaml");
+            "manifests/dashboard-configmap.yaml",
+            LOKI_RULES);
 
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
@@ -45,11 +51,7 @@ public final class BundleRenderer {
     public static Bundle render(Settings settings) {
         DataFiles.Loaded collector = DataFiles.read(settings.collectorConfig(), COLLECTOR_CONFIG, "collector-config");
         DataFiles.Loaded dashboard = DataFiles.read(settings.dashboard(), DASHBOARD, "dashboard");
-        // Only the two datasource placeholders are replaced in the dashboard: its legends use
-        // Grafana's own {{label}} syntax, which must pass through untouched.
-        String dashboardJson = Placeholders.replaceInJsonText(dashboard.text(), Map.of(
-                SettingKeys.PROMETHEUS_DATASOURCE_UID.name(), settings.prometheusDatasourceUid(),
-                SettingKeys.LOKI_DATASOURCE_UID.name(), settings.lokiDatasourceUid()));
+        String dashboardJson = dashboardJson(settings, dashboard.text());
 
         Map<String, Object> values = new LinkedHashMap<>();
         SettingKeys.ALL.forEach(key -> values.put(key.name(), settings.raw(key)));
@@ -57,10 +59,23 @@ public final class BundleRenderer {
         values.put("collector-config", collector.text());
         values.put("config-checksum", sha256(collector.text()));
         values.put("dashboard-json", dashboardJson);
+        int[] hours = settings.businessHours().orElse(new int[] {0, 0});
+        int[] days = settings.businessDays();
+        values.put("business-hours-start", hours[0]);
+        values.put("business-hours-end", hours[1]);
+        values.put("business-days-first", days[0]);
+        values.put("business-days-last", days[1]);
 
         List<ManifestObject> objects = new ArrayList<>();
         for (String template : TEMPLATES) {
-            objects.add(renderOne(template, values, settings.namespace()));
+            if (template.equals(LOKI_RULES) && !settings.lokiRuler()) {
+                continue; // optional: only with loki-ruler: true (README says how to load it by hand otherwise)
+            }
+            ManifestObject o = renderOne(template, values, settings.namespace());
+            if (o.kind().equals("PrometheusRule") && settings.businessHours().isEmpty()) {
+                o = withoutGroup(o, BUSINESS_HOURS_GROUP);
+            }
+            objects.add(o);
         }
         return new Bundle(objects, collector.text(), collector.origin(), dashboardJson, dashboard.origin());
     }
@@ -86,6 +101,28 @@ public final class BundleRenderer {
         labels.put(ManifestObject.PART_OF_LABEL, ManifestObject.PART_OF_VALUE);
         return new ManifestObject((String) body.get("apiVersion"), (String) body.get("kind"), namespace,
                 (String) metadata.get("name"), (Map<String, Object>) freeze(body));
+    }
+
+    /**
+     * The dashboard as deployed: only the datasource UIDs and the billing day are replaced, because its
+     * legends use Grafana's own {{label}} syntax, which must pass through untouched.
+     */
+    public static String dashboardJson(Settings settings, String text) {
+        return Placeholders.replaceInJsonText(text, Map.of(
+                SettingKeys.PROMETHEUS_DATASOURCE_UID.name(), settings.prometheusDatasourceUid(),
+                SettingKeys.LOKI_DATASOURCE_UID.name(), settings.lokiDatasourceUid(),
+                SettingKeys.BILLING_DAY.name(), settings.raw(SettingKeys.BILLING_DAY)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ManifestObject withoutGroup(ManifestObject o, String group) {
+        Map<String, Object> body = new LinkedHashMap<>(o.body());
+        Map<String, Object> spec = new LinkedHashMap<>((Map<String, Object>) body.get("spec"));
+        List<Object> groups = new ArrayList<>((List<Object>) spec.get("groups"));
+        groups.removeIf(g -> group.equals(((Map<String, Object>) g).get("name")));
+        spec.put("groups", groups);
+        body.put("spec", spec);
+        return new ManifestObject(o.apiVersion(), o.kind(), o.namespace(), o.name(), (Map<String, Object>) freeze(body));
     }
 
     /** A deep read-only copy, so no rule or printer can change what will be applied. */

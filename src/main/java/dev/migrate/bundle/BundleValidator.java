@@ -9,6 +9,7 @@ import dev.migrate.bundle.rules.DeltaTemporality;
 import dev.migrate.bundle.rules.EnvReferences;
 import dev.migrate.bundle.rules.HealthCheckEnabled;
 import dev.migrate.bundle.rules.ListenEndpoints;
+import dev.migrate.bundle.rules.LokiBothServices;
 import dev.migrate.bundle.rules.LokiNoJson;
 import dev.migrate.bundle.rules.MemoryLimitAboveLimiter;
 import dev.migrate.bundle.rules.MemoryLimiterFirst;
@@ -21,8 +22,11 @@ import dev.migrate.bundle.rules.ReleaseLabel;
 import dev.migrate.bundle.rules.Rule;
 import dev.migrate.bundle.rules.SelectorsConsistent;
 import dev.migrate.bundle.rules.SelfMetricNames;
+import dev.migrate.bundle.rules.SessionsExcludeAgentsView;
 import dev.migrate.bundle.rules.SelfMetrics;
 import dev.migrate.bundle.rules.SourceRanges;
+import dev.migrate.bundle.rules.TemplateVariables;
+import dev.migrate.bundle.rules.ThresholdsAreSettings;
 import dev.migrate.bundle.rules.VipInPool;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.settings.Settings;
@@ -54,7 +58,11 @@ public final class BundleValidator {
             new EnvReferences(),
             new DatasourceUids(),
             new LokiNoJson(),
+            new LokiBothServices(),
+            new TemplateVariables(),
             new OneShotCounters(),
+            new SessionsExcludeAgentsView(),
+            new ThresholdsAreSettings(),
             new VipInPool(),
             new SourceRanges(),
             new SelectorsConsistent(),

@@ -11,7 +11,9 @@ import dev.migrate.endpoints.PrometheusApi;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,11 +23,55 @@ import java.util.TreeSet;
  * query of our dashboard JSON runs without error against the live Prometheus, so a renamed metric
  * or a syntax error shows here before a user sees an empty panel. Our JSON is the bundled dashboard
  * (or the dashboard setting); when there is none, the live dashboard's own queries are run.
- * Fields: {@code uid}, {@code queryRange} (what $__range, $__interval and $__rate_interval stand for, default 30s: two scrape intervals, enough to prove a query runs without reading an hour of samples), {@code optionalMetrics}.
+ * Identical expressions run once; {@code concurrency} caps the queries in flight (default 1).
+ * Fields: {@code uid}, {@code concurrency}, {@code queryRange} (what $__range, $__interval and $__rate_interval stand for, default 30s: two scrape intervals, enough to prove a query runs without reading an hour of samples), {@code optionalMetrics}.
  */
 final class DashboardCheck extends SpecCheck {
     DashboardCheck(CheckSpec spec) {
         super(spec);
+    }
+
+    /** One distinct expression's outcome: whether it returned a series, or the error Prometheus gave. */
+    private record Ran(boolean data, EndpointException error) {
+    }
+
+    /** Runs each expression once, in order, on at most {@code concurrency} threads; results keyed by expression. */
+    private static Map<String, Ran> runAll(List<String> exprs, java.util.function.Predicate<String> query, int concurrency) {
+        Map<String, Ran> out = new LinkedHashMap<>();
+        if (concurrency == 1) {
+            for (String e : exprs) {
+                out.put(e, ran(query, e));
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "dashboard-query");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Ran>> futures = new ArrayList<>();
+            exprs.forEach(e -> futures.add(pool.submit(() -> ran(query, e))));
+            for (int i = 0; i < exprs.size(); i++) {
+                out.put(exprs.get(i), futures.get(i).get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while querying Prometheus", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Ran ran(java.util.function.Predicate<String> query, String expr) {
+        try {
+            return new Ran(query.test(expr), null);
+        } catch (EndpointException e) {
+            return new Ran(false, e);
+        }
     }
 
     @Override
@@ -71,20 +117,58 @@ final class DashboardCheck extends SpecCheck {
         List<DashboardQueries.Query> queries = DashboardQueries.prometheusQueries(model, ctx.datasourceUids().loki(),
                 spec.duration("queryRange", java.time.Duration.ofSeconds(30)));
         List<String> broken = new ArrayList<>();
-        for (DashboardQueries.Query q : queries) {
+        // A panel "has data" when any of its queries returns a series; the titles of the rest are listed.
+        Set<String> panels = new java.util.LinkedHashSet<>();
+        Set<String> withData = new HashSet<>();
+        Instant at = now(ctx);
+        // Panels repeat expressions (a total and its share, a table column): each distinct one runs once, on at
+        // most `concurrency` connections (bench/verify.sh measures what Prometheus can use).
+        Map<String, List<DashboardQueries.Query>> byExpr = new LinkedHashMap<>();
+        queries.forEach(q -> byExpr.computeIfAbsent(q.expr(), e -> new ArrayList<>()).add(q));
+        queries.forEach(q -> panels.add(q.panel()));
+        Map<String, Ran> outcome = runAll(new ArrayList<>(byExpr.keySet()), expr -> !prom.query(expr, at).isEmpty(),
+                Math.max(1, spec.integer("concurrency", 1)));
+        for (Map.Entry<String, Ran> o : outcome.entrySet()) {
+            List<DashboardQueries.Query> users = byExpr.get(o.getKey());
+            if (o.getValue().error() == null) {
+                if (o.getValue().data()) {
+                    users.forEach(q -> withData.add(q.panel()));
+                }
+                continue;
+            }
+            EndpointException e = o.getValue().error();
+            if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
+                users.forEach(q -> broken.add("panel '" + q.panel() + "' " + q.refId() + ": " + e.getMessage()));
+            } else {
+                throw e; // Prometheus itself is failing: one cause, reported once
+            }
+        }
+        // LogQL panels against Loki over the verify window (events are sparse: 30 s would usually read nothing).
+        List<DashboardQueries.Query> logQueries = ctx.lokiApi().isPresent()
+                ? DashboardQueries.lokiQueries(model, ctx.datasourceUids().loki(), ctx.since()) : List.of();
+        for (DashboardQueries.Query q : logQueries) {
+            panels.add(q.panel());
             try {
-                prom.query(q.expr(), now(ctx));
+                boolean data = q.expr().strip().startsWith("{")
+                        ? !ctx.loki().queryRange(q.expr(), at.minus(ctx.since()), at, 1).isEmpty()
+                        : !ctx.loki().metricRange(q.expr(), at.minus(ctx.since()), at, ctx.since()).isEmpty();
+                if (data) {
+                    withData.add(q.panel());
+                }
             } catch (EndpointException e) {
                 if (e.kind() == EndpointException.Kind.BAD_REQUEST || e.kind() == EndpointException.Kind.API_ERROR) {
-                    broken.add("panel '" + q.panel() + "' " + q.refId() + ": " + e.getMessage());
+                    broken.add("panel '" + q.panel() + "' " + q.refId() + " (LogQL): " + e.getMessage());
                 } else {
-                    throw e; // Prometheus itself is failing: one cause, reported once
+                    throw e;
                 }
             }
         }
+        List<String> empty = panels.stream().filter(p -> !withData.contains(p)).toList();
         String observed = "dashboard " + uid + " and datasources " + ctx.datasourceUids().prometheus() + ", "
-                + ctx.datasourceUids().loki() + " exist; " + (queries.size() - broken.size()) + "/" + queries.size()
-                + " Prometheus queries of " + source + " run";
+                + ctx.datasourceUids().loki() + " exist; " + (queries.size() + logQueries.size() - broken.size()) + "/"
+                + (queries.size() + logQueries.size()) + " queries of " + source + " run (" + queries.size() + " PromQL, "
+                + logQueries.size() + " LogQL); " + (empty.isEmpty() ? "every panel returned data"
+                : empty.size() + " of " + panels.size() + " panels returned no data: " + String.join(", ", empty));
         if (queries.isEmpty()) {
             return fail(observed, "no Prometheus query found in " + source, "check the dashboard JSON has panels with targets");
         }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -12,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The Prometheus queries of a Grafana dashboard model, ready to run: panels (also inside collapsed
- * rows) whose target or panel datasource is not Loki, with Grafana's template variables replaced
- * the way Grafana would ($__range, $__interval, $__rate_interval, dashboard variables as ".*").
+ * rows) whose target or panel datasource is not Loki (and, separately, the LogQL ones), with Grafana's template
+ * variables replaced the way Grafana would on first load ($__range, $__interval, $__rate_interval; dashboard
+ * variables by their current value, "All" by its allValue).
  * The caller chooses the range: verify uses a short one, because it proves a query runs, not what it
  * shows, and a long range over 100,000 series would make the check cost what the dashboard costs.
  */
@@ -34,25 +37,51 @@ public final class DashboardQueries {
      */
     public static List<Query> prometheusQueries(JsonNode dashboard, String lokiUid, Duration range) {
         List<Query> out = new ArrayList<>();
-        collect(dashboard.path("panels"), lokiUid, range, out);
+        collect(dashboard.path("panels"), lokiUid, false, range, variables(dashboard), out);
         return out;
     }
 
-    private static void collect(JsonNode panels, String lokiUid, Duration range, List<Query> out) {
+    /** The LogQL queries (targets on the Loki datasource), substituted the same way. */
+    public static List<Query> lokiQueries(JsonNode dashboard, String lokiUid, Duration range) {
+        List<Query> out = new ArrayList<>();
+        collect(dashboard.path("panels"), lokiUid, true, range, variables(dashboard), out);
+        return out;
+    }
+
+    private static void collect(JsonNode panels, String lokiUid, boolean loki, Duration range, Map<String, String> vars,
+                                List<Query> out) {
         for (JsonNode panel : panels) {
-            collect(panel.path("panels"), lokiUid, range, out); // collapsed rows nest their panels
+            collect(panel.path("panels"), lokiUid, loki, range, vars, out); // collapsed rows nest their panels
             String title = panel.path("title").asText("(untitled)");
             for (JsonNode target : panel.path("targets")) {
                 JsonNode ds = target.has("datasource") ? target.get("datasource") : panel.path("datasource");
-                if (isLoki(ds, lokiUid) || !target.hasNonNull("expr") || target.path("hide").asBoolean(false)) {
+                if (isLoki(ds, lokiUid) != loki || !target.hasNonNull("expr") || target.path("hide").asBoolean(false)) {
                     continue;
                 }
                 String expr = target.get("expr").asText();
                 if (!expr.isBlank()) {
-                    out.add(new Query(title, target.path("refId").asText(""), substitute(expr, range)));
+                    out.add(new Query(title, target.path("refId").asText(""), substitute(expr, range, vars)));
                 }
             }
         }
+    }
+
+    /**
+     * What Grafana puts in for each dashboard variable on first load: its current value, or its allValue
+     * (".*" when unset) when the current value is "All". A variable with no current value matches everything.
+     */
+    static Map<String, String> variables(JsonNode dashboard) {
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+            JsonNode current = v.path("current").path("value");
+            String value = current.isArray() ? (current.size() == 1 ? current.get(0).asText() : null) : current.asText(null);
+            if (value == null || value.isEmpty() || value.equals("$__all")) {
+                value = v.path("allValue").asText(".*");
+                value = value.isEmpty() ? ".*" : value;
+            }
+            out.put(v.path("name").asText(), value);
+        }
+        return out;
     }
 
     private static boolean isLoki(JsonNode ds, String lokiUid) {
@@ -95,6 +124,10 @@ public final class DashboardQueries {
      * evaluation range); any other variable matches everything.
      */
     static String substitute(String expr, Duration range) {
+        return substitute(expr, range, Map.of());
+    }
+
+    static String substitute(String expr, Duration range, Map<String, String> vars) {
         long seconds = Math.max(range.toSeconds(), 1);
         Matcher m = VARIABLE.matcher(expr);
         StringBuilder sb = new StringBuilder();
@@ -106,7 +139,7 @@ public final class DashboardQueries {
                 case "__range_ms" -> Long.toString(seconds * 1000);
                 case "__interval", "__rate_interval" -> seconds + "s";
                 case "__interval_ms" -> Long.toString(seconds * 1000);
-                default -> ".*";
+                default -> vars.getOrDefault(name, ".*");
             };
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }

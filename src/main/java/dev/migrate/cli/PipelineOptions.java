@@ -104,7 +104,8 @@ public class PipelineOptions implements SettingsOptions.FlagSource {
         return new CheckContext(clients.prometheus().map(p -> p), clients.loki().map(l -> l),
                 clients.grafana().map(g -> g), clients.alertmanager().map(a -> a),
                 new CheckContext.Otlp(grpc, http, protocol), window, Clock.systemUTC(), testAlert, cluster, clusterMissing,
-                settings.namespace(), vip, () -> ourDashboard(dashboardOverride),
+                settings.namespace(), vip, () -> ourDashboard(dashboardOverride).map(d -> new DataFiles.Loaded(d.origin(),
+                        dev.migrate.bundle.BundleRenderer.dashboardJson(settings, d.text()))),
                 new CheckContext.DatasourceUids(settings.prometheusDatasourceUid(), settings.lokiDatasourceUid()),
                 clients.flags());
     }

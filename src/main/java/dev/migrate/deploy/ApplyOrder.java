@@ -14,6 +14,8 @@ import java.util.List;
 public final class ApplyOrder {
     /** The label Grafana's dashboard sidecar watches; such ConfigMaps are monitors, not config. */
     static final String DASHBOARD_LABEL = "grafana_dashboard";
+    /** The label the Loki chart's rules sidecar watches: alert rules, applied with the monitors. */
+    static final String LOKI_RULE_LABEL = "loki_rule";
 
     private ApplyOrder() {
     }
@@ -21,7 +23,8 @@ public final class ApplyOrder {
     public static int rank(ManifestObject o) {
         return switch (o.kind()) {
             case "Namespace", "ServiceAccount", "Role", "RoleBinding", "Secret" -> 0;
-            case "ConfigMap" -> Trees.strings(o.body(), "metadata", "labels").containsKey(DASHBOARD_LABEL) ? 4 : 1;
+            case "ConfigMap" -> Trees.strings(o.body(), "metadata", "labels").containsKey(DASHBOARD_LABEL)
+                    || Trees.strings(o.body(), "metadata", "labels").containsKey(LOKI_RULE_LABEL) ? 4 : 1;
             case "Deployment", "StatefulSet", "DaemonSet" -> 2;
             case "Service" -> 3;
             default -> 4;

@@ -15,7 +15,8 @@ import java.util.Locale;
 public record SettingKey(String name, String defaultValue, Kind kind, String description, boolean digested) {
 
     /** How a raw value is checked. Lists are comma-separated in env and flags, YAML lists in the file. */
-    public enum Kind { TEXT, NAME, IPV4, IPV4_LIST, CIDR_LIST, IP_RANGE, PATH, DURATION, NUMBER, IMAGE, SIZE, SEMVER, DNS_NAME }
+    public enum Kind { TEXT, NAME, IPV4, IPV4_LIST, CIDR_LIST, IP_RANGE, PATH, DURATION, NUMBER, POSITIVE_NUMBER, DAY_OF_MONTH,
+        HOUR_RANGE, DAY_RANGE, BOOLEAN, IMAGE, SIZE, SEMVER, DNS_NAME }
 
     /** The environment variable that overrides this key: MIGRATE_ plus the name in upper snake case. */
     public String envVar() {

@@ -48,8 +48,32 @@ public final class SettingKeys {
             Kind.TEXT, "Grafana datasource UID of Prometheus in the cluster", true);
     public static final SettingKey LOKI_DATASOURCE_UID = key("loki-datasource-uid", "loki", Kind.TEXT,
             "Grafana datasource UID of Loki in the cluster", true);
-    public static final SettingKey DAILY_SPEND_ALERT_USD = key("daily-spend-alert-usd", "10", Kind.NUMBER,
-            "daily Claude Code spend (USD) above which the alert fires", true);
+    public static final SettingKey DAILY_SPEND_ALERT_USD = key("daily-spend-alert-usd", "10", Kind.POSITIVE_NUMBER,
+            "team spend (USD) over the last 24h above which ClaudeCodeDailySpendHigh (warning) fires", true);
+    public static final SettingKey DAILY_SPEND_CRITICAL_USD = key("daily-spend-critical-usd", "25", Kind.POSITIVE_NUMBER,
+            "team spend (USD) over the last 24h above which ClaudeCodeDailySpendCritical fires", true);
+    public static final SettingKey HOURLY_SPEND_SPIKE_USD = key("hourly-spend-spike-usd", "5", Kind.POSITIVE_NUMBER,
+            "team spend (USD) in one hour above which ClaudeCodeHourlySpendSpike fires", true);
+    public static final SettingKey MONTHLY_BUDGET_USD = key("monthly-budget-usd", "200", Kind.POSITIVE_NUMBER,
+            "monthly budget (USD): ClaudeCodeMonthlyBudgetForecast fires when 30 days at the last 7 days' pace exceed it", true);
+    public static final SettingKey USER_DAILY_SPEND_USD = key("user-daily-spend-usd", "10", Kind.POSITIVE_NUMBER,
+            "one user's spend (USD) over the last 24h above which ClaudeCodeUserDailySpendHigh fires", true);
+    public static final SettingKey COST_COUNTER_RESETS_ALERT = key("cost-counter-resets-alert", "2", Kind.POSITIVE_NUMBER,
+            "resets of one session's cost counter within an hour above which ClaudeCodeCostCounterResets fires", true);
+    public static final SettingKey BUSINESS_HOURS = key("business-hours", "", Kind.HOUR_RANGE,
+            "UTC hours START-END (e.g. 9-17), Monday to Friday, in which no spend for an hour fires"
+                    + " ClaudeCodeNoActivityBusinessHours; empty: that alert is not deployed", true);
+    public static final SettingKey BUSINESS_DAYS = key("business-days", "1-5", Kind.DAY_RANGE,
+            "days of the week FIRST-LAST (0 Sunday .. 6 Saturday, UTC) of the business-hours alert", true);
+    public static final SettingKey BILLING_DAY = key("billing-day", "1", Kind.DAY_OF_MONTH,
+            "day of the month (1-28, UTC) the billing cycle starts: the dashboard's billing_day default", true);
+    public static final SettingKey LOKI_RULER = key("loki-ruler", "false", Kind.BOOLEAN,
+            "also deploy the Loki ruler rules (error ratio, retries exhausted, bypassPermissions) as a ConfigMap"
+                    + " labelled loki_rule=1 for the Loki chart's rules sidecar", true);
+    public static final SettingKey LOKI_ERROR_RATIO_ALERT = key("loki-error-ratio-alert", "0.05", Kind.POSITIVE_NUMBER,
+            "share of API requests ending in api_error over 15m above which the Loki rule ClaudeCodeApiErrorRatioHigh fires", true);
+    public static final SettingKey LOKI_RETRIES_EXHAUSTED_ALERT = key("loki-retries-exhausted-alert", "3",
+            Kind.POSITIVE_NUMBER, "api_retries_exhausted events in an hour above which the Loki rule fires", true);
 
     // Local machine
     public static final SettingKey STATE_DIR = key("state-dir", ".migrate", Kind.PATH,
@@ -114,7 +138,9 @@ public final class SettingKeys {
             KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, COLLECTOR_IMAGE,
             COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
-            LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
+            LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, DAILY_SPEND_CRITICAL_USD, HOURLY_SPEND_SPIKE_USD,
+            MONTHLY_BUDGET_USD, USER_DAILY_SPEND_USD, COST_COUNTER_RESETS_ALERT, BUSINESS_HOURS, BUSINESS_DAYS, BILLING_DAY, LOKI_RULER,
+            LOKI_ERROR_RATIO_ALERT, LOKI_RETRIES_EXHAUSTED_ALERT, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
             ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL, SOAK_MAX_GAP, SOAK_IMAGE,
             COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST,
             CONNECT_TIMEOUT, READ_TIMEOUT, MAX_RESPONSE_SIZE,

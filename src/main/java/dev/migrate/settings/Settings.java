@@ -135,6 +135,22 @@ public final class Settings {
         return Double.parseDouble(raw(SettingKeys.DAILY_SPEND_ALERT_USD));
     }
 
+    /** The business-hours alert's UTC hours {start, end}; empty when the alert is off. */
+    public Optional<int[]> businessHours() {
+        return optionalText(SettingKeys.BUSINESS_HOURS).map(Values::hours);
+    }
+
+    /** The business-hours alert's weekdays {first, last}, 0 = Sunday. */
+    public int[] businessDays() {
+        String raw = raw(SettingKeys.BUSINESS_DAYS);
+        int[] range = Values.hours(raw);
+        return range != null ? range : new int[] {raw.charAt(0) - '0', raw.charAt(0) - '0'};
+    }
+
+    public boolean lokiRuler() {
+        return Boolean.parseBoolean(raw(SettingKeys.LOKI_RULER));
+    }
+
     public Path stateDir() {
         return Values.path(raw(SettingKeys.STATE_DIR));
     }

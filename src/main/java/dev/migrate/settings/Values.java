@@ -19,6 +19,7 @@ public final class Values {
     /** Semantic Versioning 2.0.0: MAJOR.MINOR.PATCH, optional -pre-release and +build, no leading zeros. */
     private static final Pattern SEMVER = Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
             + "(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
+    private static final Pattern HOURS = Pattern.compile("(\\d{1,2})-(\\d{1,2})");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})");
 
     private Values() {
@@ -46,6 +47,14 @@ public final class Values {
             case DURATION -> durationProblem(raw);
             case NUMBER -> numberProblem(raw);
             case SIZE -> size(raw) > 0 ? null : "not a size (expected e.g. 512KiB, 64MiB, 1GiB; more than 0, at most 4GiB)";
+            case POSITIVE_NUMBER -> numberProblem(raw) != null ? numberProblem(raw).replace("non-negative", "positive")
+                    : Double.parseDouble(raw.trim()) > 0 ? null : "not a positive number (must be more than 0, e.g. 10 or 0.05)";
+            case DAY_OF_MONTH -> raw.matches("[1-9]|1\\d|2[0-8]") ? null
+                    : "not a day of the month from 1 to 28 (every month has it)";
+            case HOUR_RANGE -> hours(raw) != null ? null : "not an hour range (expected START-END in UTC hours 0-24, START < END, e.g. 9-17)";
+            case DAY_RANGE -> hours(raw) != null && hours(raw)[1] <= 6 || raw.matches("[0-6]-[0-6]") && raw.charAt(0) == raw.charAt(2)
+                    ? null : "not a range of weekdays (expected FIRST-LAST, 0 Sunday .. 6 Saturday, e.g. 1-5)";
+            case BOOLEAN -> raw.equals("true") || raw.equals("false") ? null : "not true or false";
             case IMAGE -> IMAGE.matcher(raw).matches() && !raw.endsWith(":latest") ? null
                     : "not a pinned image reference (expected repo/name:version or @sha256:..., never :latest)";
             case SEMVER -> SEMVER.matcher(raw).matches() ? null : "not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 0.15.0)";
@@ -264,6 +273,17 @@ public final class Values {
             }
         }
         return true;
+    }
+
+    /** "9-17" to {9, 17} (start inclusive, end exclusive for hours; both inclusive for days), or null. */
+    public static int[] hours(String text) {
+        Matcher m = HOURS.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        int start = Integer.parseInt(m.group(1));
+        int end = Integer.parseInt(m.group(2));
+        return start < end && end <= 24 ? new int[] {start, end} : null;
     }
 
     /** Expands a leading ~ to the user's home directory. */

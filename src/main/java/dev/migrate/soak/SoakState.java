@@ -56,7 +56,7 @@ public final class SoakState implements Journal.Reader {
             }
             if (m.status() == Measurement.Result.FAIL || m.status() == Measurement.Result.ERROR) {
                 bad = true;
-                lastFailure = c.at() + " " + m.check() + ": " + m.note();
+                lastFailure = c.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + m.check() + ": " + m.note();
             }
         }
         if (bad) {
@@ -168,7 +168,8 @@ public final class SoakState implements Journal.Reader {
 
     private static String longest(Coverage cov) {
         return cov.gaps().stream().max((a, b) -> a.length().compareTo(b.length()))
-                .map(g -> "; longest " + g.from() + " to " + g.to()).orElse("");
+                .map(g -> "; longest " + g.from().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " to "
+                        + g.to().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).orElse(""); // to the second
     }
 
     /** Ledger details retire and status rely on (README.md, "What retire reads"). */

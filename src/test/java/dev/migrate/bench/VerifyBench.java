@@ -24,6 +24,10 @@ public final class VerifyBench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        if (args.length > 2 && args[2].equals("dashboard")) {
+            dashboard(jar, runs);
+            return;
+        }
         Path state = Files.createTempDirectory("verify-bench");
         try (PipelineWorld world = new PipelineWorld(9)) { // 6 names x 2 services x 9 = 108 claude_code_* series: "100"
             world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 108", Duration.ofSeconds(30));
@@ -72,6 +76,58 @@ public final class VerifyBench {
                     full100k, full100k / (double) full100);
             System.out.printf("without the round trip, ~100,000 series:      %6d ms  -> ratio to 100 series: %.2f%n",
                     fast100k, fast100k / (double) fast100);
+        } finally {
+            try (var walk = Files.walk(state)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The dashboard check against `verify --skip dashboard` at ~100 and ~100,000 claude_code_* series, and the
+     * check's own variants: capped concurrency 1, 2, 4 and the evaluation range 30 s (default) against 5 s,
+     * each through a migrate.yaml naming a checks-dir whose verify.yaml differs from the built-in one only in those fields.
+     */
+    private static void dashboard(Path jar, int runs) throws Exception {
+        Path state = Files.createTempDirectory("verify-bench");
+        String builtIn = Files.readString(Path.of("checks", "verify.yaml"));
+        Map<String, Path> variants = new LinkedHashMap<>();
+        for (String[] v : new String[][] {{"concurrency 1, range 30s", "1", "30s"}, {"concurrency 2, range 30s", "2", "30s"},
+                {"concurrency 4, range 30s", "4", "30s"}, {"concurrency 1, range 5s", "1", "5s"}}) {
+            Path dir = Files.createDirectories(state.resolve("checks-" + variants.size()));
+            Files.writeString(dir.resolve("verify.yaml"), builtIn.replace("    uid: claude-code\n", "    uid: claude-code\n    concurrency: "
+                    + v[1] + "\n").replace("queryRange: 30s", "queryRange: " + v[2]));
+            Files.writeString(dir.resolve("migrate.yaml"), "checks-dir: " + dir + "\n");
+            variants.put(v[0], dir.resolve("migrate.yaml"));
+        }
+        try (PipelineWorld world = new PipelineWorld(9)) {
+            world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 108", Duration.ofSeconds(30));
+            List<String> base = List.of("java", "-jar", jar.toString(), "verify", "--state-dir", state.toString(),
+                    "--prometheus-url", world.prometheus.url(), "--loki-url", world.loki.url(),
+                    "--grafana-url", world.grafana.url(), "--alertmanager-url", world.alertmanager.url(),
+                    "--otlp-grpc-endpoint", world.collector.grpcEndpoint(),
+                    "--otlp-http-endpoint", world.collector.httpEndpoint());
+            Process show = new ProcessBuilder(with(base, "--only", "dashboard")).redirectErrorStream(true).start();
+            System.out.println("the dashboard check, as the user sees it:\n" + new String(show.getInputStream().readAllBytes()));
+            show.waitFor();
+            for (String size : List.of("~100", "~100,000")) {
+                if (size.equals("~100,000")) {
+                    world.sessions(8334); // 6 x 2 x 8334 = 100,008, then back: the series stay in the TSDB head
+                    world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 100000", Duration.ofMinutes(3));
+                    world.sessions(9);
+                    Thread.sleep(30_000);
+                }
+                long skip = median(runs, with(base, "--skip", "dashboard"));
+                long full = median(runs, base);
+                System.out.printf("%s series: verify --skip dashboard %6d ms; full verify %6d ms (%.2fx)%n", size, skip, full,
+                        full / (double) skip);
+                for (Map.Entry<String, Path> v : variants.entrySet()) {
+                    long only = median(runs, with(base, "--config", v.getValue().toString(), "--only", "dashboard"));
+                    long all = median(runs, with(base, "--config", v.getValue().toString()));
+                    System.out.printf("  dashboard check, %-26s alone %6d ms; full verify %6d ms (%.2fx of --skip dashboard)%n",
+                            v.getKey() + ":", only, all, all / (double) skip);
+                }
+            }
         } finally {
             try (var walk = Files.walk(state)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

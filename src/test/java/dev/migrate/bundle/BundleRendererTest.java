@@ -159,9 +159,10 @@ class BundleRendererTest {
                 assertFalse(p.path("description").asText().isBlank(), "panel " + p.get("title") + " explains its query");
             }
         }
+        // the seed's seven sections in their order, then the two added for the 2026 telemetry
         assertEquals(List.of("Overview", "Productivity", "Sessions", "Trends", "Cost Analysis", "Performance",
-                "Token & Efficiency"), rows);
-        assertTrue(panels >= 20 && panels <= 35, "panels: " + panels);
+                "Token & Efficiency", "Agents & extensions", "Security"), rows);
+        assertEquals(70, panels);
     }
 
     @Test

@@ -39,10 +39,15 @@ class PromQlTest {
     private static String panelExpr(Bundle b, String title, String range) throws Exception {
         for (JsonNode p : dashboard(b).get("panels")) {
             if (p.path("title").asText().equals(title)) {
-                return p.at("/targets/0/expr").asText().replace("$__range", range).replace("$__interval", range);
+                return variables(p.at("/targets/0/expr").asText().replace("$__range", range).replace("$__interval", range));
             }
         }
         throw new AssertionError("no panel '" + title + "'");
+    }
+
+    /** The dashboard variables as Grafana fills them on first load: "All" (.*) for the filters, billing day 1. */
+    static String variables(String expr) {
+        return expr.replaceAll("\\$(user|model|machine|terminal)\\b", ".*").replace("$billing_day", "1");
     }
 
     private Promtool.Run promtoolTest(Bundle bundle, List<String> series, List<Map<String, Object>> exprTests) throws Exception {
@@ -95,7 +100,7 @@ class PromQlTest {
         Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", rule.at("/spec/groups"))));
         Promtool.Run run = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("SUCCESS: 3 rules found"), run.output());
+        assertTrue(run.output().contains("SUCCESS: 9 rules found"), run.output());
     }
 
     @Test
@@ -104,7 +109,7 @@ class PromQlTest {
         for (JsonNode panel : dashboard(TestBundles.defaults()).get("panels")) {
             for (JsonNode target : panel.path("targets")) {
                 if (panel.at("/datasource/type").asText().equals("prometheus")) {
-                    String expr = target.get("expr").asText().replace("$__range", "6h").replace("$__interval", "1m");
+                    String expr = variables(target.get("expr").asText().replace("$__range", "6h").replace("$__interval", "1m"));
                     records.add(Map.of("record", "dashboard:panel_" + panel.get("id").asText() + "_" + target.get("refId").asText(),
                             "expr", expr));
                 }
@@ -114,6 +119,26 @@ class PromQlTest {
         Files.writeString(dir.resolve("dashboard-rules.yaml"), Json.YAML.writeValueAsString(
                 Map.of("groups", List.of(Map.of("name", "dashboard", "rules", records)))));
         Promtool.Run run = Promtool.run(dir, "check", "rules", "dashboard-rules.yaml");
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    @Test
+    void billingCycleCountsFromMidnightUtcOfTheBillingDayIncludingTheHourInProgress() throws Exception {
+        Bundle b = TestBundles.defaults();
+        String cycle = panelExpr(b, "Cost this billing cycle", "1h");
+        // One session spending $1 a minute from 1970-01-01 00:00 UTC (promtool's time 0, a day 1), sampled every
+        // 10 minutes; no alert rules loaded (evaluating them over 40 days is what would take long).
+        Map<String, Object> test = new LinkedHashMap<>();
+        test.put("interval", "10m");
+        test.put("input_series", List.of(Map.of("series", "claude_code_cost_usage_USD_total{session_id=\"a\"}", "values", "0+10x6600")));
+        test.put("promql_expr_test", List.of(
+                expect(cycle, "245h30m", 14730.0),                                        // day 1: every minute so far
+                expect(cycle.replace("< bool 1)", "< bool 5)"), "245h30m", 14730.0 - 5760), // from Jan 5 00:00
+                expect(cycle, "960h", 57600.0 - 44640),                                    // Feb 10: from Feb 1
+                expect(cycle.replace("< bool 1)", "< bool 3)"), "970h20m", 58220.0 - 47520))); // Feb 11: from Feb 3
+        Files.writeString(dir.resolve("cycle.yaml"), Json.YAML.writeValueAsString(Map.of("evaluation_interval", "10m",
+                "tests", List.of(test))));
+        Promtool.Run run = Promtool.run(dir, "test", "rules", "cycle.yaml");
         assertEquals(0, run.exitCode(), run.output());
     }
 

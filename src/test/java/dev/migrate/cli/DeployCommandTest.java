@@ -217,6 +217,22 @@ class DeployCommandTest {
     }
 
     @Test
+    void aDashboardWithoutTheFilterVariablesIsReportedByTheRule() throws Exception {
+        // a seed-style dashboard: the built-in panels, no templating, Loki panels on claude-code only
+        com.fasterxml.jackson.databind.node.ObjectNode d = (com.fasterxml.jackson.databind.node.ObjectNode)
+                dev.migrate.Json.MAPPER.readTree(Files.readString(Path.of("manifests/dashboard/claude-code.json")));
+        d.putObject("templating").putArray("list");
+        Path own = Files.writeString(dir.resolve("no-variables.json"), dev.migrate.Json.MAPPER.writeValueAsString(d)
+                .replace("service_name=~\\\"claude-code|claude-code-desktop\\\"", "service_name=\\\"claude-code\\\""));
+        CliRun run = deploy("--dry-run", "--dashboard", own.toString());
+        assertEquals(ExitCodes.FAILED, run.exitCode(), run.out());
+        assertTrue(run.out().contains("FAIL  dashboard.template-variables") && run.out().contains("no template variable user,"
+                + " model, machine, terminal in templating.list"), run.out());
+        assertTrue(run.out().contains("FAIL  dashboard.loki-both-services"), run.out());
+        assertTrue(run.errorLine().startsWith("migrate: error: 2 of 25 rules failed, first dashboard.loki-both-services: "), run.err());
+    }
+
+    @Test
     void helpListsDeploy() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());

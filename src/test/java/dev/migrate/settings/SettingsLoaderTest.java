@@ -94,6 +94,33 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void alertThresholdsAndBudgetsMustBePositiveNumbers() throws Exception {
+        for (String bad : new String[] {"0", "-5", "ten", "1e3"}) {
+            UserError e = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.empty(), Map.of(),
+                    Map.of("monthly-budget-usd", bad)), bad);
+            assertTrue(e.getMessage().endsWith(": monthly-budget-usd '" + bad + "' is not a positive number (e.g. 10 or 0.05);"
+                    + " fix the value or remove it to use the default '200'"), e.getMessage());
+        }
+        Path f = file("daily-spend-critical-usd: 0\n");
+        UserError file = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.of(f), Map.of(), Map.of()));
+        assertTrue(file.getMessage().contains("daily-spend-critical-usd '0' is not a positive number"), file.getMessage());
+        UserError env = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.empty(),
+                Map.of("MIGRATE_USER_DAILY_SPEND_USD", "-1"), Map.of()));
+        assertTrue(env.getMessage().startsWith("env MIGRATE_USER_DAILY_SPEND_USD: user-daily-spend-usd '-1' is not a positive number"),
+                env.getMessage());
+        for (Map.Entry<String, String> bad : Map.of("billing-day", "31", "business-hours", "17-9", "business-days", "1-7",
+                "loki-ruler", "yes").entrySet()) {
+            UserError e = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.empty(), Map.of(),
+                    Map.of(bad.getKey(), bad.getValue())), bad.toString());
+            assertTrue(e.getMessage().contains(bad.getKey() + " '" + bad.getValue() + "' is not "), e.getMessage());
+        }
+        Settings ok = SettingsLoader.load(Optional.empty(), Map.of(), Map.of("business-hours", "8-18", "billing-day", "15"));
+        assertEquals(List.of(8, 18), java.util.Arrays.stream(ok.businessHours().orElseThrow()).boxed().toList());
+        assertEquals("15", ok.raw(SettingKeys.BILLING_DAY));
+        assertTrue(Settings.defaults().businessHours().isEmpty(), "the business-hours alert is off by default");
+    }
+
+    @Test
     void missingExplicitConfigFileIsAnError() {
         UserError e = assertThrows(UserError.class,
                 () -> SettingsLoader.load(Optional.of(dir.resolve("nope.yaml")), Map.of(), Map.of()));

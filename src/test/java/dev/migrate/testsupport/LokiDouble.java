@@ -22,7 +22,15 @@ import java.util.regex.Pattern;
  *   {"structuredMetadata":{..},"parsed":{}}]]}],"stats":{}}}}; the third element only when the request
  *   carries {@code X-Loki-Response-Encoding-Flags: categorize-labels}, otherwise structured metadata is
  *   merged into the stream labels (one stream per distinct label set), as Loki does.</li>
- * <li>the same endpoint with {@code sum by (label) (count_over_time(<log query> [<range>]))}: a matrix.</li>
+ * <li>label filters after the selector on stream labels or structured metadata: {@code | l="v"}, {@code !=},
+ *   {@code =~}, {@code !~} (anchored regexes; a missing label reads as ""), as Loki's label filter expressions
+ *   (grafana.com/docs/loki/latest/query/log_queries/#label-filter-expression).</li>
+ * <li>the same endpoint with a metric query: {@code count_over_time}, and {@code sum_over_time},
+ *   {@code avg_over_time}, {@code max_over_time}, {@code min_over_time}, {@code quantile_over_time(φ, ...)}
+ *   over {@code | unwrap label} with an optional {@code by (..)}; {@code sum [by (..)] (..)}; {@code A / B}
+ *   (grafana.com/docs/loki/latest/query/metric_queries/). The answer is a matrix with one point, at {@code end},
+ *   over the window {@code [end - range, end]}: the real Loki gives a point per step, which verify and soak
+ *   do not need.</li>
  * <li>{@code GET /loki/api/v1/query} with a log selector: 400, text body (Loki >= 3.2).</li>
  * <li>{@code GET /config}: the running config as YAML; a syntax error: 400 with Loki's parse error text.</li>
  * <li>multi-tenant mode: without {@code X-Scope-OrgID} every query answers 401 "no org id".</li>
@@ -53,10 +61,11 @@ public final class LokiDouble implements AutoCloseable {
                   index: {prefix: index_, period: 24h}
             """;
 
-    private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
-    private static final Pattern LOG_QUERY = Pattern.compile("\\s*\\{([^}]*)}((?:\\s*\\|\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*=\\s*\"[^\"]*\")*)\\s*");
-    private static final Pattern PIPE = Pattern.compile("\\|\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*=\\s*\"([^\"]*)\"");
-    private static final Pattern COUNT = Pattern.compile("\\s*sum by \\((\\w+)\\) \\(count_over_time\\((.*)\\[(\\w+)]\\)\\)\\s*");
+    private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
+    private static final Pattern STAGE = Pattern.compile("\\s*\\|\\s*(?:unwrap\\s+([a-zA-Z_][a-zA-Z0-9_]*)|([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\")");
+    private static final Pattern RANGE_FN = Pattern.compile("(count_over_time|sum_over_time|avg_over_time|max_over_time|min_over_time|quantile_over_time)\\s*\\((.*)\\[(\\w+)]\\s*\\)\\s*(?:by\\s*\\(([^)]*)\\))?", Pattern.DOTALL);
+    private static final Pattern SUM = Pattern.compile("sum\\s*(?:by\\s*\\(([^)]*)\\)\\s*)?\\((.*)\\)", Pattern.DOTALL);
+    private static final Pattern QUANTILE = Pattern.compile("\\s*([0-9.]+)\\s*,(.*)", Pattern.DOTALL);
 
     private final FakeHttpServer server = FakeHttpServer.start();
     private final List<Line> lines = Collections.synchronizedList(new ArrayList<>());
@@ -136,67 +145,239 @@ public final class LokiDouble implements AutoCloseable {
         if (requiredTenant != null && !requiredTenant.equals(r.header("X-Scope-OrgID"))) {
             return Reply.text(401, "no org id\n");
         }
-        String query = r.param("query");
+        String query = r.param("query").strip();
         Instant start = nanos(r.param("start"));
         Instant end = nanos(r.param("end"));
-        Matcher count = COUNT.matcher(query);
         try {
-            if (count.matches()) {
-                return metric(count.group(1), parse(count.group(2)), end, start, end);
+            if (!query.startsWith("{")) {
+                return metric(evaluate(query, end), end);
             }
             int limit = r.param("limit") == null ? 100 : Integer.parseInt(r.param("limit"));
-            return streams(parse(query), start, end, limit, r.header("X-Loki-Response-Encoding-Flags") != null);
+            Query q = parse(query);
+            if (q.unwrap() != null) {
+                throw new IllegalArgumentException("syntax error: unwrap only goes inside a range aggregation");
+            }
+            return streams(q, start, end, limit, r.header("X-Loki-Response-Encoding-Flags") != null);
         } catch (IllegalArgumentException e) {
             return Reply.text(400, "parse error : " + e.getMessage());
         }
     }
 
-    private record Query(List<String[]> matchers, Map<String, String> pipes) {
+    /**
+     * A log query: stream matchers, then label filters on stream labels or structured metadata (a missing
+     * label is the empty string, regexes are anchored, as in Loki's label filter expressions), and an
+     * optional {@code | unwrap}.
+     */
+    private record Query(List<String[]> matchers, List<String[]> filters, String unwrap) {
         boolean matches(Line l) {
             for (String[] m : matchers) {
-                String v = l.stream().getOrDefault(m[0], "");
-                boolean ok = switch (m[1]) {
-                    case "=" -> v.equals(m[2]);
-                    case "!=" -> !v.equals(m[2]);
-                    default -> v.matches(m[2]);
-                };
-                if (!ok) {
+                if (!test(m, l.stream().getOrDefault(m[0], ""))) {
                     return false;
                 }
             }
-            for (Map.Entry<String, String> p : pipes.entrySet()) {
-                String v = l.metadata().getOrDefault(p.getKey(), l.stream().get(p.getKey()));
-                if (!p.getValue().equals(v)) {
+            for (String[] f : filters) {
+                if (!test(f, l.metadata().getOrDefault(f[0], l.stream().getOrDefault(f[0], "")))) {
                     return false;
                 }
             }
             return true;
         }
+
+        private static boolean test(String[] m, String v) {
+            return switch (m[1]) {
+                case "=" -> v.equals(m[2]);
+                case "!=" -> !v.equals(m[2]);
+                case "=~" -> v.matches(m[2]);
+                default -> !v.matches(m[2]);
+            };
+        }
     }
 
     private static Query parse(String logql) {
-        Matcher m = LOG_QUERY.matcher(logql);
-        if (!m.matches()) {
+        String text = logql.strip();
+        int close = text.indexOf('}');
+        if (!text.startsWith("{") || close < 0) {
             throw new IllegalArgumentException("syntax error: unexpected input in " + logql);
         }
         List<String[]> matchers = new ArrayList<>();
-        for (String part : m.group(1).split(",(?=\\s*[a-zA-Z_])")) {
+        for (String part : text.substring(1, close).split(",(?=\\s*[a-zA-Z_])")) {
             Matcher mm = MATCHER.matcher(part);
             if (!mm.matches()) {
                 throw new IllegalArgumentException("syntax error: bad matcher " + part);
             }
-            matchers.add(new String[] {mm.group(1), mm.group(2), mm.group(3)});
+            matchers.add(new String[] {mm.group(1), mm.group(2), unescape(mm.group(3))});
         }
         if (matchers.stream().allMatch(x -> x[1].equals("=~") && ".*".equals(x[2]) || x[2].isEmpty())) {
             throw new IllegalArgumentException("queries require at least one regexp or equality matcher that does not"
                     + " have an empty-compatible value");
         }
-        Map<String, String> pipes = new LinkedHashMap<>();
-        Matcher p = PIPE.matcher(m.group(2));
-        while (p.find()) {
-            pipes.put(p.group(1), p.group(2));
+        List<String[]> filters = new ArrayList<>();
+        String unwrap = null;
+        String rest = text.substring(close + 1);
+        Matcher st = STAGE.matcher(rest);
+        int at = 0;
+        while (at < rest.length() && !rest.substring(at).isBlank()) {
+            if (!st.find(at) || st.start() != at || unwrap != null) {
+                throw new IllegalArgumentException("syntax error: unexpected " + rest.substring(at).strip());
+            }
+            if (st.group(1) != null) {
+                unwrap = st.group(1);
+            } else {
+                filters.add(new String[] {st.group(2), st.group(3), unescape(st.group(4))});
+            }
+            at = st.end();
         }
-        return new Query(matchers, pipes);
+        return new Query(matchers, filters, unwrap);
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\\\", "\\").replace("\\\"", "\"");
+    }
+
+    /**
+     * A metric query at one instant: {@code sum [by (..)] (X)}, {@code A / B} (series with equal labels), and the
+     * range aggregations count_over_time, sum/avg/max/min/quantile_over_time with {@code | unwrap} and an optional
+     * {@code by (..)} (Loki's unwrapped range aggregations; lines whose unwrapped value is not a number are dropped
+     * here, where Loki would label them __error__). Without a grouping, a series per distinct stream labels plus
+     * structured metadata, as Loki 3 does.
+     */
+    private Map<Map<String, String>, Double> evaluate(String expr, Instant at) {
+        String e = strip(expr);
+        int slash = topLevel(e, '/');
+        if (slash >= 0) {
+            Map<Map<String, String>, Double> a = evaluate(e.substring(0, slash), at);
+            Map<Map<String, String>, Double> b = evaluate(e.substring(slash + 1), at);
+            Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+            a.forEach((k, v) -> {
+                if (b.containsKey(k)) {
+                    out.put(k, v / b.get(k));
+                }
+            });
+            return out;
+        }
+        Matcher sum = SUM.matcher(e);
+        if (sum.matches()) {
+            List<String> by = sum.group(1) == null ? List.of() : labels(sum.group(1));
+            Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+            evaluate(sum.group(2), at).forEach((k, v) -> out.merge(pick(k, by), v, Double::sum));
+            return out;
+        }
+        Matcher fn = RANGE_FN.matcher(e);
+        if (!fn.matches()) {
+            throw new IllegalArgumentException("syntax error: unsupported metric query " + expr);
+        }
+        String args = fn.group(2);
+        double quantile = 0;
+        if (fn.group(1).equals("quantile_over_time")) {
+            Matcher q = QUANTILE.matcher(args);
+            if (!q.matches()) {
+                throw new IllegalArgumentException("syntax error: quantile_over_time needs a quantile first");
+            }
+            quantile = Double.parseDouble(q.group(1));
+            args = q.group(2);
+        }
+        Query q = parse(args);
+        boolean counting = fn.group(1).equals("count_over_time");
+        if (counting == (q.unwrap() != null)) {
+            throw new IllegalArgumentException("syntax error: " + fn.group(1) + (counting ? " takes no unwrap" : " needs | unwrap"));
+        }
+        java.time.Duration range = dev.migrate.settings.Values.duration(fn.group(3));
+        if (range == null) {
+            throw new IllegalArgumentException("syntax error: bad range [" + fn.group(3) + "]");
+        }
+        List<String> by = fn.group(4) == null ? null : labels(fn.group(4));
+        Map<Map<String, String>, List<Double>> values = new LinkedHashMap<>();
+        for (Line l : select(q, at.minus(range), at)) {
+            Map<String, String> all = new TreeMap<>(l.stream());
+            all.putAll(l.metadata());
+            double v = 1;
+            if (!counting) {
+                try {
+                    v = Double.parseDouble(all.getOrDefault(q.unwrap(), ""));
+                } catch (NumberFormatException notANumber) {
+                    continue;
+                }
+            }
+            values.computeIfAbsent(by == null ? all : pick(all, by), k -> new ArrayList<>()).add(v);
+        }
+        Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+        double phi = quantile;
+        values.forEach((k, vs) -> out.put(k, switch (fn.group(1)) {
+            case "count_over_time" -> (double) vs.size();
+            case "sum_over_time" -> vs.stream().mapToDouble(Double::doubleValue).sum();
+            case "avg_over_time" -> vs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            case "max_over_time" -> vs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            case "min_over_time" -> vs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            default -> quantile(vs, phi);
+        }));
+        return out;
+    }
+
+    /** Prometheus' (and Loki's) quantile: linear interpolation between the closest ranks. */
+    private static double quantile(List<Double> vs, double phi) {
+        List<Double> sorted = new ArrayList<>(vs);
+        sorted.sort(null);
+        double rank = phi * (sorted.size() - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(lo + 1, sorted.size() - 1);
+        return sorted.get(lo) + (sorted.get(hi) - sorted.get(lo)) * (rank - lo);
+    }
+
+    private static Map<String, String> pick(Map<String, String> all, List<String> by) {
+        Map<String, String> out = new TreeMap<>();
+        for (String b : by) {
+            String v = all.getOrDefault(b, "");
+            if (!v.isEmpty()) {
+                out.put(b, v);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> labels(String list) {
+        return dev.migrate.settings.Values.list(list);
+    }
+
+    private static String strip(String e) {
+        String s = e.strip();
+        while (s.startsWith("(") && matching(s, 0) == s.length() - 1) {
+            s = s.substring(1, s.length() - 1).strip();
+        }
+        return s;
+    }
+
+    private static int matching(String s, int open) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' && s.charAt(i - 1) != '\\') {
+                quoted = !quoted;
+            } else if (!quoted && c == '(') {
+                depth++;
+            } else if (!quoted && c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int topLevel(String s, char op) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' && (i == 0 || s.charAt(i - 1) != '\\')) {
+                quoted = !quoted;
+            } else if (!quoted && (c == '(' || c == '{' || c == '[')) {
+                depth++;
+            } else if (!quoted && (c == ')' || c == '}' || c == ']')) {
+                depth--;
+            } else if (!quoted && depth == 0 && c == op) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private List<Line> select(Query q, Instant start, Instant end) {
@@ -235,18 +416,14 @@ public final class LokiDouble implements AutoCloseable {
         return Reply.json(sb.toString());
     }
 
-    private Reply metric(String by, Query q, Instant at, Instant start, Instant end) {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (Line l : select(q, start, end)) {
-            String v = l.metadata().getOrDefault(by, l.stream().getOrDefault(by, ""));
-            counts.merge(v, 1, Integer::sum);
-        }
+    private static Reply metric(Map<Map<String, String>, Double> series, Instant at) {
         StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
         boolean first = true;
-        for (Map.Entry<String, Integer> c : counts.entrySet()) {
-            Map<String, String> metric = c.getKey().isEmpty() ? Map.of() : Map.of(by, c.getKey());
-            sb.append(first ? "" : ",").append("{\"metric\":").append(json(metric)).append(",\"values\":[[")
-                    .append(at.getEpochSecond()).append(",\"").append(c.getValue()).append("\"]]}");
+        for (Map.Entry<Map<String, String>, Double> c : series.entrySet()) {
+            double v = c.getValue();
+            String value = v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
+            sb.append(first ? "" : ",").append("{\"metric\":").append(json(c.getKey())).append(",\"values\":[[")
+                    .append(at.getEpochSecond()).append(",\"").append(value).append("\"]]}");
             first = false;
         }
         return Reply.json(sb.append("],\"stats\":{}}}").toString());

@@ -151,4 +151,115 @@ class DashboardRulesTest {
                     .put("expr", "sum(increase(claude_code_cost_usage_USD_total[$__range]))")), SETTINGS);
         }
     }
+
+    @Nested
+    class LokiBothServicesRule {
+        final Rule rule = new LokiBothServices();
+
+        @Test
+        void builtInSelectsCliAndDesktop() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void aPanelNamingOnlyClaudeCodeFails() {
+            Bundle b = withDashboard(d -> {
+                ObjectNode target = (ObjectNode) panel(d, usingLoki()).get("targets").get(0);
+                target.put("expr", target.get("expr").asText().replace("service_name=~\"claude-code|claude-code-desktop\"",
+                        "service_name=\"claude-code\""));
+            });
+            fails(rule, b, SETTINGS, "'API latency p50 / p95'", "misses claude-code-desktop");
+        }
+
+        @Test
+        void aRegexThatMissesDesktopFailsToo() {
+            Bundle b = withDashboard(d -> ((ObjectNode) panel(d, usingLoki()).get("targets").get(0))
+                    .put("expr", "{service_name=~\"claude-code\"} | event_name=\"api_request\""));
+            fails(rule, b, SETTINGS, "misses claude-code-desktop");
+        }
+    }
+
+    @Nested
+    class TemplateVariablesRule {
+        final Rule rule = new TemplateVariables();
+
+        @Test
+        void builtInDefinesAndUsesEveryFilter() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void aPanelIgnoringMachineFails() {
+            Bundle b = withDashboard(d -> {
+                ObjectNode target = (ObjectNode) panel(d, titled("Cost by model")).get("targets").get(0);
+                target.put("expr", target.get("expr").asText().replace(", machine_name=~\"$machine\"", ""));
+            });
+            fails(rule, b, SETTINGS, "'Cost by model' ignores $machine");
+        }
+
+        @Test
+        void aDashboardWithoutTheVariablesIsReported() {
+            Bundle b = withDashboard(d -> ((ObjectNode) d.get("templating")).putArray("list"));
+            fails(rule, b, SETTINGS, "no template variable user, model, machine, terminal");
+        }
+    }
+
+    @Nested
+    class SessionsExcludeAgentsViewRule {
+        final Rule rule = new SessionsExcludeAgentsView();
+
+        @Test
+        void builtInLeavesAgentsViewOutOfEveryCount() {
+            passes(rule, DEFAULT, SETTINGS);
+        }
+
+        @Test
+        void aSessionCountIncludingAgentsViewFails() {
+            Bundle b = withDashboard(d -> ((ObjectNode) panel(d, titled("Sessions")).get("targets").get(0))
+                    .put("expr", "sum(max_over_time(claude_code_session_count_total{user_email=~\"$user\"}[$__range]))"));
+            fails(rule, b, SETTINGS, "'Sessions' counts claude_code_session_count_total without start_type!=\"agents_view\"");
+        }
+
+        @Test
+        void aRegexThatStillMatchesAgentsViewFails() {
+            Bundle b = TestBundles.withObject("PrometheusRule", r -> ((ArrayNode) r.at("/spec/groups/0/rules")).addObject()
+                    .put("alert", "ManySessions").put("expr", "sum(max_over_time(claude_code_session_count_total{start_type=~\"fresh|agents.*\"}[1h])) > 50"));
+            fails(rule, b, SETTINGS, "'rule ManySessions'");
+        }
+
+        @Test
+        void groupingByStartTypeShowsItOnPurpose() {
+            passes(rule, withDashboard(d -> ((ObjectNode) panel(d, titled("Sessions")).get("targets").get(0))
+                    .put("expr", "sum by (start_type) (max_over_time(claude_code_session_count_total[$__range]))")), SETTINGS);
+        }
+    }
+
+    @Nested
+    class ThresholdsAreSettingsRule {
+        final Rule rule = new ThresholdsAreSettings();
+
+        @Test
+        void builtInAlertsTakeEveryThresholdFromSettings() {
+            passes(rule, DEFAULT, SETTINGS);
+            Settings all = SETTINGS.with(Map.of("loki-ruler", "true", "business-hours", "9-17"));
+            CheckResult r = passes(rule, dev.migrate.bundle.BundleRenderer.render(all), all);
+            assertTrue(r.observed().startsWith("8 alert thresholds"), r.observed());
+        }
+
+        @Test
+        void aHardCodedThresholdFails() {
+            Bundle b = TestBundles.withObject("PrometheusRule", r -> ((ArrayNode) r.at("/spec/groups/0/rules")).addObject()
+                    .put("alert", "BigSpender").put("expr", "sum(claude_code_cost_usage_USD_total) > 50"));
+            fails(rule, b, SETTINGS, "BigSpender compares with 50 and names no setting");
+        }
+
+        @Test
+        void aThresholdThatDriftedFromItsSettingFails() {
+            Bundle b = TestBundles.withObject("PrometheusRule", r -> {
+                ObjectNode alert = (ObjectNode) r.at("/spec/groups/0/rules/0");
+                alert.put("expr", alert.get("expr").asText().replace("> 10", "> 12"));
+            });
+            fails(rule, b, SETTINGS, "ClaudeCodeDailySpendHigh compares with 12 but daily-spend-alert-usd is 10");
+        }
+    }
 }
