@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real components the tests start on loopback (Debian packages), if missing:
-# Docker engine + docker-compose (retire), Prometheus + Alertmanager (verify, soak),
-# Chromium (soak's HTML report). The tests start and stop their own processes; this script
+# Docker engine + docker-compose (retire, backport), Prometheus 2.42 (only to compare the old
+# range semantics; the tests run Prometheus 3, Alertmanager, the collector and kube-apiserver
+# built by scripts/real-components), Chromium (soak's HTML report). The tests start and stop their own processes; this script
 # starts nothing, and dockerd is only ever started by tests with no bridge and no NAT.
 set -euo pipefail
 need=()
@@ -10,9 +11,9 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

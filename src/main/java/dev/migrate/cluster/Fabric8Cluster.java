@@ -294,8 +294,9 @@ public final class Fabric8Cluster implements Cluster {
             if (code == 500 && statusMessage(k).contains("failed to create typed patch object")) {
                 // The real API server answers a custom resource's undeclared field with a 500 naming the field
                 // (not 422): it is the object that is wrong, not the server.
-                throw new ClusterException(ClusterException.Kind.OTHER, what + " was refused by the server's schema: "
-                        + firstLine(statusMessage(k)) + " (server " + serverUrl + ", context " + context + ")", k);
+                throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP 500, refused by the"
+                        + " object's schema: " + firstLine(statusMessage(k)) + "; remove or rename that field (server "
+                        + serverUrl + ", context " + context + ")", k);
             }
             if (code >= 500) {
                 String message = k.getStatus() != null && k.getStatus().getMessage() != null

@@ -123,7 +123,7 @@ public final class SettingKeys {
             "DNS name of the collector VIP for the record's tables (e.g. otel.k8s.example.com); empty: none", false);
     public static final SettingKey RECORD_VERSION = key("record-version", "0.15.0", Kind.SEMVER,
             "version of the homelab release the record documents (semver; names rebuild-<version>-claude-monitoring.md)", false);
-    public static final SettingKey BACKPORT_PROMETHEUS_IMAGE = key("backport-prometheus-image", "prom/prometheus:v3.5.0",
+    public static final SettingKey BACKPORT_PROMETHEUS_IMAGE = key("backport-prometheus-image", "prom/prometheus:v3.10.0",
             Kind.IMAGE, "Prometheus image of the Compose backport, pinned", false);
     public static final SettingKey BACKPORT_GRAFANA_IMAGE = key("backport-grafana-image", "grafana/grafana:12.1.1",
             Kind.IMAGE, "Grafana image of the Compose backport, pinned", false);

@@ -47,8 +47,7 @@ public final class Values {
             case DURATION -> durationProblem(raw);
             case NUMBER -> numberProblem(raw);
             case SIZE -> size(raw) > 0 ? null : "not a size (expected e.g. 512KiB, 64MiB, 1GiB; more than 0, at most 4GiB)";
-            case POSITIVE_NUMBER -> numberProblem(raw) != null ? numberProblem(raw).replace("non-negative", "positive")
-                    : Double.parseDouble(raw.trim()) > 0 ? null : "not a positive number (must be more than 0, e.g. 10 or 0.05)";
+            case POSITIVE_NUMBER -> positiveNumberProblem(raw);
             case DAY_OF_MONTH -> raw.matches("[1-9]|1\\d|2[0-8]") ? null
                     : "not a day of the month from 1 to 28 (every month has it)";
             case HOUR_RANGE -> hours(raw) != null ? null : "not an hour range (expected START-END in UTC hours 0-24, START < END, e.g. 9-17)";
@@ -205,6 +204,16 @@ public final class Values {
 
     /** The largest number a threshold may be: anything above is a typo (or Infinity), an alert that never fires. */
     public static final double MAX_NUMBER = 1e12;
+
+    /** Why {@code raw} is not a finite, positive, sane number (an alert threshold, a budget), or null. */
+    public static String positiveNumberProblem(String raw) {
+        String problem = numberProblem(raw);
+        if (problem != null && problem.startsWith("too large")) {
+            return problem;
+        }
+        return problem == null && Double.parseDouble(raw.trim()) > 0 ? null
+                : "not a positive number (e.g. 10 or 0.05; plain digits, no exponent, Infinity or NaN)";
+    }
 
     /** Why {@code raw} is not a finite, non-negative, sane number, or null. */
     public static String numberProblem(String raw) {

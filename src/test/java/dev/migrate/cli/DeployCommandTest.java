@@ -229,7 +229,7 @@ class DeployCommandTest {
         assertTrue(run.out().contains("FAIL  dashboard.template-variables") && run.out().contains("no template variable user,"
                 + " model, machine, terminal in templating.list"), run.out());
         assertTrue(run.out().contains("FAIL  dashboard.loki-both-services"), run.out());
-        assertTrue(run.errorLine().startsWith("migrate: error: 2 of 25 rules failed, first dashboard.loki-both-services: "), run.err());
+        assertTrue(run.errorLine().startsWith("migrate: error: 2 of " + RULES + " rules failed, first dashboard.loki-both-services: "), run.err());
     }
 
     @Test

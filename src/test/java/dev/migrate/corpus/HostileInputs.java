@@ -96,7 +96,7 @@ final class HostileInputs {
                 {"soak-max-gap: 400d", "soak-max-gap '400d' is too long"},
                 {"soak-duration: 24 hours", "soak-duration '24 hours' is not a duration"},
                 {"soak-duration: -5m", "soak-duration '-5m' is not a duration"},
-                {"daily-spend-alert-usd: Infinity", "daily-spend-alert-usd 'Infinity' is not a plain non-negative number"},
+                {"daily-spend-alert-usd: Infinity", "daily-spend-alert-usd 'Infinity' is not a positive number"},
                 {"daily-spend-alert-usd: .inf", "migrate.yaml:1:28: not valid YAML"},
                 {"daily-spend-alert-usd: NaN", "daily-spend-alert-usd 'NaN'"},
                 {"daily-spend-alert-usd: 1e309", "daily-spend-alert-usd '1e309'"},

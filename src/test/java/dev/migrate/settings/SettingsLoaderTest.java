@@ -98,7 +98,7 @@ class SettingsLoaderTest {
         for (String bad : new String[] {"0", "-5", "ten", "1e3"}) {
             UserError e = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.empty(), Map.of(),
                     Map.of("monthly-budget-usd", bad)), bad);
-            assertTrue(e.getMessage().endsWith(": monthly-budget-usd '" + bad + "' is not a positive number (e.g. 10 or 0.05);"
+            assertTrue(e.getMessage().endsWith(": monthly-budget-usd '" + bad + "' is not a positive number (e.g. 10 or 0.05; plain digits, no exponent, Infinity or NaN);"
                     + " fix the value or remove it to use the default '200'"), e.getMessage());
         }
         Path f = file("daily-spend-critical-usd: 0\n");

@@ -121,8 +121,9 @@ class SoakProcessTest {
             long covered = Long.parseLong(rec.details().get("coverageSeconds"));
             long gaps = Long.parseLong(rec.details().get("gapSeconds"));
             assertEquals("20", rec.details().get("durationSeconds"));
-            // two restarts (JVM start-up, a second or more each) are gaps; the rest was observed
-            assertTrue(gaps >= 1 && gaps <= 15, rec.details().toString());
+            // two restarts (JVM start-up) are gaps only when one takes longer than 1.5 intervals, which depends
+            // on the machine's load; either way they never exceed max-gap, and coverage plus gaps is the duration
+            assertTrue(gaps >= 0 && gaps <= 15, rec.details().toString());
             assertTrue(Math.abs(covered + gaps - 20) <= 1, rec.details().toString());
             assertEquals(seq, Long.parseLong(rec.details().get("cycles")));
         }
