@@ -268,7 +268,9 @@ class VerifyChecksTest {
     void theRenderedDashboardPassesOnTheRealChain() {
         // its edit panels read {__name__=~"claude_code_code_edit_tool_decision(_count)?_total"}: either name will do
         CheckResult r = run(bundled("dashboard"), Contexts.of(world).dashboard(dev.migrate.testsupport.Rendered.bundle().dashboardJson()).build());
-        assertStatus(Status.PASS, r, "Prometheus queries");
+        // the check's wording since the LogQL panels are run too: "N/N queries of test dashboard run (P PromQL, L LogQL)"
+        assertStatus(Status.PASS, r, "every panel returned data");
+        assertTrue(r.observed().matches(".*; (\\d+)/\\1 queries of test dashboard run \\(\\d+ PromQL, \\d+ LogQL\\).*"), r.observed());
     }
 
     @Test
