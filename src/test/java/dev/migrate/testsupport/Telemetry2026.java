@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * One session_id is shared by two processes whose cost counters interleave (anthropics/claude-code #56317),
  * made for real: two clients with cumulative temporality send the same series (same resource, same
  * attributes) with their own running totals, one per tick in turn, so the exporter's one series flips
- * between them and Prometheus sees a reset on every other scrape.
+ * between them and Prometheus counts resets on it (BuiltInDashboardTest waits for resets(...) > 0).
  */
 public final class Telemetry2026 implements AutoCloseable {
     public static final Duration SESSION_EVERY = Duration.ofSeconds(5);
