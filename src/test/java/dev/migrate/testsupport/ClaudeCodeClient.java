@@ -54,7 +54,8 @@ public final class ClaudeCodeClient implements AutoCloseable {
     private final String machine;
     private final MetricExporter metricExporter;
     private final LogRecordExporter logExporter;
-    private final Manual reader = new Manual();
+    private final Map<String, String> pointAttributes;
+    private final Manual reader;
     private final SdkMeterProvider meters;
     private final SdkLoggerProvider loggers;
     private final List<LogRecordData> pendingLogs = new ArrayList<>();
@@ -76,7 +77,20 @@ public final class ClaudeCodeClient implements AutoCloseable {
      * @param machine     machine.name, as OTEL_RESOURCE_ATTRIBUTES sets it
      */
     public ClaudeCodeClient(String endpoint, String protocol, String serviceName, String machine) {
+        this(endpoint, protocol, serviceName, machine, Map.of(), AggregationTemporality.DELTA);
+    }
+
+    /**
+     * @param pointAttributes put on every data point after the defaults (so {@code terminal.type} can be
+     *                        replaced), e.g. {@code user.email}, as a signed-in Claude Code adds it
+     * @param counters        DELTA as Claude Code's default; CUMULATIVE as with
+     *                        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=cumulative
+     */
+    public ClaudeCodeClient(String endpoint, String protocol, String serviceName, String machine,
+                            Map<String, String> pointAttributes, AggregationTemporality counters) {
         this.serviceName = serviceName;
+        this.pointAttributes = Map.copyOf(pointAttributes);
+        this.reader = new Manual(counters);
         this.machine = machine;
         Duration timeout = Duration.ofSeconds(10);
         if ("grpc".equals(protocol)) {
@@ -122,8 +136,14 @@ public final class ClaudeCodeClient implements AutoCloseable {
 
     /** The attributes Claude Code puts on every data point of a session. */
     private Attributes point(String session, String... extra) {
+        return point(session, Map.of(), extra);
+    }
+
+    private Attributes point(String session, Map<String, String> attributes, String... extra) {
         AttributesBuilder b = Attributes.builder().put(SESSION, session).put("user.account_uuid", "u-" + machine)
                 .put("organization.id", "org-1").put("terminal.type", "vscode").put("machine.name", machine);
+        pointAttributes.forEach(b::put);
+        attributes.forEach(b::put);
         for (int i = 0; i + 1 < extra.length; i += 2) {
             b.put(extra[i], extra[i + 1]);
         }
@@ -132,18 +152,33 @@ public final class ClaudeCodeClient implements AutoCloseable {
 
     /** session.count += 1 (one-shot: a session sends it once). */
     public ClaudeCodeClient sessionStarted(String session) {
-        sessions.add(1, point(session, "start_type", "fresh"));
+        return sessionStarted(session, "fresh");
+    }
+
+    /** @param startType fresh, resume, continue, or agents_view (a session opened from the agents view) */
+    public ClaudeCodeClient sessionStarted(String session, String startType) {
+        sessions.add(1, point(session, "start_type", startType));
         return this;
     }
 
     public ClaudeCodeClient cost(String session, double usd, String model) {
-        cost.add(usd, point(session, "model", model));
+        return cost(session, usd, Map.of("model", model));
+    }
+
+    /** @param attributes model and the 2026 ones (query_source, effort, speed, agent.name, skill.name, mcp_server.name ...) */
+    public ClaudeCodeClient cost(String session, double usd, Map<String, String> attributes) {
+        cost.add(usd, point(session, attributes));
         return this;
     }
 
     /** @param type input, output, cacheRead or cacheCreation */
     public ClaudeCodeClient tokens(String session, String type, long n, String model) {
-        tokens.add(n, point(session, "type", type, "model", model));
+        return tokens(session, type, n, Map.of("model", model));
+    }
+
+    /** @param attributes as for {@link #cost(String, double, Map)} */
+    public ClaudeCodeClient tokens(String session, String type, long n, Map<String, String> attributes) {
+        tokens.add(n, point(session, attributes, "type", type));
         return this;
     }
 
@@ -156,6 +191,12 @@ public final class ClaudeCodeClient implements AutoCloseable {
     /** @param type added or removed */
     public ClaudeCodeClient linesOfCode(String session, String type, long n) {
         lines.add(n, point(session, "type", type));
+        return this;
+    }
+
+    /** @param model as clients since 2026 send it on lines_of_code */
+    public ClaudeCodeClient linesOfCode(String session, String type, long n, String model) {
+        lines.add(n, point(session, "type", type, "model", model));
         return this;
     }
 
@@ -251,9 +292,14 @@ public final class ClaudeCodeClient implements AutoCloseable {
         logExporter.shutdown().join(2, TimeUnit.SECONDS);
     }
 
-    /** A reader that collects only when {@link #export()} asks, with Claude Code's default delta temporality. */
+    /** A reader that collects only when {@link #export()} asks, with the counters' temporality chosen (delta by default). */
     private static final class Manual implements MetricReader {
+        final AggregationTemporality counters;
         CollectionRegistration registration;
+
+        Manual(AggregationTemporality counters) {
+            this.counters = counters;
+        }
 
         @Override
         public void register(CollectionRegistration registration) {
@@ -264,7 +310,7 @@ public final class ClaudeCodeClient implements AutoCloseable {
         public AggregationTemporality getAggregationTemporality(InstrumentType type) {
             // deltaPreferred: counters and histograms delta, up-down counters cumulative.
             return type == InstrumentType.UP_DOWN_COUNTER || type == InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
-                    ? AggregationTemporality.CUMULATIVE : AggregationTemporality.DELTA;
+                    ? AggregationTemporality.CUMULATIVE : counters;
         }
 
         @Override

@@ -14,7 +14,8 @@ import java.util.Map;
  * exporter page, endpoint="prometheus", and the collector's own metrics, endpoint="telemetry")
  * with the rendered PrometheusRule loaded, a Loki double, a Grafana double (both AGPL, so doubles)
  * and a real Alertmanager. The Claude Code data is sent by {@link ClaudeCodeClient} through the
- * collector, over gRPC for claude-code and http/protobuf for claude-code-desktop.
+ * collector, over gRPC for claude-code and http/protobuf for claude-code-desktop, and by
+ * {@link Telemetry2026} (the 2026 attributes and events, clock-driven, in the background).
  * <p>
  * Two extra scrape jobs are doubles on purpose, failure material a healthy collector cannot give:
  * {@code broken-collector} (its page answers 500) and {@code unsuffixed-exporter} (names as
@@ -34,6 +35,8 @@ public final class PipelineWorld implements AutoCloseable {
     public final AlertmanagerProcess alertmanager;
     private final ClaudeCodeClient cli;
     private final ClaudeCodeClient desktop;
+    /** The 2026 attributes, users and events, and the colliding session, sent in the background. */
+    private final Telemetry2026 telemetry2026;
     private int sent;
 
     /** @param sessions sessions per service (claude-code and claude-code-desktop), each with the six session metrics */
@@ -62,11 +65,13 @@ public final class PipelineWorld implements AutoCloseable {
         desktop.event("s-000000", "api_request", Map.of("model", "claude-sonnet-4-5"));
         cli.export();
         desktop.export();
+        telemetry2026 = Telemetry2026.start(collector);
         prometheus.awaitQuery("count(claude_code_cost_usage_USD_total) >= " + 2 * sessions, Duration.ofSeconds(30));
+        prometheus.awaitQuery("claude_code_cost_usage_USD_total{session_id=\"collide\"}", Duration.ofSeconds(30));
         prometheus.awaitQuery("other_code_cost_usage", Duration.ofSeconds(30));
         prometheus.awaitQuery("up{job=\"broken-collector\"} == 0", Duration.ofSeconds(30));
         prometheus.awaitQuery("otelcol_receiver_accepted_log_records_total", Duration.ofSeconds(30));
-        awaitLoki(6, Duration.ofSeconds(30));
+        awaitLoki(6 + Telemetry2026.eventCount(), Duration.ofSeconds(30));
     }
 
     /** The scrape job the ServiceMonitor makes: job otel-collector, the exporter and the collector's own metrics. */
@@ -151,6 +156,7 @@ public final class PipelineWorld implements AutoCloseable {
 
     @Override
     public void close() {
+        telemetry2026.close();
         cli.close();
         desktop.close();
         alertmanager.close();

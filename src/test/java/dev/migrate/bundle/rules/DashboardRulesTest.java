@@ -116,7 +116,7 @@ class DashboardRulesTest {
                 ObjectNode target = (ObjectNode) panel(d, usingLoki()).get("targets").get(0);
                 target.put("expr", "{service_name=\"claude-code\"} | json | event_name=\"api_request\"");
             });
-            fails(rule, b, SETTINGS, "| json in 'API latency p50 / p95'");
+            fails(rule, b, SETTINGS, "| json in 'Client mix: OS, architecture, version'"); // the first Loki panel
         }
     }
 
@@ -168,7 +168,7 @@ class DashboardRulesTest {
                 target.put("expr", target.get("expr").asText().replace("service_name=~\"claude-code|claude-code-desktop\"",
                         "service_name=\"claude-code\""));
             });
-            fails(rule, b, SETTINGS, "'API latency p50 / p95'", "misses claude-code-desktop");
+            fails(rule, b, SETTINGS, "'Client mix: OS, architecture, version'", "misses claude-code-desktop"); // the first Loki panel
         }
 
         @Test
