@@ -26,7 +26,9 @@ final class HostileInputs {
             new String[] {"retire"},
             new String[] {"status"},
             new String[] {"config"},
-            new String[] {"client-env", "--machine-name", "laptop"});
+            new String[] {"client-env", "--machine-name", "laptop"},
+            new String[] {"record"},
+            new String[] {"backport"});
 
     private HostileInputs() {
     }
@@ -40,6 +42,7 @@ final class HostileInputs {
         soak(out);
         retire(out);
         statusConfigClientEnv(out);
+        recordAndBackport(out);
         environmentAndWorkingDirectory(out);
         return out;
     }
@@ -313,6 +316,32 @@ final class HostileInputs {
         c(out, "retire/docker-socket-is-a-file", "retire", FAILED, "cannot reach the Docker engine at unix://{d}/plain", "--docker-host", "unix://{d}/plain")
                 .file("plain", "not a socket\n");
         c(out, "retire/stop-timeout-not-a-number", "retire", USAGE, "--stop-timeout", "--stop-timeout", "ten");
+    }
+
+    /** The record and the Compose backport: nothing written on bad input, and a record needs a passed deploy. */
+    private static void recordAndBackport(List<HostileCase> out) {
+        String deployed = "{\"step\":\"deploy\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:01:00Z\","
+                + "\"settingsDigest\":\"sha256:0\",\"outcome\":\"passed\",\"summary\":\"ok\",\"reportPath\":\"\",\"details\":{}}";
+        c(out, "record/empty-ledger", "record", 3, "nothing deployed yet");
+        c(out, "record/empty-ledger-out", "record", 3, "nothing deployed yet", "--out", "{d}/record");
+        c(out, "record/out-is-a-file", "record", USAGE, "--out {d}/afile is a file, not a directory", "--out", "{d}/afile")
+                .file("state/ledger.jsonl", deployed + "\n").file("afile", "x\n");
+        c(out, "record/out-in-state-dir", "record", USAGE, "--out", "--out", "{state}/record")
+                .file("state/ledger.jsonl", deployed + "\n");
+        c(out, "record/out-control-character", "record", USAGE, "holds a control character", "--out", "{d}/r\u001b]0;t\u0007");
+        c(out, "record/version-not-semver", "record", USAGE, "record-version '1.2' is not a semantic version").yaml("record-version: 1.2\n");
+        c(out, "record/version-leading-zero", "record", USAGE, "record-version '0.015.0' is not a semantic version")
+                .yaml("record-version: 0.015.0\n");
+        c(out, "record/dns-name-bad", "record", USAGE, "vip-dns-name 'Bad_Name' is not a DNS name").yaml("vip-dns-name: Bad_Name\n");
+        c(out, "record/output-unknown", "record", USAGE, "-o", "-o", "yaml");
+        c(out, "backport/out-is-a-file", "backport", USAGE, "--out {d}/afile is a file, not a directory", "--out", "{d}/afile")
+                .file("afile", "x\n");
+        c(out, "backport/out-in-state-dir", "backport", USAGE, "--out", "--out", "{state}/stack");
+        c(out, "backport/out-control-character", "backport", USAGE, "holds a control character", "--out", "{d}/s\u001b[31m");
+        c(out, "backport/loki-image-latest", "backport", USAGE, "backport-loki-image 'grafana/loki:latest' is not a pinned image")
+                .yaml("backport-loki-image: grafana/loki:latest\n");
+        c(out, "backport/retention-zero", "backport", USAGE, "backport-loki-retention '0s' is zero").yaml("backport-loki-retention: 0s\n");
+        c(out, "backport/output-unknown", "backport", USAGE, "-o", "-o", "yaml");
     }
 
     private static void statusConfigClientEnv(List<HostileCase> out) {
