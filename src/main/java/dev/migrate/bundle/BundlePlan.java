@@ -70,6 +70,20 @@ public record BundlePlan(List<Step> steps, List<CheckResult> rules, String setti
         return rules.stream().filter(CheckResult::failed).toList();
     }
 
+    /**
+     * The one-line error of a bundle that fails its rules, deploy's and backport's alike: "N of M rules
+     * failed, first NAME: observed; fix: fix" and {@code notDone} (e.g. " (nothing was applied)").
+     * Returns normally when every rule passed.
+     */
+    public static void throwIfFailed(List<CheckResult> rules, String notDone) {
+        List<CheckResult> failed = rules.stream().filter(CheckResult::failed).toList();
+        if (!failed.isEmpty()) {
+            CheckResult first = failed.get(0);
+            throw new dev.migrate.UserError(dev.migrate.ExitCodes.FAILED, failed.size() + " of " + rules.size()
+                    + " rules failed, first " + first.name() + ": " + first.observed() + "; fix: " + first.fix() + notDone);
+        }
+    }
+
     /** The stable JSON document of `deploy --dry-run -o json`. */
     public Map<String, Object> toJson() {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -2,10 +2,8 @@ package dev.migrate.cli;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
-import dev.migrate.UserError;
 import dev.migrate.backport.BackportPlan;
 import dev.migrate.backport.BackportSources;
-import dev.migrate.checks.CheckResult;
 import dev.migrate.data.OutputDirectory;
 import dev.migrate.data.OutputDirectory.OutputFile;
 import dev.migrate.settings.Settings;
@@ -54,12 +52,7 @@ public final class BackportCommand implements Callable<Integer> {
         BackportPlan plan = BackportPlan.of(BackportSources.of(settings, ClientEnvCommand.documented(settings.vip())), dirProject);
         List<OutputFile> files = dir == null ? plan.files() : plan.forTarget(dir);
         System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());
-        List<CheckResult> failed = plan.rules().stream().filter(CheckResult::failed).toList();
-        if (!failed.isEmpty()) {
-            throw new UserError(ExitCodes.FAILED, failed.size() + " of " + plan.rules().size() + " rules failed, first "
-                    + failed.get(0).name() + ": " + failed.get(0).observed() + "; fix: " + failed.get(0).fix()
-                    + (dir == null ? "" : " (nothing was written)"));
-        }
+        dev.migrate.bundle.BundlePlan.throwIfFailed(plan.rules(), dir == null ? "" : " (nothing was written)");
         if (dir != null) {
             List<Path> written = dir.write(files);
             if (!output.json()) {

@@ -117,12 +117,7 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
         if (dryRun || !failures.isEmpty()) {
             print(plan, prepared.bundle());
         }
-        if (!failures.isEmpty()) {
-            CheckResult first = failures.get(0);
-            throw new UserError(ExitCodes.FAILED, failures.size() + " of " + plan.rules().size() + " rules failed, first "
-                    + first.name() + ": " + first.observed() + "; fix: " + first.fix()
-                    + (dryRun ? "" : " (nothing was applied)"));
-        }
+        BundlePlan.throwIfFailed(plan.rules(), dryRun ? "" : " (nothing was applied)");
         if (dryRun) {
             return ExitCodes.OK;
         }

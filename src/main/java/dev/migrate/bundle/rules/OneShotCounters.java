@@ -28,8 +28,7 @@ public final class OneShotCounters extends NamedRule {
 
     @Override
     public CheckResult check(Bundle bundle, Settings settings) {
-        List<Map.Entry<String, String>> exprs = new ArrayList<>(Parsed.ruleExprs(bundle));
-        Parsed.dashboard(bundle).ifPresent(d -> exprs.addAll(Parsed.dashboardExprs(d)));
+        List<Map.Entry<String, String>> exprs = Parsed.allExprs(bundle);
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, String> e : exprs) {
             var m = BARE.matcher(e.getValue());

@@ -160,6 +160,13 @@ final class Parsed {
         }
     }
 
+    /** Every PromQL/LogQL expression the bundle ships: the PrometheusRules' and then the dashboard's. */
+    static List<Map.Entry<String, String>> allExprs(Bundle bundle) {
+        List<Map.Entry<String, String>> out = new ArrayList<>(ruleExprs(bundle));
+        dashboard(bundle).ifPresent(d -> out.addAll(dashboardExprs(d)));
+        return out;
+    }
+
     /** Every alert/record expression of the bundle's PrometheusRules, keyed by alert or record name. */
     static List<Map.Entry<String, String>> ruleExprs(Bundle bundle) {
         List<Map.Entry<String, String>> out = new ArrayList<>();

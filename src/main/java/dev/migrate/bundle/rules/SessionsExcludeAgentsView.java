@@ -29,8 +29,7 @@ public final class SessionsExcludeAgentsView extends NamedRule {
 
     @Override
     public CheckResult check(Bundle bundle, Settings settings) {
-        List<Map.Entry<String, String>> exprs = new ArrayList<>(Parsed.ruleExprs(bundle));
-        Parsed.dashboard(bundle).ifPresent(d -> exprs.addAll(Parsed.dashboardExprs(d)));
+        List<Map.Entry<String, String>> exprs = Parsed.allExprs(bundle);
         List<String> problems = new ArrayList<>();
         int counts = 0;
         for (Map.Entry<String, String> e : exprs) {
