@@ -16,6 +16,10 @@ import java.security.Permission;
  * override. Each refused attempt is also appended to target/non-loopback-attempts.log, which
  * scripts/test checks, so an attempt fails the build even where the code under test swallowed the
  * exception. Everything else is allowed: it guards the network rule, not security.
+ *
+ * <p>When the run is inside scripts/private-net's namespace (MIGRATE_PRIVATE_NET lists its local
+ * ranges, e.g. 10.10.30.0/24), addresses in those ranges are local to that namespace too (a server
+ * on 0.0.0.0 answers on them and there is no route anywhere else), so they are allowed as well.
  */
 public final class LoopbackOnlyNetwork extends SecurityManager {
     static final Path LOG = Path.of("target", "non-loopback-attempts.log");
@@ -40,7 +44,14 @@ public final class LoopbackOnlyNetwork extends SecurityManager {
         checkConnect(host, port);
     }
 
+    /** The ranges scripts/private-net made local, e.g. "10.10.30.0/24,10.244.0.0/16"; none outside it. */
+    private static final String PRIVATE_RANGES = System.getenv().getOrDefault("MIGRATE_PRIVATE_NET", "");
+
     static boolean loopback(String host) {
+        return loopbackOrIn(host, PRIVATE_RANGES);
+    }
+
+    static boolean loopbackOrIn(String host, String privateRanges) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (h.equals("localhost")) {
             return true;
@@ -49,10 +60,37 @@ public final class LoopbackOnlyNetwork extends SecurityManager {
             return false; // a name here would already have been resolved by the JDK; be strict
         }
         try {
-            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
+            InetAddress address = InetAddress.getByName(h); // a literal: no lookup happens
+            return address.isLoopbackAddress() || inRanges(address, privateRanges);
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private static boolean inRanges(InetAddress address, String ranges) throws UnknownHostException {
+        byte[] a = address.getAddress();
+        for (String range : ranges.split(",")) {
+            int slash = range.indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            byte[] net = InetAddress.getByName(range.substring(0, slash)).getAddress();
+            int bits = Integer.parseInt(range.substring(slash + 1));
+            if (net.length == a.length && samePrefix(a, net, bits)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean samePrefix(byte[] a, byte[] b, int bits) {
+        for (int i = 0; i < bits; i++) {
+            int mask = 0x80 >> (i % 8);
+            if ((a[i / 8] & mask) != (b[i / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void refuse(String host, int port) {
