@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
         header = "Print the environment a Claude Code client needs to send to the new collector.",
         description = {"Print the environment a Claude Code client needs to send its metrics and events to the "
                 + "homelab collector (the VIP), for bash, zsh, fish or PowerShell. Nothing is changed.",
-                "Example: eval \"$(migrate client-env --machine-name laptop)\""})
+                "",
+                "Examples:",
+                "  eval \"$(migrate client-env --machine-name laptop)\"",
+                "  migrate client-env --shell fish --machine-name laptop"})
 public final class ClientEnvCommand implements Callable<Integer> {
     /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
     private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
