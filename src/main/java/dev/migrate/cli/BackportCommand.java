@@ -38,6 +38,10 @@ public final class BackportCommand implements Callable<Integer> {
             description = "Write the stack into DIR: empty or new, an earlier backport, or the v1.1.1 directory (upgrade).")
     Path out;
 
+    @Option(names = "--force",
+            description = "Replace files in --out that were changed by hand since migrate wrote them (each is kept as <file>.edited).")
+    boolean force;
+
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
@@ -46,19 +50,19 @@ public final class BackportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = settingsOptions.load();
-        OutputDirectory dir = out == null ? null : OutputDirectory.check(out, settings.stateDir(), "--out");
+        OutputDirectory dir = out == null ? null : OutputDirectory.check(out, settings.stateDir(), "--out").tracked();
         String dirProject = dir == null ? settings.composeProject()
                 : BackportPlan.projectOf(dir.dir().getFileName() == null ? "" : dir.dir().getFileName().toString());
         BackportPlan plan = BackportPlan.of(BackportSources.of(settings, ClientEnvCommand.documented(settings.vip())), dirProject);
-        List<OutputFile> files = dir == null ? plan.files() : plan.forTarget(dir);
+        List<OutputFile> files = dir == null ? plan.files() : plan.forTarget(dir, force);
         System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());
         dev.migrate.bundle.BundlePlan.throwIfFailed(plan.rules(), dir == null ? "" : " (nothing was written)");
         if (dir != null) {
             List<Path> written = dir.write(files);
             if (!output.json()) {
                 System.out.println("wrote " + written.size() + " files into " + dir.dir());
-                files.stream().filter(f -> f.path().endsWith(BackportPlan.V1_SUFFIX))
-                        .forEach(f -> System.out.println("  kept the replaced v1.1.1 file as " + f.path()));
+                files.stream().filter(f -> BackportPlan.isCopy(f.path()))
+                        .forEach(f -> System.out.println("  kept the replaced file as " + f.path()));
             }
         }
         return ExitCodes.OK;
