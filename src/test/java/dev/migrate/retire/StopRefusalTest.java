@@ -139,6 +139,11 @@ class StopRefusalTest {
         }
 
         @Override
+        public java.util.Optional<ImageInfo> image(String idOrReference) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
         public void removeContainer(String containerId) {
             calls.add("rm:" + containerId);
         }
