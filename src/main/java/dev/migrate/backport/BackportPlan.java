@@ -46,6 +46,7 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
         files.add(new OutputFile(ComposeFile.FILE, ComposeFile.text(s)));
         files.addAll(StackFiles.of(s));
         files.addAll(KubernetesGuide.of(s));
+        files.add(ReleaseSnippets.of(s));
         List<CheckResult> rules = new ArrayList<>(s.bundleRules());
         rules.addAll(ComposeRules.check(ComposeFile.tree(s), s.project(), dirProject));
         return new BackportPlan(s, dirProject, files, rules);
