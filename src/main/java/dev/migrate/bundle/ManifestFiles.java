@@ -28,21 +28,27 @@ public final class ManifestFiles {
     public static final String DASHBOARD = "claude-dashboard-configmap.yaml";
     public static final String ALERTS = "claude-alerts.yaml";
     public static final String LOKI_RULES = "claude-loki-rules.yaml";
-    /** First line of every file: what wrote it, so a reader of the repository knows not to edit it by hand. */
-    static final String HEADER = "# Written by `migrate deploy --dry-run --out`: the objects `migrate deploy` applies."
-            + " Regenerate rather than edit.\n";
+    /** The command that writes them, named on the first line of every file. */
+    public static final String DEPLOY_OUT = "migrate deploy --dry-run --out";
     /** Extensions kubectl, kustomize and Argo CD read as manifests. */
     private static final List<String> MANIFEST_EXTENSIONS = List.of(".yaml", ".yml", ".json");
 
     private ManifestFiles() {
     }
 
-    /** The files, each object's YAML exactly as rendered, objects of one file in apply order; kustomization.yaml last. */
-    public static List<OutputFile> of(Bundle bundle) {
+    /**
+     * The files, each object's YAML exactly as rendered, objects of one file in apply order;
+     * kustomization.yaml last.
+     *
+     * @param writer the command that writes them, for the first line of each file (so a reader of the
+     *               repository knows where they come from and not to edit them by hand)
+     */
+    public static List<OutputFile> of(Bundle bundle, String writer) {
+        String header = "# Written by `" + writer + "`: the objects `migrate deploy` applies. Regenerate rather than edit.\n";
         Map<String, StringBuilder> files = new LinkedHashMap<>();
         for (ManifestObject o : bundle.objects()) {
-            StringBuilder b = files.computeIfAbsent(fileOf(o), f -> new StringBuilder(HEADER));
-            if (b.length() > HEADER.length()) {
+            StringBuilder b = files.computeIfAbsent(fileOf(o), f -> new StringBuilder(header));
+            if (b.length() > header.length()) {
                 b.append("---\n");
             }
             b.append(yaml(o.body()));
@@ -53,12 +59,12 @@ public final class ManifestFiles {
         kustomization.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
         kustomization.put("kind", "Kustomization");
         kustomization.put("resources", List.copyOf(files.keySet()));
-        out.add(new OutputFile(KUSTOMIZATION, HEADER + yaml(kustomization)));
+        out.add(new OutputFile(KUSTOMIZATION, header + yaml(kustomization)));
         return out;
     }
 
     /** The file an object goes into: by its role in the bundle, else kind-name.yaml. */
-    static String fileOf(ManifestObject o) {
+    public static String fileOf(ManifestObject o) {
         Map<?, ?> labels = o.body().get("metadata") instanceof Map<?, ?> md && md.get("labels") instanceof Map<?, ?> l ? l : Map.of();
         return switch (o.kind()) {
             case "Deployment", "Service" -> COLLECTOR;

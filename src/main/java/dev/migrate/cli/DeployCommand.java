@@ -138,7 +138,7 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
         BundlePlan plan = prepared.plan();
         List<CheckResult> failures = plan.failures();
         List<OutputFile> files = outDir == null ? List.of()
-                : ManifestFiles.forTarget(ManifestFiles.of(prepared.bundle()), outDir, force);
+                : ManifestFiles.forTarget(ManifestFiles.of(prepared.bundle(), ManifestFiles.DEPLOY_OUT), outDir, force);
         if (dryRun || !failures.isEmpty()) {
             print(plan, prepared.bundle());
         }

@@ -130,7 +130,7 @@ public final class RebuildGuide {
                 .append(" of proof\n");
         b.append("migrate status                  # deploy, verify and soak passed\n");
         b.append("```\n\n");
-        List<String> files = ManifestFiles.of(s.bundle()).stream().map(f -> "`" + f.path() + "`").toList();
+        List<String> files = ManifestFiles.of(s.bundle(), ManifestFiles.DEPLOY_OUT).stream().map(f -> "`" + f.path() + "`").toList();
         b.append("The same objects as files for the homelab repository (GitOps, or `kubectl apply -k`):\n\n```sh\n");
         b.append("migrate deploy --dry-run --out manifests/monitoring   # writes ").append(files.size()).append(" files\n");
         b.append("kubectl apply --server-side --field-manager=migrate -k manifests/monitoring\n```\n\n");
