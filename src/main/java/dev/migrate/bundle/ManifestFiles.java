@@ -102,7 +102,9 @@ public final class ManifestFiles {
                     + "); nothing was written. Give a directory of its own, e.g. " + out.flag() + " "
                     + out.dir().resolve("claude-code"));
         }
-        return out.keepingEdits(files, force, "migrate deploy --out");
+        List<OutputFile> result = out.keepingEdits(files, force, "migrate deploy --out");
+        out.checkTargets(result);
+        return result;
     }
 
     private static String yaml(Object tree) {

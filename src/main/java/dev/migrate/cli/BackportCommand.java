@@ -75,6 +75,9 @@ public final class BackportCommand implements Callable<Integer> {
                 : BackportPlan.projectOf(dir.dir().getFileName() == null ? "" : dir.dir().getFileName().toString());
         BackportPlan plan = BackportPlan.of(BackportSources.of(settings, ClientEnvCommand.documented(settings.vip())), dirProject);
         List<OutputFile> files = dir == null ? plan.files() : plan.forTarget(dir, force);
+        if (dir != null) {
+            dir.checkTargets(files);
+        }
         VersionGuard.Result versions = versions(settings);
         if (output.json()) {
             Map<String, Object> doc = plan.toJson();

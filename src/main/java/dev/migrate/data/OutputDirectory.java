@@ -105,11 +105,24 @@ public final class OutputDirectory {
         if (existing == null || !Files.isDirectory(existing)) {
             throw new UserError(flag + " " + dir + ": " + existing + " is not a directory; give a directory path");
         }
+        if (insideByLinks(existing, state)) {
+            throw new UserError(flag + " " + dir + " leads into the state directory " + stateDir + " through a symbolic link"
+                    + " (private to migrate); write the files somewhere else");
+        }
         if (!Files.isWritable(existing) || readOnlyByMode(existing)) {
             throw new UserError(flag + " " + dir + " is read-only" + (existing.equals(abs) ? "" : " (" + existing + ")")
                     + "; make it writable (chmod u+w) or choose another directory");
         }
         return new OutputDirectory(abs, flag, false);
+    }
+
+    /** Whether {@code existing}, with its symbolic links resolved, is the state directory or inside it. */
+    private static boolean insideByLinks(Path existing, Path state) {
+        try {
+            return Files.exists(state) && existing.toRealPath().startsWith(state.toRealPath());
+        } catch (IOException e) {
+            return false; // unreadable on the way: the write itself will say so
+        }
     }
 
     private static boolean readOnlyByMode(Path d) {
@@ -266,7 +279,21 @@ public final class OutputDirectory {
         return "sha256:" + Digests.sha256Hex(content);
     }
 
+    /**
+     * Refuses, before anything is written or printed, files whose place is taken by a directory: a move
+     * onto it would fail halfway through the files.
+     */
+    public void checkTargets(List<OutputFile> files) {
+        for (OutputFile f : files) {
+            if (Files.isDirectory(dir.resolve(f.path()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new UserError(flag + " " + dir.resolve(f.path()) + " is a directory where migrate writes a file;"
+                        + " move it away; nothing was written");
+            }
+        }
+    }
+
     private List<Path> writeAll(List<OutputFile> files) {
+        checkTargets(files);
         Path staging = null;
         try {
             Files.createDirectories(dir);

@@ -438,6 +438,19 @@ final class HostileInputs {
         c(out, "deploy/out-is-a-file", "deploy", USAGE, "--out {d}/afile is a file, not a directory",
                 "--dry-run", "--out", "{d}/afile").file("afile", "x\n");
         c(out, "deploy/out-in-state-dir", "deploy", USAGE, "is inside the state directory", "--dry-run", "--out", "{state}/manifests");
+        c(out, "deploy/out-symlink-into-state-dir", "deploy", USAGE, "leads into the state directory",
+                "--dry-run", "--out", "{d}/link/manifests")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link"), d.resolve("state")));
+        c(out, "backport/out-symlink-into-state-dir", "backport", USAGE, "leads into the state directory", "--out", "{d}/link")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link"), d.resolve("state")));
+        c(out, "backport/out-generated-file-is-a-directory", "backport", USAGE,
+                "claude-monitoring/prometheus/prometheus.yml is a directory where migrate writes a file", "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Path prometheus = d.resolve("claude-monitoring/prometheus/prometheus.yml");
+                    Files.delete(prometheus);
+                    Files.createDirectories(prometheus.resolve("mine"));
+                });
         c(out, "deploy/out-file-edited-by-hand", "deploy", USAGE, "otel-collector-servicemonitor.yaml was changed by hand",
                 "--dry-run", "--out", "{d}/monitoring")
                 .setup(d -> {
