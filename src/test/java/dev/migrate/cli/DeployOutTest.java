@@ -142,11 +142,13 @@ class DeployOutTest {
         assertEquals(ExitCodes.OK, deploy("--dry-run", "--out", out.toString()).exitCode());
 
         // kubectl apply --server-side -k: every object, strict field validation, kubectl's field manager
-        KubernetesClient operator = api.client(KubeApiServer.OPERATOR);
-        for (Map<String, Object> object : kustomize(out)) {
-            GenericKubernetesResource r = Json.MAPPER.convertValue(object, GenericKubernetesResource.class);
-            operator.resource(r).fieldValidation(io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT)
-                    .fieldManager("kubectl").serverSideApply();
+        try (KubernetesClient operator = api.client(KubeApiServer.OPERATOR)) {
+            for (Map<String, Object> object : kustomize(out)) {
+                GenericKubernetesResource r = operator.getKubernetesSerialization().convertValue(object, GenericKubernetesResource.class);
+                operator.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(r.getMetadata().getNamespace())
+                        .resource(r).fieldValidation(io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT)
+                        .fieldManager("kubectl").serverSideApply();
+            }
         }
         assertTrue(api.admin().apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get() != null);
 
