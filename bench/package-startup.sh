@@ -53,11 +53,11 @@ pkg_dry_nocds=$(MIGRATE_NO_CDS=1 median_ms /usr/bin/migrate deploy --dry-run --c
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 echo "package start-up benchmark: median of $runs runs, $(nproc) cores, $(java -version 2>&1 | head -1)"
-printf '  %-48s %6s ms\n' "bare JVM (trivial class, baseline)" "$bare"
+printf '  %-52s %6s ms\n' "bare JVM (trivial class, baseline)" "$bare"
 for row in "installed: migrate --help|$pkg_help" "installed: migrate deploy --dry-run|$pkg_dry" \
            "installed: migrate deploy --dry-run (MIGRATE_NO_CDS)|$pkg_dry_nocds" \
            "bin/migrate --help|$src_help" "bin/migrate deploy --dry-run|$src_dry"; do
-  printf '  %-48s %6s ms   %s of baseline\n' "${row%|*}" "${row#*|}" "$(ratio "${row#*|}" "$bare")"
+  printf '  %-52s %6s ms   %s of baseline\n' "${row%|*}" "${row#*|}" "$(ratio "${row#*|}" "$bare")"
 done
-printf '  %-48s %s (installed %s)\n' ".deb" "$(du -h "$deb" | cut -f1)" "$(dpkg-query -W -f='${Installed-Size} KiB' migrate)"
-printf '  %-48s %s\n' "tarball" "$(du -h "$tarball" | cut -f1)"
+printf '  %-52s %s (installed %s)\n' ".deb" "$(du -h "$deb" | cut -f1)" "$(dpkg-query -W -f='${Installed-Size} KiB' migrate)"
+printf '  %-52s %s\n' "tarball" "$(du -h "$tarball" | cut -f1)"
