@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints (never asserts) start-up figures of the installed package against bin/migrate, medians of
-# RUNS runs (default 5), each as a ratio to a bare JVM start measured in the same run:
+# RUNS rounds (default 5), each as a ratio to a bare JVM start measured in the same run:
 #   - bare JVM (a trivial class: the baseline),
 #   - `migrate --help` and `migrate deploy --dry-run` from /usr/bin/migrate (the .deb's launcher,
 #     with its per-user AppCDS archive, trained before timing) and from bin/migrate (the repository's
@@ -30,30 +30,34 @@ JAVA
 javac -d "$work" "$work/Hello.java"
 : > "$work/empty.yaml"   # built-in defaults only
 
-median_ms() {
-  "$@" >/dev/null 2>&1 || true   # warm-up (and the launchers' one-off AppCDS training run)
-  local times=()
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'
-}
-
+# The variants run round-robin (one run of each per round, RUNS rounds, after one warm-up round that
+# also lets the installed launcher train its AppCDS archive): a machine whose load drifts during the
+# run then slows every variant alike, instead of whichever happened to run last.
+names=(bare pkg_help pkg_dry pkg_dry_nocds src_help src_dry)
+cmds=(
+  "java -cp $work Hello"
+  "/usr/bin/migrate --help"
+  "/usr/bin/migrate deploy --dry-run --config $work/empty.yaml"
+  "env MIGRATE_NO_CDS=1 /usr/bin/migrate deploy --dry-run --config $work/empty.yaml"
+  "$root/bin/migrate --help"
+  "$root/bin/migrate deploy --dry-run --config $work/empty.yaml"
+)
 cd "$work"
-bare=$(median_ms java -cp "$work" Hello)
-# The dry-run first: its warm-up is the launcher's training run (--help alone never trains).
-pkg_dry=$(median_ms /usr/bin/migrate deploy --dry-run --config "$work/empty.yaml")
-pkg_help=$(median_ms /usr/bin/migrate --help)
-src_help=$(median_ms "$root/bin/migrate" --help)
-src_dry=$(median_ms "$root/bin/migrate" deploy --dry-run --config "$work/empty.yaml")
-pkg_dry_nocds=$(MIGRATE_NO_CDS=1 median_ms /usr/bin/migrate deploy --dry-run --config "$work/empty.yaml")
+declare -A samples
+for round in $(seq 0 "$runs"); do
+  for i in "${!cmds[@]}"; do
+    t0=$(date +%s%N)
+    ${cmds[$i]} >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
+    [ "$round" = 0 ] || samples[${names[$i]}]+="$(( (t1 - t0) / 1000000 )) "
+  done
+done
+median() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+bare=$(median bare) pkg_help=$(median pkg_help) pkg_dry=$(median pkg_dry) pkg_dry_nocds=$(median pkg_dry_nocds)
+src_help=$(median src_help) src_dry=$(median src_dry)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
-echo "package start-up benchmark: median of $runs runs, $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "package start-up benchmark: median of $runs rounds (round-robin), $(nproc) cores, $(java -version 2>&1 | head -1)"
 printf '  %-52s %6s ms\n' "bare JVM (trivial class, baseline)" "$bare"
 for row in "installed: migrate --help|$pkg_help" "installed: migrate deploy --dry-run|$pkg_dry" \
            "installed: migrate deploy --dry-run (MIGRATE_NO_CDS)|$pkg_dry_nocds" \
