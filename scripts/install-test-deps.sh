@@ -16,6 +16,7 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v asciidoctor >/dev/null 2>&1 || need+=(asciidoctor)   # scripts/package: the man pages
 command -v zsh >/dev/null 2>&1 || need+=(zsh)                   # scripts/package-check: zsh completion
+command -v man >/dev/null 2>&1 || need+=(man-db)                # scripts/package-check: the installed man pages
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
