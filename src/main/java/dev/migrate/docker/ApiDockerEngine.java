@@ -33,7 +33,8 @@ public final class ApiDockerEngine implements DockerEngine {
         this.api = new EngineApiClient(host, limits);
         try {
             JsonNode v = api.version();
-            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText());
+            String id = api.json("GET", "/info", null).path("ID").asText("");
+            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText(), id);
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -112,7 +113,8 @@ public final class ApiDockerEngine implements DockerEngine {
     }
 
     private static VolumeInfo volume(JsonNode v) {
-        return new VolumeInfo(v.path("Name").asText(), v.path("Driver").asText(), labels(v.path("Labels")));
+        return new VolumeInfo(v.path("Name").asText(), v.path("Driver").asText(), labels(v.path("Labels")),
+                v.path("CreatedAt").asText(""));
     }
 
     @Override

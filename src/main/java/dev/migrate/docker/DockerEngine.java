@@ -73,8 +73,17 @@ public interface DockerEngine extends AutoCloseable {
      * @param hostSource where that endpoint came from (flag, DOCKER_HOST, docker context, default)
      * @param apiVersion the daemon's API version, as read from it
      * @param version    the daemon's version
+     * @param id         the engine's own ID ({@code /info}): the same socket path can reach another engine,
+     *                   so this, not the host, says which engine it is; empty when unknown
      */
-    record EngineInfo(String host, String hostSource, String apiVersion, String version) {
+    record EngineInfo(String host, String hostSource, String apiVersion, String version, String id) {
+        public EngineInfo {
+            id = id == null ? "" : id;
+        }
+
+        public EngineInfo(String host, String hostSource, String apiVersion, String version) {
+            this(host, hostSource, apiVersion, version, "");
+        }
     }
 
     /**
@@ -110,9 +119,15 @@ public interface DockerEngine extends AutoCloseable {
         }
     }
 
-    record VolumeInfo(String name, String driver, Map<String, String> labels) {
+    /** @param createdAt when the engine created it (RFC 3339, as the engine says): a recreated volume differs */
+    record VolumeInfo(String name, String driver, Map<String, String> labels, String createdAt) {
         public VolumeInfo {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
+            createdAt = createdAt == null ? "" : createdAt;
+        }
+
+        public VolumeInfo(String name, String driver, Map<String, String> labels) {
+            this(name, driver, labels, "");
         }
 
         public String label(String key) {

@@ -2,6 +2,10 @@ package dev.migrate.retire;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
+import dev.migrate.data.OutputDirectory;
+import dev.migrate.io.Printable;
+import dev.migrate.io.PrivateFiles;
+import dev.migrate.io.StateLock;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
@@ -45,15 +49,28 @@ public final class Restorer {
         this.json = json;
     }
 
+    /** Holds the state directory's lock throughout: a retire or a second restore at the same time is refused. */
     public int restore(Path backupDir, String project, Optional<String> helperImageFlag) {
+        try (StateLock lock = StateLock.acquire(ledger.dir(), "migrate retire --restore")) {
+            return restoreLocked(backupDir, project, helperImageFlag);
+        }
+    }
+
+    private int restoreLocked(Path backupDir, String project, Optional<String> helperImageFlag) {
         Instant started = Instant.now();
         Path dir = archiveDir(backupDir, project);
         List<ArchiveManifest> manifests = manifests(dir);
+        // A manifest is a file anyone may have edited: the archive it names must be a file in its directory.
+        Map<String, Path> archives = new LinkedHashMap<>();
+        for (ArchiveManifest m : manifests) {
+            archives.put(m.volume(), OutputDirectory.confined(dir, m.archive(), "the archive named by the manifest of volume "
+                    + Printable.quote(m.volume()) + ","));
+        }
         // Check everything before creating anything: all or nothing.
         Map<String, TarContent> expected = new LinkedHashMap<>();
         for (ArchiveManifest m : manifests) {
             try {
-                TarContent c = VolumeArchiver.check(dir.resolve(m.archive()), m.archiveSha256(), true);
+                TarContent c = VolumeArchiver.check(archives.get(m.volume()), m.archiveSha256(), true);
                 if (c.files() != m.files() || c.contentBytes() != m.contentBytes()) {
                     throw new VolumeArchiver.BadArchive(c.files() + " entries / " + c.contentBytes() + " bytes, the manifest says "
                             + m.files() + " / " + m.contentBytes());
@@ -77,11 +94,11 @@ public final class Restorer {
         List<Map<String, Object>> restored = new ArrayList<>();
         for (ArchiveManifest m : manifests) {
             String image = image(m, helperImageFlag);
-            try (InputStream file = Files.newInputStream(dir.resolve(m.archive()));
+            try (InputStream file = Files.newInputStream(archives.get(m.volume()));
                  InputStream tar = new GZIPInputStream(new BufferedInputStream(file, 1 << 16), 1 << 16)) {
                 engine.restoreVolume(m.volume(), m.labels(), tar, image);
             } catch (IOException e) {
-                throw new UserError(ExitCodes.FAILED, "cannot read " + dir.resolve(m.archive()) + ": " + e.getMessage());
+                throw new UserError(ExitCodes.FAILED, "cannot read " + archives.get(m.volume()) + ": " + PrivateFiles.reason(e));
             }
             TarContent back = content(m.volume(), image, true);
             if (!back.equals(expected.get(m.volume()))) {
