@@ -49,28 +49,30 @@ public final class Restorer {
         this.json = json;
     }
 
-    /** Holds the state directory's lock throughout: a retire or a second restore at the same time is refused. */
-    public int restore(Path backupDir, String project, Optional<String> helperImageFlag) {
-        try (StateLock lock = StateLock.acquire(ledger.dir(), "migrate retire --restore")) {
-            return restoreLocked(backupDir, project, helperImageFlag);
-        }
+    /**
+     * What --restore reads, checked before the engine is contacted: every archive a file inside
+     * its directory (a manifest is a file anyone may have edited), matching its manifest.
+     *
+     * @param files    volume -> its archive
+     * @param expected volume -> the archive's content, which the restored volume must read back as
+     */
+    public record Archives(Path dir, List<ArchiveManifest> manifests, Map<String, Path> files,
+                           Map<String, TarContent> expected) {
     }
 
-    private int restoreLocked(Path backupDir, String project, Optional<String> helperImageFlag) {
-        Instant started = Instant.now();
+    /** Reads and verifies the newest archives of {@code project} in {@code backupDir}; all or nothing. */
+    public static Archives check(Path backupDir, String project) {
         Path dir = archiveDir(backupDir, project);
         List<ArchiveManifest> manifests = manifests(dir);
-        // A manifest is a file anyone may have edited: the archive it names must be a file in its directory.
-        Map<String, Path> archives = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
         for (ArchiveManifest m : manifests) {
-            archives.put(m.volume(), OutputDirectory.confined(dir, m.archive(), "the archive named by the manifest of volume "
-                    + Printable.quote(m.volume()) + ","));
+            files.put(m.volume(), OutputDirectory.confined(dir, m.archive(), "the archive named in the manifest of volume "
+                    + Printable.quote(m.volume())));
         }
-        // Check everything before creating anything: all or nothing.
         Map<String, TarContent> expected = new LinkedHashMap<>();
         for (ArchiveManifest m : manifests) {
             try {
-                TarContent c = VolumeArchiver.check(archives.get(m.volume()), m.archiveSha256(), true);
+                TarContent c = VolumeArchiver.check(files.get(m.volume()), m.archiveSha256(), true);
                 if (c.files() != m.files() || c.contentBytes() != m.contentBytes()) {
                     throw new VolumeArchiver.BadArchive(c.files() + " entries / " + c.contentBytes() + " bytes, the manifest says "
                             + m.files() + " / " + m.contentBytes());
@@ -81,6 +83,22 @@ public final class Restorer {
                         + bad.getMessage() + "); nothing was restored");
             }
         }
+        return new Archives(dir, manifests, files, expected);
+    }
+
+    /** Holds the state directory's lock throughout: a retire or a second restore at the same time is refused. */
+    public int restore(Archives archives, String project, Optional<String> helperImageFlag) {
+        try (StateLock lock = StateLock.acquire(ledger.dir(), "migrate retire --restore")) {
+            return restoreLocked(archives, project, helperImageFlag);
+        }
+    }
+
+    private int restoreLocked(Archives checked, String project, Optional<String> helperImageFlag) {
+        Instant started = Instant.now();
+        Path dir = checked.dir();
+        List<ArchiveManifest> manifests = checked.manifests();
+        Map<String, Path> archives = checked.files();
+        Map<String, TarContent> expected = checked.expected();
         List<String> busy = new ArrayList<>();
         for (ArchiveManifest m : manifests) {
             if (engine.volume(m.volume()).isPresent() && content(m.volume(), image(m, helperImageFlag), false).files() > 0) {

@@ -49,7 +49,10 @@ public record World(String engineId, String engineHost, String project, Map<Stri
      */
     public List<String> differences(World now, Set<String> archived, Set<String> removed) {
         List<String> out = new ArrayList<>();
-        if (engineId.isEmpty() || !engineId.equals(now.engineId())) {
+        boolean sameEngine = engineId.isEmpty() && now.engineId().isEmpty()
+                ? engineHost.equals(now.engineHost()) // an engine that gives no ID: its address is all there is
+                : engineId.equals(now.engineId());
+        if (!sameEngine) {
             out.add("the run began on Docker engine " + (engineId.isEmpty() ? "(ID unknown)" : engineId) + " at " + engineHost
                     + ", but " + now.engineHost() + " is engine " + (now.engineId().isEmpty() ? "(ID unknown)" : now.engineId()));
             return out; // another engine: its volumes say nothing about this run's

@@ -71,10 +71,14 @@ class EngineApiClientTest {
             assertEquals(ExitCodes.FAILED, e.exitCode());
             assertFalse(e.getMessage().contains("null"), e.getMessage());
             assertTrue(e.getMessage().startsWith("cannot reach the Docker engine at " + trickle.url() + " (test): "), e.getMessage());
-            assertTrue(e.getMessage().contains("GET /version: no whole answer within"), e.getMessage());
+            assertTrue(e.getMessage().contains("GET /version: no ") && e.getMessage().contains("within 1.0 s (setting read-timeout)"),
+                    e.getMessage());
+            // the tar path's status and headers: each read waited less than read-timeout, the whole more
             UserError tar = assertTimeoutPreemptively(Duration.ofSeconds(30),
                     () -> assertThrows(UserError.class, () -> api.bulkGet("/containers/x/archive?path=/").readAllBytes()));
             assertFalse(tar.getMessage().contains("null"), tar.getMessage());
+            assertTrue(tar.getMessage().contains("GET /containers/x/archive?path=/: no ")
+                    && tar.getMessage().contains("within 1.0 s (setting read-timeout)"), tar.getMessage());
         }
     }
 }
