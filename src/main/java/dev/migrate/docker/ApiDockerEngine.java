@@ -33,8 +33,9 @@ public final class ApiDockerEngine implements DockerEngine {
         this.api = new EngineApiClient(host, limits);
         try {
             JsonNode v = api.version();
-            String id = api.json("GET", "/info", null).path("ID").asText("");
-            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText(), id);
+            JsonNode i = api.json("GET", "/info", null);
+            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText(),
+                    i.path("ID").asText(""), i.path("DockerRootDir").asText(""));
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -113,8 +114,7 @@ public final class ApiDockerEngine implements DockerEngine {
     }
 
     private static VolumeInfo volume(JsonNode v) {
-        return new VolumeInfo(v.path("Name").asText(), v.path("Driver").asText(), labels(v.path("Labels")),
-                v.path("CreatedAt").asText(""));
+        return new VolumeInfo(v.path("Name").asText(), v.path("Driver").asText(), labels(v.path("Labels")));
     }
 
     @Override

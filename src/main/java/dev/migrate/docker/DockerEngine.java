@@ -75,14 +75,17 @@ public interface DockerEngine extends AutoCloseable {
      * @param version    the daemon's version
      * @param id         the engine's own ID ({@code /info}): the same socket path can reach another engine,
      *                   so this, not the host, says which engine it is; empty when unknown
+     * @param dataRoot   the engine's data root ({@code /info} DockerRootDir): two engines on one host can share
+     *                   an ID (it comes from a key file in /etc/docker), never a data root
      */
-    record EngineInfo(String host, String hostSource, String apiVersion, String version, String id) {
+    record EngineInfo(String host, String hostSource, String apiVersion, String version, String id, String dataRoot) {
         public EngineInfo {
             id = id == null ? "" : id;
+            dataRoot = dataRoot == null ? "" : dataRoot;
         }
 
         public EngineInfo(String host, String hostSource, String apiVersion, String version) {
-            this(host, hostSource, apiVersion, version, "");
+            this(host, hostSource, apiVersion, version, "", "");
         }
     }
 
@@ -119,15 +122,9 @@ public interface DockerEngine extends AutoCloseable {
         }
     }
 
-    /** @param createdAt when the engine created it (RFC 3339, as the engine says): a recreated volume differs */
-    record VolumeInfo(String name, String driver, Map<String, String> labels, String createdAt) {
+    record VolumeInfo(String name, String driver, Map<String, String> labels) {
         public VolumeInfo {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
-            createdAt = createdAt == null ? "" : createdAt;
-        }
-
-        public VolumeInfo(String name, String driver, Map<String, String> labels) {
-            this(name, driver, labels, "");
         }
 
         public String label(String key) {

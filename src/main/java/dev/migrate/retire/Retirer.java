@@ -159,7 +159,7 @@ public final class Retirer {
             new VolumeArchiver(engine, freeSpace).checkBackupDir(o.backupDir(), inventory.volumes());
         }
         journal.begin(runId, new Journal.PlanState(inventory, archiveDir.toString(), o.backup(), ports, o.force(),
-                o.force() ? o.reason() : "", World.of(engine, inventory)));
+                o.force() ? o.reason() : "", World.planned(engine, inventory)));
         return execute(journal, runId, plan, Map.of(), started, o.stopTimeout());
     }
 
@@ -171,18 +171,9 @@ public final class Retirer {
     private void requireSameWorld(Journal journal, Journal.Run run, Instant started) {
         World then = run.plan().world();
         World now = World.of(engine, run.plan().inventory());
-        java.util.Set<String> archived = new java.util.HashSet<>();
-        java.util.Set<String> removed = new java.util.HashSet<>();
-        run.done().keySet().forEach(k -> {
-            if (k.startsWith("archive:")) {
-                archived.add(k.substring("archive:".length()));
-            } else if (k.startsWith("remove-volume:")) {
-                removed.add(k.substring("remove-volume:".length()));
-            }
-        });
         List<String> differences = then == null
-                ? List.of("the run was begun by an older migrate that did not record which engine and volumes it acts on")
-                : then.differences(now, archived, removed);
+                ? List.of("the run was begun by an older migrate that did not record which engine and objects it acts on")
+                : then.differences(now, run.done().keySet(), run.plan().backup());
         if (differences.isEmpty()) {
             return;
         }

@@ -101,7 +101,7 @@ class HostileEngineTest {
 
         @Override
         public EngineInfo info() {
-            return new EngineInfo("fake://hostile", "test", "1.41", "20.10", "HOSTILE:ENGINE:ID");
+            return new EngineInfo("fake://hostile", "test", "1.41", "20.10", "HOSTILE:ENGINE:ID", "/var/lib/docker");
         }
 
         @Override
@@ -118,7 +118,7 @@ class HostileEngineTest {
 
         @Override
         public List<VolumeInfo> volumes() {
-            return List.of(new VolumeInfo(volume, "local", Map.of(PROJECT_LABEL, "hostile"), "2026-01-01T00:00:00Z"));
+            return List.of(new VolumeInfo(volume, "local", Map.of(PROJECT_LABEL, "hostile")));
         }
 
         @Override

@@ -76,7 +76,7 @@ class StopRefusalTest {
 
         @Override
         public EngineInfo info() {
-            return new EngineInfo("fake://", "test", "1.41", "20.10", "FAKE:ENGINE:ID");
+            return new EngineInfo("fake://", "test", "1.41", "20.10", "FAKE:ENGINE:ID", "/var/lib/docker");
         }
 
         @Override
