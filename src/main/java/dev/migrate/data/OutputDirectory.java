@@ -77,6 +77,7 @@ public final class OutputDirectory {
         if (existing == null || !Files.isDirectory(existing)) {
             throw new UserError(flag + " " + dir + ": " + existing + " is not a directory; give a directory path");
         }
+        dev.migrate.io.StateLock.checkLockFile(state); // written through the state directory's lock
         if (!Files.isWritable(existing) || readOnlyByMode(existing)) {
             throw new UserError(flag + " " + dir + " is read-only" + (existing.equals(abs) ? "" : " (" + existing + ")")
                     + "; make it writable (chmod u+w) or choose another directory");
@@ -130,7 +131,7 @@ public final class OutputDirectory {
             }
             try {
                 if (existing != null && Files.exists(base) && !existing.toRealPath().startsWith(base.toRealPath())) {
-                    why = existing + " is a link that leads out of " + dir;
+                    why = existing + " leads out of " + dir + " through a symbolic link";
                 }
             } catch (IOException e) {
                 why = "its path cannot be resolved (" + e.getMessage() + ")";

@@ -40,11 +40,18 @@ public final class StateLock implements AutoCloseable {
     /** How long a short write waits for another writer of the same file before giving up. */
     static final Duration WRITE_WAIT = Duration.ofSeconds(30);
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+    /**
+     * Step locks held by this JVM. Checked before the lock file is opened: the JVM's file locks are
+     * POSIX record locks, which closing ANY descriptor of the file in the holding process drops.
+     */
+    private static final Map<Path, Holder> HELD = new ConcurrentHashMap<>();
 
+    private final Path key;
     private final RandomAccessFile file;
     private final FileLock lock;
 
-    private StateLock(RandomAccessFile file, FileLock lock) {
+    private StateLock(Path key, RandomAccessFile file, FileLock lock) {
+        this.key = key;
         this.file = file;
         this.lock = lock;
     }
@@ -63,9 +70,21 @@ public final class StateLock implements AutoCloseable {
      */
     public static StateLock acquire(Path stateDir, String step) {
         Path path = stateDir.resolve(FILE);
+        Path key = path.toAbsolutePath().normalize();
+        Holder me = new Holder(step, ProcessHandle.current().pid(), Instant.now());
+        Holder here = HELD.putIfAbsent(key, me);
+        if (here != null) {
+            throw refused(stateDir, Printable.oneLine(here.describe()));
+        }
         RandomAccessFile raf = null;
         try {
             PrivateFiles.ensureDir(stateDir);
+            try {
+                checkLockFile(stateDir);
+            } catch (UserError e) {
+                HELD.remove(key);
+                throw e;
+            }
             if (!Files.exists(path)) {
                 try {
                     PrivateFiles.createFile(path);
@@ -78,22 +97,37 @@ public final class StateLock implements AutoCloseable {
             if (lock == null) {
                 String holder = holder(path);
                 raf.close();
-                throw new UserError(ExitCodes.REFUSED, "another migrate step holds the state directory " + stateDir
-                        + ": " + holder + "; wait for it to finish (or stop it), then run again; nothing was changed");
+                HELD.remove(key);
+                throw refused(stateDir, holder);
             }
-            Map<String, Object> me = new LinkedHashMap<>();
-            me.put("step", step);
-            me.put("pid", ProcessHandle.current().pid());
-            me.put("since", Instant.now().toString());
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", me.step());
+            line.put("pid", me.pid());
+            line.put("since", me.since().toString());
             raf.setLength(0);
             raf.write((Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(me) + "\n").getBytes(StandardCharsets.UTF_8));
+                    .writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
             raf.getFD().sync();
-            return new StateLock(raf, lock);
+            return new StateLock(key, raf, lock);
         } catch (IOException e) {
             closeQuietly(raf);
+            HELD.remove(key);
             throw new UserError(ExitCodes.FAILED, "cannot lock the state directory " + stateDir + " (" + PrivateFiles.reason(e)
                     + "); check --state-dir points to a writable directory; nothing was changed", e);
+        }
+    }
+
+    /**
+     * Refuses a lock file that is not a regular file (a link could point the lock, and the holder
+     * line written into it, anywhere; a FIFO or directory cannot be locked). A local precondition,
+     * checked before a step's first remote call or output.
+     */
+    public static void checkLockFile(Path stateDir) {
+        Path path = stateDir.resolve(FILE);
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UserError("the lock file " + path + " is not a regular file (a link, directory, FIFO or device);"
+                    + " move it away (migrate creates it again); nothing was changed");
         }
     }
 
@@ -157,6 +191,12 @@ public final class StateLock implements AutoCloseable {
             // closing the file below releases it too
         }
         closeQuietly(file);
+        HELD.remove(key);
+    }
+
+    private static UserError refused(Path stateDir, String holder) {
+        return new UserError(ExitCodes.REFUSED, "another migrate step holds the state directory " + stateDir + ": " + holder
+                + "; wait for it to finish (or stop it), then run again; nothing was changed");
     }
 
     private static String holder(Path path) {

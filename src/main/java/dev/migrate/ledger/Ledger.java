@@ -132,6 +132,7 @@ public final class Ledger {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UserError("the ledger " + file + " is not a regular file; move it away");
         }
+        dev.migrate.io.StateLock.checkLockFile(dir);
     }
 
     private void ensureDir() {
