@@ -118,7 +118,16 @@ public final class Ledger {
                 throw new UserError("cannot write " + file + ": " + PrivateFiles.reason(e)
                         + "; free disk space or choose a writable --state-dir");
             }
-            return writePrivate(file, content);
+            try {
+                return writePrivate(file, content);
+            } catch (UserError e) {
+                try {
+                    Files.deleteIfExists(file); // the empty reservation: no 0-byte report is left behind
+                } catch (IOException ignored) {
+                    // the message below is what matters; the empty file names no run
+                }
+                throw e;
+            }
         }
     }
 
