@@ -91,19 +91,41 @@ final class EngineApiClient implements AutoCloseable {
         java.util.regex.Matcher wait = java.util.regex.Pattern.compile("/stop\\?t=(\\d+)").matcher(path);
         Duration limit = limits.read().plusSeconds(wait.find() ? Long.parseLong(wait.group(1)) : 0);
         java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean();
+        // On its own thread: the deadline holds even where closing the transport does not wake a blocked read.
+        java.util.concurrent.Future<Exchanged> call = CALLS.submit(() -> {
+            try (Response r = send(method, path, body)) {
+                answering.set(true);
+                return new Exchanged(r.getStatusCode(), readBody(method, path, r));
+            }
+        });
         try {
-            return IdleTimeout.within(limit, http, () -> {
-                try (Response r = send(method, path, body)) {
-                    answering.set(true);
-                    return new Exchanged(r.getStatusCode(), readBody(method, path, r));
-                }
-            });
-        } catch (java.net.SocketTimeoutException e) {
-            throw unreachable(overDeadline(method, path, limit, answering.get(), e));
-        } catch (IOException e) {
-            throw unreachable(e);
+            return call.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
+            close(); // the transport is abandoned with the call; the run ends with this error
+            throw unreachable(overDeadline(method, path, limit, answering.get(), new IOException("deadline")));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw unreachable(new java.io.InterruptedIOException());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof IOException io) {
+                throw unreachable(io);
+            }
+            throw new IllegalStateException(cause);
         }
     }
+
+    /** Threads for the JSON calls (daemon: an abandoned call never keeps the JVM alive). */
+    private static final java.util.concurrent.ExecutorService CALLS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "migrate-docker-call");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The call's deadline passed: names the call, and whether nothing came or the answer came too slowly. */
     private static java.net.SocketTimeoutException overDeadline(String method, String path, Duration limit, boolean started,

@@ -483,6 +483,10 @@ final class HostileInputs {
 
     /** A retire manifest in {@code dir} for volume claude-monitoring_grafana naming {@code archive}. */
     static void manifest(Path dir, String archive) throws Exception {
+        manifest(dir, archive, "0".repeat(64), 5, 1, 5);
+    }
+
+    static void manifest(Path dir, String archive, String sha, long bytes, long files, long contentBytes) throws Exception {
         Files.createDirectories(dir);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("volume", "claude-monitoring_grafana");
@@ -490,10 +494,10 @@ final class HostileInputs {
         m.put("labels", java.util.Map.of());
         m.put("sizeBytes", 5);
         m.put("archive", archive);
-        m.put("archiveSha256", "0".repeat(64));
-        m.put("archiveBytes", 5);
-        m.put("files", 1);
-        m.put("contentBytes", 5);
+        m.put("archiveSha256", sha);
+        m.put("archiveBytes", bytes);
+        m.put("files", files);
+        m.put("contentBytes", contentBytes);
         m.put("helperImage", "busybox");
         m.put("createdAt", "2026-01-01T00:00:00Z");
         Files.write(dir.resolve("claude-monitoring_grafana.manifest.json"), dev.migrate.Json.MAPPER.writeValueAsBytes(m));
@@ -512,19 +516,7 @@ final class HostileInputs {
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(archive)));
         dev.migrate.retire.TarContent c = dev.migrate.retire.VolumeArchiver.check(archive, sha, true);
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("volume", "claude-monitoring_grafana");
-        m.put("project", "claude-monitoring");
-        m.put("labels", java.util.Map.of());
-        m.put("sizeBytes", 5);
-        m.put("archive", archive.getFileName().toString());
-        m.put("archiveSha256", sha);
-        m.put("archiveBytes", Files.size(archive));
-        m.put("files", c.files());
-        m.put("contentBytes", c.contentBytes());
-        m.put("helperImage", "busybox");
-        m.put("createdAt", "2026-01-01T00:00:00Z");
-        Files.write(dir.resolve("claude-monitoring_grafana.manifest.json"), dev.migrate.Json.MAPPER.writeValueAsBytes(m));
+        manifest(dir, archive.getFileName().toString(), sha, Files.size(archive), c.files(), c.contentBytes());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.migrate.retire;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
-import dev.migrate.docker.DockerEngine;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -17,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -91,8 +88,7 @@ class HostileEngineTest {
     }
 
     /** One container of project "hostile", mounting one volume; records every call that would change something. */
-    static final class HostileEngine implements DockerEngine {
-        final List<String> calls = new ArrayList<>();
+    static final class HostileEngine extends RecordingEngine {
         private final String volume;
 
         HostileEngine(String volume) {
@@ -112,18 +108,8 @@ class HostileEngineTest {
         }
 
         @Override
-        public List<ContainerInfo> allContainers() {
-            return containersWithLabel(PROJECT_LABEL, "hostile");
-        }
-
-        @Override
         public List<VolumeInfo> volumes() {
             return List.of(new VolumeInfo(volume, "local", Map.of(PROJECT_LABEL, "hostile")));
-        }
-
-        @Override
-        public Optional<VolumeInfo> volume(String name) {
-            return volumes().stream().filter(v -> v.name().equals(name)).findFirst();
         }
 
         @Override
@@ -132,48 +118,9 @@ class HostileEngineTest {
         }
 
         @Override
-        public void setRestartPolicy(String containerId, String policy) {
-            calls.add("policy:" + containerId);
-        }
-
-        @Override
-        public void stop(String containerId, Duration timeout) {
-            calls.add("stop:" + containerId);
-        }
-
-        @Override
         public InputStream archiveVolume(String volume, String helperImage) {
             calls.add("archive:" + volume);
             return InputStream.nullInputStream();
-        }
-
-        @Override
-        public void restoreVolume(String volume, Map<String, String> labels, InputStream tar, String helperImage) {
-            calls.add("restore:" + volume);
-        }
-
-        @Override
-        public void removeLeftoverHelpers() {
-            calls.add("helpers");
-        }
-
-        @Override
-        public boolean hasImage(String image) {
-            return true;
-        }
-
-        @Override
-        public void removeContainer(String containerId) {
-            calls.add("rm:" + containerId);
-        }
-
-        @Override
-        public void removeVolume(String name) {
-            calls.add("rmv:" + name);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -27,15 +27,29 @@ import static org.junit.jupiter.api.Assertions.*;
  * a success: real dockerds (two where the world changes engine), real compose projects.
  */
 class RetireWorldTest extends EngineTestBase {
+    /** A compose project up on the test's engine with data in one volume, a passed soak, a backup dir, a free port. */
+    private record Project(String name, Path compose, Path state, Path backups, String port) {
+        /** `migrate retire` of this project through engine {@code d}, with --ports and {@code extra}. */
+        String[] retire(DockerdProcess d, String... extra) {
+            List<String> more = new java.util.ArrayList<>(List.of("--ports", port));
+            more.addAll(List.of(extra));
+            return retireArgs(d, name, state, backups, more.toArray(String[]::new));
+        }
+    }
+
+    private Project project(String name, String service, String mount, int kib) throws Exception {
+        Path compose = up(dockerd, tmp, name, stack());
+        writeFiles(dockerd, compose, service, mount, kib);
+        Path state = tmp.resolve("state");
+        passedSoak(state, name, Duration.ofHours(24), Map.of());
+        return new Project(name, compose, state, Files.createDirectories(tmp.resolve("backups")), String.valueOf(freePort()));
+    }
+
     @Test
     void aResumeThroughAnotherEngineIsRefusedNamingBothEnginesAndTouchesNothingThere() throws Exception {
-        Path compose = up(dockerd, tmp, "w1-mon", stack());
-        writeFiles(dockerd, compose, "claude-grafana", "/var/lib/grafana", 8);
-        Path state = tmp.resolve("state");
-        Path backups = Files.createDirectories(tmp.resolve("backups"));
-        passedSoak(state, "w1-mon", Duration.ofHours(24), Map.of());
-        String port = String.valueOf(freePort());
-        killMidway(retireArgs(dockerd, "w1-mon", state, backups, "--ports", port, "--yes"), "stop");
+        Project p = project("w1-mon", "claude-grafana", "/var/lib/grafana", 8);
+        Path state = p.state();
+        killMidway(p.retire(dockerd, "--yes"), "stop");
 
         // a second engine with a project of the same name and same-named volumes holding other data
         try (DockerdProcess other = DockerdProcess.start()) {
@@ -46,7 +60,7 @@ class RetireWorldTest extends EngineTestBase {
             Set<String> otherRunning = runningNames(other, "w1-mon");
             assertEquals(3, otherRunning.size());
             withVerify(verifyPasses(), () -> {
-                Run r = migrate(retireArgs(other, "w1-mon", state, backups, "--ports", port, "--yes"));
+                Run r = migrate(p.retire(other, "--yes"));
                 assertEquals(ExitCodes.REFUSED, r.code(), r.out() + r.err());
                 assertTrue(r.err().contains("refusing to resume retire run") && r.err().contains("not the same world"), r.err());
                 assertTrue(r.err().contains("the run began on Docker engine " + engineId(dockerd) + " at " + dockerd.host())
@@ -63,7 +77,7 @@ class RetireWorldTest extends EngineTestBase {
 
         // the engine the run began on: it resumes and finishes
         withVerify(verifyPasses(), () -> {
-            Run r = migrate(retireArgs(dockerd, "w1-mon", state, backups, "--ports", port, "--yes"));
+            Run r = migrate(p.retire(dockerd, "--yes"));
             assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("resuming retire run"), r.out());
         });
@@ -72,13 +86,10 @@ class RetireWorldTest extends EngineTestBase {
 
     @Test
     void aResumeAfterTheVolumesWereCreatedAgainIsRefusedNamingThem() throws Exception {
-        Path compose = up(dockerd, tmp, "w2-mon", stack());
-        writeFiles(dockerd, compose, "claude-grafana", "/var/lib/grafana", 8);
-        Path state = tmp.resolve("state");
-        Path backups = Files.createDirectories(tmp.resolve("backups"));
-        passedSoak(state, "w2-mon", Duration.ofHours(24), Map.of());
-        String port = String.valueOf(freePort());
-        killMidway(retireArgs(dockerd, "w2-mon", state, backups, "--ports", port, "--yes"), "stop");
+        Project p = project("w2-mon", "claude-grafana", "/var/lib/grafana", 8);
+        Path compose = p.compose();
+        Path backups = p.backups();
+        killMidway(p.retire(dockerd, "--yes"), "stop");
 
         // someone brings the stack down with its volumes and up again: same names, new (empty) volumes
         dockerd.compose(compose, "down", "-v");
@@ -86,7 +97,7 @@ class RetireWorldTest extends EngineTestBase {
         writeFiles(dockerd, compose, "claude-grafana", "/var/lib/grafana", 4);
         String fresh = snapshot(dockerd, "w2-mon_claude_grafana_data");
         withVerify(verifyPasses(), () -> {
-            Run r = migrate(retireArgs(dockerd, "w2-mon", state, backups, "--ports", port, "--yes"));
+            Run r = migrate(p.retire(dockerd, "--yes"));
             assertEquals(ExitCodes.REFUSED, r.code(), r.out() + r.err());
             assertTrue(r.err().contains("not the same world") && r.err().contains("of the plan are gone, but this run never"
                     + " removed them (was the stack brought down and up again?)"), r.err());
@@ -101,17 +112,15 @@ class RetireWorldTest extends EngineTestBase {
 
     @Test
     void twoRetiresAtOnceTheSecondIsRefusedNamingTheFirst() throws Exception {
-        Path compose = up(dockerd, tmp, "w3-mon", stack());
-        writeFiles(dockerd, compose, "claude-prometheus", "/prometheus", 8);
-        Path state = tmp.resolve("state");
-        Path backups = Files.createDirectories(tmp.resolve("backups"));
-        passedSoak(state, "w3-mon", Duration.ofHours(24), Map.of());
-        String port = String.valueOf(freePort());
+        Project p = project("w3-mon", "claude-prometheus", "/prometheus", 8);
+        Path compose = p.compose();
+        Path state = p.state();
+        Path backups = p.backups();
 
-        Process first = startPaused(retireArgs(dockerd, "w3-mon", state, backups, "--ports", port, "--yes"), "stop", 120);
+        Process first = startPaused(p.retire(dockerd, "--yes"), "stop", 120);
         try {
             withVerify(verifyPasses(), () -> {
-                Run r = migrate(retireArgs(dockerd, "w3-mon", state, backups, "--ports", port, "--yes"));
+                Run r = migrate(p.retire(dockerd, "--yes"));
                 assertEquals(ExitCodes.REFUSED, r.code(), r.out() + r.err());
                 assertTrue(r.err().contains("another migrate step holds the state directory " + state + ": migrate retire --yes (pid "
                         + first.pid() + ", since "), r.err());
@@ -126,7 +135,7 @@ class RetireWorldTest extends EngineTestBase {
         }
         // the first one died (kill -9): the kernel released its lock, and a rerun resumes its run
         withVerify(verifyPasses(), () -> {
-            Run r = migrate(retireArgs(dockerd, "w3-mon", state, backups, "--ports", port, "--yes"));
+            Run r = migrate(p.retire(dockerd, "--yes"));
             assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("resuming retire run"), r.out());
         });
@@ -134,19 +143,17 @@ class RetireWorldTest extends EngineTestBase {
 
     @Test
     void aVolumeThatReadsBackEmptyWhereThePlanSawDataFailsAndNothingIsRemoved() throws Exception {
-        Path compose = up(dockerd, tmp, "w4-mon", stack());
-        writeFiles(dockerd, compose, "claude-grafana", "/var/lib/grafana", 64);
-        Path state = tmp.resolve("state");
-        Path backups = Files.createDirectories(tmp.resolve("backups"));
-        passedSoak(state, "w4-mon", Duration.ofHours(24), Map.of());
-        String port = String.valueOf(freePort());
-        killMidway(retireArgs(dockerd, "w4-mon", state, backups, "--ports", port, "--yes"), "stop");
+        Project p = project("w4-mon", "claude-grafana", "/var/lib/grafana", 64);
+        Path compose = p.compose();
+        Path state = p.state();
+        Path backups = p.backups();
+        killMidway(p.retire(dockerd, "--yes"), "stop");
 
         // the Grafana volume's content vanishes after the plan was made
         dockerd.docker("run", "--rm", "--network", "none", "-v", "w4-mon_claude_grafana_data:/v", IMAGE, "sh", "-c",
                 "rm -rf /v/* /v/.[!.]*");
         withVerify(verifyPasses(), () -> {
-            Run r = migrate(retireArgs(dockerd, "w4-mon", state, backups, "--ports", port, "--yes"));
+            Run r = migrate(p.retire(dockerd, "--yes"));
             assertEquals(ExitCodes.FAILED, r.code(), r.out() + r.err());
             assertTrue(r.err().contains("volume w4-mon_claude_grafana_data held ") && r.err().contains("but it reads back empty now")
                     && r.err().contains("nothing was archived or removed"), r.err());

@@ -10,16 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -65,8 +62,7 @@ class StopRefusalTest {
     }
 
     /** Two containers of project "fake"; b refuses to stop while {@link #stubborn}. */
-    static final class FakeEngine implements DockerEngine {
-        final List<String> calls = new ArrayList<>();
+    static final class FakeEngine extends RecordingEngine {
         boolean stubborn = true;
 
         private static ContainerInfo container(String id, String name) {
@@ -85,19 +81,9 @@ class StopRefusalTest {
         }
 
         @Override
-        public List<ContainerInfo> allContainers() {
-            return containersWithLabel(PROJECT_LABEL, "fake");
-        }
-
-        @Override
         public List<VolumeInfo> volumes() {
             return List.of(new VolumeInfo("fake_data_a", "local", Map.of(PROJECT_LABEL, "fake")),
                     new VolumeInfo("fake_data_b", "local", Map.of(PROJECT_LABEL, "fake")));
-        }
-
-        @Override
-        public Optional<VolumeInfo> volume(String name) {
-            return volumes().stream().filter(v -> v.name().equals(name)).findFirst();
         }
 
         @Override
@@ -106,50 +92,11 @@ class StopRefusalTest {
         }
 
         @Override
-        public void setRestartPolicy(String containerId, String policy) {
-            calls.add("policy:" + containerId + "=" + policy);
-        }
-
-        @Override
         public void stop(String containerId, Duration timeout) {
-            calls.add("stop:" + containerId);
+            super.stop(containerId, timeout);
             if (stubborn && containerId.equals("b")) {
                 throw new EngineException(409, "container b is still running " + timeout.toSeconds() + " s after the stop request");
             }
-        }
-
-        @Override
-        public InputStream archiveVolume(String volume, String helperImage) {
-            throw new UnsupportedOperationException("archive");
-        }
-
-        @Override
-        public void restoreVolume(String volume, Map<String, String> labels, InputStream tar, String helperImage) {
-            throw new UnsupportedOperationException("restore");
-        }
-
-        @Override
-        public void removeLeftoverHelpers() {
-            calls.add("helpers");
-        }
-
-        @Override
-        public boolean hasImage(String image) {
-            return true;
-        }
-
-        @Override
-        public void removeContainer(String containerId) {
-            calls.add("rm:" + containerId);
-        }
-
-        @Override
-        public void removeVolume(String name) {
-            calls.add("rmv:" + name);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
