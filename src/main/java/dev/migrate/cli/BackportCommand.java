@@ -87,7 +87,6 @@ public final class BackportCommand implements Callable<Integer> {
             System.out.print(plan.toText() + versions.toText());
         }
         dev.migrate.bundle.BundlePlan.throwIfFailed(plan.rules(), dir == null ? "" : " (nothing was written)");
-        versions.warning().ifPresent(w -> System.err.println("migrate: warning: " + Printable.escape(w)));
         if (dir != null && versions.refusal().isPresent()) {
             throw new UserError(ExitCodes.REFUSED, versions.refusal().get());
         }
@@ -99,6 +98,8 @@ public final class BackportCommand implements Callable<Integer> {
                         .forEach(f -> System.out.println("  kept the replaced file as " + f.path()));
             }
         }
+        // last: a refusal while writing (the state directory's lock) stays the one line on stderr
+        versions.warning().ifPresent(w -> System.err.println("migrate: warning: " + Printable.escape(w)));
         return ExitCodes.OK;
     }
 
