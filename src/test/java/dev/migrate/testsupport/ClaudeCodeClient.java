@@ -49,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  * {@code event.name=<name>}.
  */
 public final class ClaudeCodeClient implements AutoCloseable {
-    public static final String VERSION = "2.1.9";
+    /** The client version whose telemetry this imitates (names, attributes, values). */
+    public static final String VERSION = "2.1.328";
     /** The meter's scope version: the real client's is its own version, which Prometheus shows as otel_scope_version. */
     private final String scopeVersion;
     private static final AttributeKey<String> SESSION = AttributeKey.stringKey("session.id");
