@@ -389,7 +389,7 @@ class VerifyChecksTest {
     @Test
     void checksNeedingAMissingEndpointAreSkipped() {
         CheckContext none = new Contexts.Builder().build();
-        for (String name : List.of("scrape-target", "metric-names", "client-data", "loki-events", "loki-config", "dashboard",
+        for (String name : List.of("scrape-target", "metric-names", "client-data", "clients", "loki-events", "loki-config", "dashboard",
                 "alert-rules")) {
             CheckResult r = run(bundled(name), none);
             assertEquals(Status.SKIPPED, r.status(), r.toString());
