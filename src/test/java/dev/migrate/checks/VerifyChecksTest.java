@@ -69,6 +69,9 @@ class VerifyChecksTest {
 
     @Test
     void clientsListsTheWorldsMachinesAndUsersAndNamesItsCollidingSession() {
+        // the two processes flip the one series about every other batch (5s): wait for the third reset
+        world.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"collide\"}[1h]) > 2",
+                java.time.Duration.ofSeconds(90));
         CheckResult r = run(bundled("clients"), ctx());
         assertStatus(Status.FAIL, r, "laptop: ", "alice@example.com (2.1.328, claude-code)",
                 "studio: bob@example.com (2.1.328, claude-code-desktop)", "session collide on laptop",
