@@ -55,6 +55,10 @@ final class RealSessions {
     /** Every client process, in order of completion; each one started one session (session.count 1). */
     final List<Run> runs = Collections.synchronizedList(new ArrayList<>());
     final Map<String, Run> byScenario = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Who ran each scenario (a key of {@link #users}). */
+    final Map<String, String> personOf = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Each person's machine.name (null: none set). */
+    final Map<String, String> machineOf = new LinkedHashMap<>();
     final Map<String, RealClaudeCode> users = new LinkedHashMap<>();
     /** Wall time of all sessions, and each client's time to its first API request in a plain session. */
     Duration took;
@@ -125,17 +129,24 @@ final class RealSessions {
         api.script("mode", text("Mode noted."));
     }
 
-    private Run record(String scenario, Run run) {
+    private Run record(String person, String scenario, Run run) {
         runs.add(run);
         byScenario.put(scenario, run);
+        personOf.put(scenario, person);
         return run;
+    }
+
+    /** Client processes per machine.name as the collector names them ({@code unnamed} for a client that sets none). */
+    Map<String, Integer> sessionsByMachine(String unnamed) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        personOf.values().forEach(p -> out.merge(machineOf.get(p) == null ? unnamed : machineOf.get(p), 1, Integer::sum));
+        return out;
     }
 
     private RealClaudeCode user(String name, String machine, String protocol) {
         RealClaudeCode u = world.user(machine, protocol);
-        synchronized (users) {
-            users.put(name, u);
-        }
+        users.put(name, u);
+        machineOf.put(name, machine);
         return u;
     }
 
@@ -146,31 +157,31 @@ final class RealSessions {
     }
 
     private void alice() {
-        record("plain", alice.prompt("Say hello [[plain]]", model()).ok());
+        record("alice", "plain", alice.prompt("Say hello [[plain]]", model()).ok());
         String file = alice.work().resolve("hello.py").toString();
         world.api.script("write", tool("Write", "{\"file_path\":\"" + file + "\",\"content\":\"a = 1\\nb = 2\\nc = 3\\n\"}"),
                 tool("Edit", "{\"file_path\":\"" + file + "\",\"old_string\":\"b = 2\",\"new_string\":\"b = 2\\nb2 = 22\"}"),
                 text("Written and edited."));
-        record("write", alice.prompt("Write a file [[write]]", model("--permission-mode", "acceptEdits")).ok());
-        record("reject", alice.prompt("Write elsewhere [[reject]]", model()));
-        record("e429", alice.prompt("Fail [[e429]]", model()));
-        record("e500", alice.prompt("Fail [[e500]]", model()));
-        record("e529", alice.prompt("Fail [[e529]]", model()));
-        record("e529ok", alice.prompt("Recover [[e529ok]]", model()).ok());
+        record("alice", "write", alice.prompt("Write a file [[write]]", model("--permission-mode", "acceptEdits")).ok());
+        record("alice", "reject", alice.prompt("Write elsewhere [[reject]]", model()));
+        record("alice", "e429", alice.prompt("Fail [[e429]]", model()));
+        record("alice", "e500", alice.prompt("Fail [[e500]]", model()));
+        record("alice", "e529", alice.prompt("Fail [[e529]]", model()));
+        record("alice", "e529ok", alice.prompt("Recover [[e529ok]]", model()).ok());
         String server = alice.writeHome("mcp/echo_server.py", ECHO_SERVER).toString();
         String config = alice.writeHome("mcp/mcp.json", "{\"mcpServers\":{\"echo\":{\"command\":\"python3\",\"args\":[\""
                 + server + "\"]}}}").toString();
-        record("mcp", alice.prompt("Use the echo tool [[mcp]]", model("--mcp-config", config,
+        record("alice", "mcp", alice.prompt("Use the echo tool [[mcp]]", model("--mcp-config", config,
                 "--allowedTools", "mcp__echo__echo")).ok());
         alice.writeHome(".claude/skills/hello-skill/SKILL.md", "---\nname: hello-skill\ndescription: Says hello the house way."
                 + " Use when asked to greet.\n---\n\nGreet with 'Hello from the skill'.\n");
-        record("skill", alice.prompt("Greet [[skill]]", model("--dangerously-skip-permissions")).ok());
-        record("idle", alice.prompt("Wait a bit [[idle]]", model("--dangerously-skip-permissions")).ok());
+        record("alice", "skill", alice.prompt("Greet [[skill]]", model("--dangerously-skip-permissions")).ok());
+        record("alice", "idle", alice.prompt("Wait a bit [[idle]]", model("--dangerously-skip-permissions")).ok());
         // An IDE changes the mode through the SDK's control request; the interactive shift+tab cannot be typed here.
         String stdin = modeChange("mode-1", "acceptEdits") + modeChange("mode-2", "bypassPermissions")
                 + "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"Note the mode [[mode]]\"},"
                 + "\"parent_tool_use_id\":null,\"session_id\":\"\"}\n";
-        record("mode", alice.run(Duration.ofSeconds(90), List.of("-p", "--input-format", "stream-json", "--output-format",
+        record("alice", "mode", alice.run(Duration.ofSeconds(90), List.of("-p", "--input-format", "stream-json", "--output-format",
                 "stream-json", "--verbose", "--model", MODEL, "--allow-dangerously-skip-permissions"), stdin).ok());
     }
 
@@ -180,13 +191,13 @@ final class RealSessions {
     }
 
     private void bob() {
-        record("plain-bob", bob.prompt("Say hello [[plain]]", model()).ok());
+        record("bob", "plain-bob", bob.prompt("Say hello [[plain]]", model()).ok());
         bob.writeHome("work/README.md", "# a project\n");
-        record("git", bob.prompt("Commit [[git]]", model("--dangerously-skip-permissions")).ok());
-        record("pr", bob.prompt("Open a pull request [[pr]]", model("--dangerously-skip-permissions")).ok());
-        record("sub", bob.prompt("Ask the helper [[sub]]", model("--dangerously-skip-permissions", "--agents",
+        record("bob", "git", bob.prompt("Commit [[git]]", model("--dangerously-skip-permissions")).ok());
+        record("bob", "pr", bob.prompt("Open a pull request [[pr]]", model("--dangerously-skip-permissions")).ok());
+        record("bob", "sub", bob.prompt("Ask the helper [[sub]]", model("--dangerously-skip-permissions", "--agents",
                 "{\"helper\":{\"description\":\"Says hi\",\"prompt\":\"You say hi.\",\"model\":\"haiku\"}}")).ok());
-        record("subgp", bob.prompt("Ask general-purpose [[subgp]]", model("--dangerously-skip-permissions")).ok());
+        record("bob", "subgp", bob.prompt("Ask general-purpose [[subgp]]", model("--dangerously-skip-permissions")).ok());
         String settings = bob.writeHome("hooks-settings.json", """
                 {"hooks": {
                   "UserPromptSubmit": [{"hooks": [{"type": "command", "command": "echo prompt-hook"}]}],
@@ -194,19 +205,19 @@ final class RealSessions {
                   "Stop": [{"hooks": [{"type": "command", "command": "true"}]}]
                 }}
                 """).toString();
-        record("hook", bob.prompt("Run a command [[hook]]", model("--dangerously-skip-permissions", "--settings", settings)).ok());
-        record("refuse", bob.prompt("Something refused [[refuse]]", model()));
+        record("bob", "hook", bob.prompt("Run a command [[hook]]", model("--dangerously-skip-permissions", "--settings", settings)).ok());
+        record("bob", "refuse", bob.prompt("Something refused [[refuse]]", model()));
     }
 
     private void carolAndOthers() {
-        Run first = record("oauth", carol.prompt("Say hello [[plain]]", model("--output-format", "json")).ok());
+        Run first = record("carol", "oauth", carol.prompt("Say hello [[plain]]", model("--output-format", "json")).ok());
         String session = sessionId(first);
-        record("resume", carol.prompt("Again [[plain]]", model("--resume", session)).ok());
-        record("continue", carol.prompt("And again [[plain]]", model("--continue")).ok());
-        record("compact", carol.prompt("/compact", model("--resume", session)).ok());
-        record("noattrs", users.get("dave").prompt("Say hello [[plain]]", model()).ok());
-        record("servicename", users.get("erin").prompt("Say hello [[plain]]", model()).ok());
-        record("cumulative", users.get("frank").prompt("Wait a bit [[cumulative]]", model("--dangerously-skip-permissions")).ok());
+        record("carol", "resume", carol.prompt("Again [[plain]]", model("--resume", session)).ok());
+        record("carol", "continue", carol.prompt("And again [[plain]]", model("--continue")).ok());
+        record("carol", "compact", carol.prompt("/compact", model("--resume", session)).ok());
+        record("dave", "noattrs", users.get("dave").prompt("Say hello [[plain]]", model()).ok());
+        record("erin", "servicename", users.get("erin").prompt("Say hello [[plain]]", model()).ok());
+        record("frank", "cumulative", users.get("frank").prompt("Wait a bit [[cumulative]]", model("--dangerously-skip-permissions")).ok());
     }
 
     /** Messages requests the stand-in answered with a message: each is one api_request event. */

@@ -31,20 +31,30 @@ public final class DashboardPanels {
     public DashboardPanels(String dashboardJson, PrometheusProcess prometheus, LokiDouble loki) {
         this.prometheus = prometheus;
         this.loki = loki;
+        JsonNode dashboard;
         try {
-            collect(Json.MAPPER.readTree(dashboardJson).path("panels"));
+            dashboard = Json.MAPPER.readTree(dashboardJson);
         } catch (IOException e) {
             throw new AssertionError("the dashboard is not JSON", e);
         }
+        // a filter on All is its allValue; any other variable is what the dashboard ships selected
+        Map<String, String> variables = new TreeMap<>();
+        for (JsonNode v : dashboard.at("/templating/list")) {
+            variables.put(v.path("name").asText(), v.path("includeAll").asBoolean()
+                    ? v.path("allValue").asText(".*") : v.at("/current/value").asText());
+        }
+        collect(dashboard.path("panels"), variables);
     }
 
-    private void collect(JsonNode panels) {
+    private void collect(JsonNode panels, Map<String, String> variables) {
         for (JsonNode p : panels) {
-            collect(p.path("panels"));
+            collect(p.path("panels"), variables);
             for (JsonNode t : p.path("targets")) {
                 String expr = t.path("expr").asText()
-                        .replace("$__range", "1h").replace("$__interval", "1h").replace("$__rate_interval", "1m")
-                        .replaceAll("\\$(user|model|machine|terminal)\\b", ".*");
+                        .replace("$__range", "1h").replace("$__interval", "1h").replace("$__rate_interval", "1m");
+                for (Map.Entry<String, String> v : variables.entrySet()) {
+                    expr = expr.replaceAll("\\$" + v.getKey() + "\\b", java.util.regex.Matcher.quoteReplacement(v.getValue()));
+                }
                 targets.add(new Target(p.path("title").asText(), p.path("type").asText(),
                         p.path("datasource").path("type").asText(), expr));
             }
