@@ -65,6 +65,16 @@ class VerifyChecksTest {
         assertStatus(Status.FAIL, r, "127.0.0.1:" + closed, "trusted-cidrs");
     }
 
+    // Clients: every client of the world listed; its colliding cumulative session named
+
+    @Test
+    void clientsListsTheWorldsMachinesAndUsersAndNamesItsCollidingSession() {
+        CheckResult r = run(bundled("clients"), ctx());
+        assertStatus(Status.FAIL, r, "laptop: ", "alice@example.com (2.1.328, claude-code)",
+                "studio: bob@example.com (2.1.328, claude-code-desktop)", "session collide on laptop",
+                "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=cumulative");
+    }
+
     // 2. Synthetic round trip
 
     @Test

@@ -86,14 +86,16 @@ class RealPipelineTest {
                 Map.entry("exported_job", "claude-code"),
                 // data-point attributes, dots to underscores
                 Map.entry("session_id", "a"),
-                Map.entry("user_account_uuid", "u-laptop"),
-                Map.entry("organization_id", "org-1"),
+                // an API-key client: user.id only (no user.email); the collector's user label is that id
+                Map.entry("user_id", ClaudeCodeClient.userId("laptop")),
+                Map.entry("user", ClaudeCodeClient.userId("laptop")),
                 Map.entry("terminal_type", "vscode"),
                 Map.entry("machine_name", "laptop"),
                 Map.entry("model", "claude-sonnet-4-5"),
                 // the instrumentation scope
                 Map.entry("otel_scope_name", "com.anthropic.claude_code"),
-                Map.entry("otel_scope_version", ""),
+                // the client's version, as the real client names its meter
+                Map.entry("otel_scope_version", ClaudeCodeClient.VERSION),
                 Map.entry("otel_scope_schema_url", "")));
         expected.values().removeIf(String::isEmpty); // Prometheus drops empty labels
         assertEquals(expected, labels);
