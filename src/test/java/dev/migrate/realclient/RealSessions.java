@@ -126,6 +126,8 @@ final class RealSessions {
         api.script("idle", tool("Bash", "{\"command\":\"sleep 3\",\"description\":\"wait\"}"), text("Waited."));
         api.script("cumulative", tool("Bash", "{\"command\":\"sleep 2\",\"description\":\"wait\"}"), text("Waited."));
         api.script("refuse", refusal());
+        api.script("bashfail", tool("Bash", "{\"command\":\"ls /nonexistent-dir-of-the-test\",\"description\":\"list\"}"),
+                text("It is not there."));
         api.script("mode", text("Mode noted."));
     }
 
@@ -207,6 +209,7 @@ final class RealSessions {
                 """).toString();
         record("bob", "hook", bob.prompt("Run a command [[hook]]", model("--dangerously-skip-permissions", "--settings", settings)).ok());
         record("bob", "refuse", bob.prompt("Something refused [[refuse]]", model()));
+        record("bob", "bashfail", bob.prompt("List a folder [[bashfail]]", model("--dangerously-skip-permissions")).ok());
     }
 
     private void carolAndOthers() {
@@ -220,9 +223,45 @@ final class RealSessions {
         record("frank", "cumulative", users.get("frank").prompt("Wait a bit [[cumulative]]", model("--dangerously-skip-permissions")).ok());
     }
 
-    /** Messages requests the stand-in answered with a message: each is one api_request event. */
+    /** The session two processes shared, and the runs. */
+    record Collision(String sessionId, List<Run> runs) {
+    }
+
+    /**
+     * gina (cumulative temporality, laptop) starts a session on {@code chain}'s collector, then resumes it
+     * twice at once: one process makes three requests, the other two, each exporting its own running total
+     * every second while a Bash command sleeps (anthropics/claude-code #56317).
+     */
+    static Collision collide(AnthropicApiDouble api, dev.migrate.testsupport.RealChain chain) throws Exception {
+        api.script("collide0", text("First."));
+        api.script("collideA", tool("Bash", "{\"command\":\"true\",\"description\":\"nothing\"}"),
+                tool("Bash", "{\"command\":\"sleep 5\",\"description\":\"wait\"}"), text("A done."));
+        api.script("collideB", tool("Bash", "{\"command\":\"sleep 5\",\"description\":\"wait\"}"), text("B done."));
+        RealClaudeCode gina = RealClaudeCode.user(api, chain.collector.httpEndpoint(), "http/protobuf", "laptop")
+                .env("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "cumulative");
+        try {
+            Run first = gina.prompt("Start [[collide0]]", model("--output-format", "json")).ok();
+            String session = sessionId(first);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Run> a = pool.submit(() -> gina.prompt("Work [[collideA]]", model("--resume", session,
+                        "--dangerously-skip-permissions")));
+                Thread.sleep(1500);
+                Future<Run> b = pool.submit(() -> gina.prompt("Work too [[collideB]]", model("--resume", session,
+                        "--dangerously-skip-permissions")));
+                return new Collision(session, List.of(first, a.get().ok(), b.get().ok()));
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            gina.delete();
+        }
+    }
+
+    /** Messages requests of this world the stand-in answered with a message: each is one api_request event. */
     int apiRequests() {
-        return (int) world.api.requests().stream().filter(r -> r.path().equals("/v1/messages") && r.status() == 200).count();
+        return (int) world.api.requests().stream().filter(r -> r.path().equals("/v1/messages") && r.status() == 200
+                && (r.marker() == null || !r.marker().startsWith("collide"))).count();
     }
 
     static String sessionId(Run run) {

@@ -85,7 +85,8 @@ public final class AnthropicApiDouble implements AutoCloseable {
     }
 
     /** One request as it arrived, with the marker and turn it was answered as, and the status answered (0: hung). */
-    public record Request(String path, String model, boolean stream, String marker, int turn, int status, JsonNode body) {
+    public record Request(String path, String model, boolean stream, String marker, int turn, int status, JsonNode body,
+                          java.time.Instant at) {
     }
 
     public static Text text(String text) {
@@ -175,7 +176,7 @@ public final class AnthropicApiDouble implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             byte[] raw = ex.getRequestBody().readAllBytes();
             if (!"POST".equals(ex.getRequestMethod()) || !path.startsWith("/v1/messages")) {
-                requests.add(new Request(path, "", false, null, -1, 404, Json.MAPPER.createObjectNode()));
+                requests.add(new Request(path, "", false, null, -1, 404, Json.MAPPER.createObjectNode(), java.time.Instant.now()));
                 send(ex, 404, "application/json", error("not_found_error", "Not found: " + path), Map.of());
                 return;
             }
@@ -188,7 +189,7 @@ public final class AnthropicApiDouble implements AutoCloseable {
             }
             String model = body.path("model").asText("claude-sonnet-4-5");
             if (path.equals("/v1/messages/count_tokens")) {
-                requests.add(new Request(path, model, false, null, -1, 200, body));
+                requests.add(new Request(path, model, false, null, -1, 200, body, java.time.Instant.now()));
                 send(ex, 200, "application/json", "{\"input_tokens\":" + usage.input() + "}", Map.of());
                 return;
             }
@@ -201,7 +202,7 @@ public final class AnthropicApiDouble implements AutoCloseable {
                 turn = n <= r.times() ? r.failure() : r.then();
             }
             int status = turn instanceof Failure f ? f.status() : turn instanceof Hang ? 0 : 200;
-            requests.add(new Request(path, model, stream, at.marker(), at.turn(), status, body));
+            requests.add(new Request(path, model, stream, at.marker(), at.turn(), status, body, java.time.Instant.now()));
             answer(ex, turn, model, stream);
         }
     }

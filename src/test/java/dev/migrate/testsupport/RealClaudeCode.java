@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  */
 public final class RealClaudeCode {
     /** What one {@code claude} process did. */
-    public record Run(List<String> args, int exitCode, String out, String err, Duration took, boolean timedOut) {
+    public record Run(List<String> args, int exitCode, String out, String err, java.time.Instant started, Duration took,
+                      boolean timedOut) {
         public Run assertExit(int expected) {
             if (timedOut || exitCode != expected) {
                 throw new AssertionError("claude " + args + (timedOut ? " timed out after " + took : " exited " + exitCode)
@@ -203,6 +204,7 @@ public final class RealClaudeCode {
         pb.environment().clear();
         pb.environment().putAll(env);
         long start = System.nanoTime();
+        java.time.Instant started = java.time.Instant.now();
         try {
             Process p = pb.start();
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -210,7 +212,7 @@ public final class RealClaudeCode {
                 kill(p);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return new Run(List.copyOf(args), done ? p.exitValue() : -1, read(out), read(err), took, !done);
+            return new Run(List.copyOf(args), done ? p.exitValue() : -1, read(out), read(err), started, took, !done);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
