@@ -1,6 +1,5 @@
 package dev.migrate.bench;
 
-import dev.migrate.endpoints.OtlpProbe;
 import dev.migrate.testsupport.AnthropicApiDouble;
 import dev.migrate.testsupport.RealClaudeCode;
 import dev.migrate.testsupport.RealClaudeCode.Run;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,11 +46,7 @@ public final class RealClientBench {
             }
             List<Long> probes = new ArrayList<>();
             for (int i = 0; i < sessions; i++) {
-                String id = UUID.randomUUID().toString();
-                long t0 = System.nanoTime();
-                OtlpProbe.send(new OtlpProbe.Target(world.collector.grpcEndpoint(), "grpc"), id, Duration.ofSeconds(5));
-                world.prometheus.awaitQuery(OtlpProbe.PROMETHEUS_NAME + "{probe_id=\"" + id + "\"}", Duration.ofSeconds(60));
-                probes.add(Duration.ofNanos(System.nanoTime() - t0).toMillis());
+                probes.add(RealPipelineBench.probeRoundTripMs(world.collector.grpcEndpoint(), world.prometheus));
             }
             System.out.printf("real Claude Code client %s, %d sessions, %d cores; client export interval 1 s (the tests'),"
                     + " Prometheus scrape 1 s%n", dev.migrate.testsupport.RealComponents.version("claude_code"), sessions,
