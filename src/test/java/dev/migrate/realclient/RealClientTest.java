@@ -76,6 +76,8 @@ class RealClientTest {
         sessions.runAll();
         soak = soaking.get(120, TimeUnit.SECONDS);
         collided = colliding.get(120, TimeUnit.SECONDS);
+        collision.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"" + collided.sessionId() + "\"}[1h]) > 0",
+                Duration.ofSeconds(30));
         watcher.shutdown();
         // The Desktop app, interactive-only values, auth and internal_error: no way to make the CLI send them here.
         ClaudeCodeFixture.send(world.collector.grpcEndpoint());
@@ -136,9 +138,8 @@ class RealClientTest {
 
     @Test
     void tokensAreTheStandInsUsageTimesTheRequests() {
-        // the rules read the two Claude Code services only (erin's renamed one is outside, as verify's clients check says)
-        int requests = (int) world.events("api_request").stream()
-                .filter(l -> l.stream().get("service_name").matches("claude-code|claude-code-desktop")).count();
+        // every message the stand-in answered reported the same usage
+        int requests = sessions.apiRequests();
         Map<String, Double> byType = panels.by("Tokens by type", "type");
         assertEquals(Map.of("input", 1200.0 * requests, "output", 17.0 * requests, "cacheRead", 300.0 * requests,
                 "cacheCreation", 50.0 * requests), byType);
