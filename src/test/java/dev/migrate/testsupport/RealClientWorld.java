@@ -29,7 +29,7 @@ public final class RealClientWorld implements AutoCloseable {
         collector = CollectorProcess.startBundle(loki.url() + "/otlp");
         String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
                 + "rule_files:\n  - ${DIR}/rules.yml\nscrape_configs:\n" + PipelineWorld.collectorJob(collector);
-        prometheus = Boolean.getBoolean("scratch") ? PrometheusProcess.startDebian(config, Map.of("rules.yml", PipelineWorld.RULES)) : PrometheusProcess.start(config, Map.of("rules.yml", PipelineWorld.RULES)); // SCRATCH
+        prometheus = PrometheusProcess.start(config, Map.of("rules.yml", PipelineWorld.RULES));
         grafana.on("/api/dashboards/uid/claude-code", Reply.json("{\"dashboard\":" + Rendered.bundle().dashboardJson()
                         + ",\"meta\":{\"slug\":\"claude-code\",\"folderTitle\":\"Claude Code\"}}"))
                 .on("/api/datasources/uid/prometheus", Reply.json("{\"id\":1,\"uid\":\"prometheus\",\"name\":\"Prometheus\","
