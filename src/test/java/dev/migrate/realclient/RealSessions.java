@@ -229,14 +229,16 @@ final class RealSessions {
 
     /**
      * gina (cumulative temporality, laptop) starts a session on {@code chain}'s collector, then resumes it
-     * twice at once: one process makes three requests, the other two, each exporting its own running total
-     * every second while a Bash command sleeps (anthropics/claude-code #56317).
+     * twice at once (anthropics/claude-code #56317): process A reaches $3-worth of requests and sleeps, B
+     * starts and sends its first ($1-worth), A its fourth, B its second. Each exports its own running total,
+     * so the one exported series falls twice: from A's three to B's one, from A's four to B's two.
      */
     static Collision collide(AnthropicApiDouble api, dev.migrate.testsupport.RealChain chain) throws Exception {
         api.script("collide0", text("First."));
         api.script("collideA", tool("Bash", "{\"command\":\"true\",\"description\":\"nothing\"}"),
-                tool("Bash", "{\"command\":\"sleep 5\",\"description\":\"wait\"}"), text("A done."));
-        api.script("collideB", tool("Bash", "{\"command\":\"sleep 5\",\"description\":\"wait\"}"), text("B done."));
+                tool("Bash", "{\"command\":\"true\",\"description\":\"nothing\"}"),
+                tool("Bash", "{\"command\":\"sleep 6\",\"description\":\"wait\"}"), text("A done."));
+        api.script("collideB", tool("Bash", "{\"command\":\"sleep 6\",\"description\":\"wait\"}"), text("B done."));
         RealClaudeCode gina = RealClaudeCode.user(api, chain.collector.httpEndpoint(), "http/protobuf", "laptop")
                 .env("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "cumulative");
         try {
@@ -246,7 +248,11 @@ final class RealSessions {
             try {
                 Future<Run> a = pool.submit(() -> gina.prompt("Work [[collideA]]", model("--resume", session,
                         "--dangerously-skip-permissions")));
-                Thread.sleep(1500);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (api.requests("collideA").size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                Thread.sleep(2000); // A's total of three requests exported and scraped
                 Future<Run> b = pool.submit(() -> gina.prompt("Work too [[collideB]]", model("--resume", session,
                         "--dangerously-skip-permissions")));
                 return new Collision(session, List.of(first, a.get().ok(), b.get().ok()));
