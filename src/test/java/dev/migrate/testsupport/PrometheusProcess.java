@@ -51,7 +51,6 @@ public final class PrometheusProcess extends ManagedProcess {
 
     /** Prometheus 3 (the homelab's major version), built by scripts/real-components. */
     public static PrometheusProcess start(String config, Map<String, String> files, String... extraArgs) {
-        if (Boolean.getBoolean("scratch")) return startDebian(config, files, extraArgs); // SCRATCH
         return start(RealComponents.binary("prometheus", "prometheus").toString(), "run scripts/real-components",
                 RealComponents.version("prometheus"), config, files, extraArgs);
     }
