@@ -74,6 +74,9 @@ class RealClientTest {
                 "--duration", "40s", "--interval", "5s", "--prometheus-url", world.prometheus.url(), "--loki-url", world.loki.url(),
                 "--otlp-endpoint", world.collector.httpEndpoint()));
         sessions.runAll();
+        // figures for the record (printed, never asserted): the sessions' wall time and the client's cold start
+        System.out.printf("real client: %d sessions in %d s (3 at a time); cold start (process start -> first API request)"
+                + " median %d ms%n", sessions.runs.size(), sessions.took.toSeconds(), sessions.coldStartMedianMs());
         soak = soaking.get(120, TimeUnit.SECONDS);
         collided = colliding.get(120, TimeUnit.SECONDS);
         collision.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"" + collided.sessionId() + "\"}[1h]) > 0",

@@ -223,6 +223,18 @@ final class RealSessions {
         record("frank", "cumulative", users.get("frank").prompt("Wait a bit [[cumulative]]", model("--dangerously-skip-permissions")).ok());
     }
 
+    /** Median time from a plain session's process start to its first request at the stand-in. */
+    long coldStartMedianMs() {
+        List<Long> ms = new ArrayList<>();
+        for (String scenario : List.of("plain", "plain-bob", "noattrs", "servicename")) {
+            Run run = byScenario.get(scenario);
+            world.api.requests("plain").stream().filter(r -> !r.at().isBefore(run.started())).findFirst()
+                    .ifPresent(r -> ms.add(Duration.between(run.started(), r.at()).toMillis()));
+        }
+        Collections.sort(ms);
+        return ms.isEmpty() ? -1 : ms.get(ms.size() / 2);
+    }
+
     /** The session two processes shared, and the runs. */
     record Collision(String sessionId, List<Run> runs) {
     }
