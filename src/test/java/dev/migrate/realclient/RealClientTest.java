@@ -75,6 +75,7 @@ class RealClientTest {
                 "--otlp-endpoint", world.collector.httpEndpoint()));
         sessions.runAll();
         // figures for the record (printed, never asserted): the sessions' wall time and the client's cold start
+        // (approximate: people run side by side; bench/real-client.sh measures it one client at a time)
         System.out.printf("real client: %d sessions in %d s (3 at a time); cold start (process start -> first API request)"
                 + " median %d ms%n", sessions.runs.size(), sessions.took.toSeconds(), sessions.coldStartMedianMs());
         soak = soaking.get(120, TimeUnit.SECONDS);
