@@ -116,11 +116,13 @@ public final class RetireCommand implements Callable<Integer> {
         if (yes && !noBackup && !restore) {
             VolumeArchiver.checkBackupDirWritable(settings.backupDir());
         }
+        // The archives are read and verified before the engine is contacted: a bad one changes nothing anywhere.
+        Restorer.Archives archives = restore ? Restorer.check(settings.backupDir(), settings.composeProject()) : null;
         try (SignalGuard interrupts = SignalGuard.install("retire");
              DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()), Limits.of(settings))) {
             if (restore) {
                 return new Restorer(engine, ledger, settings, System.out, output.json())
-                        .restore(settings.backupDir(), settings.composeProject(), Optional.ofNullable(helperImage));
+                        .restore(archives, settings.composeProject(), Optional.ofNullable(helperImage));
             }
             if (noBackup) {
                 confirmDataLoss(settings.composeProject());

@@ -80,9 +80,10 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         RunReport report = new RunReport("verify", started, finished,
                 nothingChecked ? Outcome.INCONCLUSIVE : Outcome.of(results), results);
 
-        Path reportFile = ledger.subdir("reports").resolve("verify-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started) + ".json");
-        ledger.writePrivate(reportFile, JsonReport.render(report));
+        // Unique even for runs in the same second: each ledger record points at its own report.
+        Path reportFile = ledger.writeNew(ledger.subdir("reports"), "verify-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started), ".json",
+                JsonReport.render(report));
         if (junit != null) {
             reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
         }

@@ -43,10 +43,12 @@ public final class OutputDirectory {
 
     private final Path dir;
     private final String flag;
+    private final Path stateDir;
 
-    private OutputDirectory(Path dir, String flag) {
+    private OutputDirectory(Path dir, String flag, Path stateDir) {
         this.dir = dir;
         this.flag = flag;
+        this.stateDir = stateDir;
     }
 
     public Path dir() {
@@ -75,11 +77,12 @@ public final class OutputDirectory {
         if (existing == null || !Files.isDirectory(existing)) {
             throw new UserError(flag + " " + dir + ": " + existing + " is not a directory; give a directory path");
         }
+        dev.migrate.io.StateLock.checkLockFile(state); // written through the state directory's lock
         if (!Files.isWritable(existing) || readOnlyByMode(existing)) {
             throw new UserError(flag + " " + dir + " is read-only" + (existing.equals(abs) ? "" : " (" + existing + ")")
                     + "; make it writable (chmod u+w) or choose another directory");
         }
-        return new OutputDirectory(abs, flag);
+        return new OutputDirectory(abs, flag, stateDir);
     }
 
     private static boolean readOnlyByMode(Path d) {
@@ -93,6 +96,52 @@ public final class OutputDirectory {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The one path confinement: {@code name} (a file name or a '/'-separated relative path that
+     * came from outside, e.g. a volume name the engine listed or a manifest's "archive" field)
+     * resolved inside {@code dir}, or a refusal. Refused: empty, absolute, "." or ".." segments,
+     * control characters, and an existing file or directory on the way that is a symlink leading
+     * out of {@code dir}. Nothing is created.
+     *
+     * @param what what the name is, for the message, e.g. "volume name from the Docker engine"
+     */
+    public static Path confined(Path dir, String name, String what) {
+        String why = null;
+        if (name == null || name.isEmpty()) {
+            why = "it is empty";
+        } else if (name.startsWith("/") || name.startsWith("\\")) {
+            why = "it is an absolute path";
+        } else if (name.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            why = "it holds a control character";
+        } else if (java.util.Arrays.stream(name.split("[/\\\\]", -1)).anyMatch(seg -> seg.isEmpty() || seg.equals(".") || seg.equals(".."))) {
+            why = "it holds an empty, '.' or '..' path segment";
+        }
+        Path base = dir.toAbsolutePath().normalize();
+        Path target = why == null ? base.resolve(name).normalize() : base;
+        if (why == null && (!target.startsWith(base) || target.equals(base))) {
+            why = "it resolves outside " + dir;
+        }
+        if (why == null) {
+            // a symlink planted inside the directory must not lead out of it either
+            Path existing = target;
+            while (existing != null && !existing.equals(base) && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            try {
+                if (existing != null && Files.exists(base) && !existing.toRealPath().startsWith(base.toRealPath())) {
+                    why = existing + " leads out of " + dir + " through a symbolic link";
+                }
+            } catch (IOException e) {
+                why = "its path cannot be resolved (" + e.getMessage() + ")";
+            }
+        }
+        if (why != null) {
+            throw new UserError(dev.migrate.ExitCodes.REFUSED, what + " " + dev.migrate.io.Printable.quote(name)
+                    + " cannot be a file in " + dir + ": " + why + "; nothing was read or written for it");
+        }
+        return target;
     }
 
     /** The entries directly in the directory (names), sorted; empty when it does not exist. */
@@ -109,7 +158,7 @@ public final class OutputDirectory {
 
     /** The text of a file in the directory, if it exists. */
     public java.util.Optional<String> read(String path) {
-        Path f = dir.resolve(path);
+        Path f = confined(dir, path, flag + " file");
         if (!Files.isRegularFile(f)) {
             return java.util.Optional.empty();
         }
@@ -123,10 +172,12 @@ public final class OutputDirectory {
     /** Writes every file (staged, then moved into place) and returns the absolute paths written. */
     public List<Path> write(List<OutputFile> files) {
         Path staging = null;
-        try {
+        // The state directory's one lock: two runs writing generated files at once would interleave them.
+        try (dev.migrate.io.StateLock lock = dev.migrate.io.StateLock.acquire(stateDir, "migrate writing " + flag + " " + dir)) {
             Files.createDirectories(dir);
             staging = Files.createTempDirectory(dir, ".migrate-staging-");
             for (OutputFile f : files) {
+                confined(dir, f.path(), flag + " file");
                 Path target = staging.resolve(f.path());
                 Files.createDirectories(target.getParent());
                 Files.writeString(target, f.content(), StandardCharsets.UTF_8);

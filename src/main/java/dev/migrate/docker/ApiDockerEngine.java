@@ -33,7 +33,9 @@ public final class ApiDockerEngine implements DockerEngine {
         this.api = new EngineApiClient(host, limits);
         try {
             JsonNode v = api.version();
-            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText());
+            JsonNode i = api.json("GET", "/info", null);
+            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText(),
+                    i.path("ID").asText(""), i.path("DockerRootDir").asText(""));
         } catch (RuntimeException e) {
             api.close();
             throw e;

@@ -73,8 +73,20 @@ public interface DockerEngine extends AutoCloseable {
      * @param hostSource where that endpoint came from (flag, DOCKER_HOST, docker context, default)
      * @param apiVersion the daemon's API version, as read from it
      * @param version    the daemon's version
+     * @param id         the engine's own ID ({@code /info}): the same socket path can reach another engine,
+     *                   so this, not the host, says which engine it is; empty when unknown
+     * @param dataRoot   the engine's data root ({@code /info} DockerRootDir): two engines on one host can share
+     *                   an ID (it comes from a key file in /etc/docker), never a data root
      */
-    record EngineInfo(String host, String hostSource, String apiVersion, String version) {
+    record EngineInfo(String host, String hostSource, String apiVersion, String version, String id, String dataRoot) {
+        public EngineInfo {
+            id = id == null ? "" : id;
+            dataRoot = dataRoot == null ? "" : dataRoot;
+        }
+
+        public EngineInfo(String host, String hostSource, String apiVersion, String version) {
+            this(host, hostSource, apiVersion, version, "", "");
+        }
     }
 
     /**
