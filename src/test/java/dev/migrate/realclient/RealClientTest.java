@@ -67,7 +67,7 @@ class RealClientTest {
         world = new RealClientWorld();
         sessions = new RealSessions(world);
         // soak watches the pipeline while people work, as it does in the homelab
-        collision = RealChain.start();
+        collision = RealChain.start(); // the main world is already held: @AfterAll closes it if this fails
         ExecutorService watcher = Executors.newFixedThreadPool(2);
         Future<RealSessions.Collision> colliding = watcher.submit(() -> RealSessions.collide(world.api, collision));
         Future<CliRun> soaking = watcher.submit(() -> CliRun.of("soak", "--state-dir", state.resolve("soak").toString(),

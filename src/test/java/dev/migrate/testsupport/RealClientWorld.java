@@ -27,9 +27,18 @@ public final class RealClientWorld implements AutoCloseable {
         RealClaudeCode.requirePrivateNetwork();
         RealComponents.claudeCode(); // a missing client fails here, before any server starts
         collector = CollectorProcess.startBundle(loki.url() + "/otlp");
-        String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                + "rule_files:\n  - ${DIR}/rules.yml\nscrape_configs:\n" + PipelineWorld.collectorJob(collector);
-        prometheus = PrometheusProcess.start(config, Map.of("rules.yml", PipelineWorld.RULES));
+        try {
+            String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                    + "rule_files:\n  - ${DIR}/rules.yml\nscrape_configs:\n" + PipelineWorld.collectorJob(collector);
+            prometheus = PrometheusProcess.start(config, Map.of("rules.yml", PipelineWorld.RULES));
+        } catch (RuntimeException | AssertionError e) {
+            // a half-started world leaves no process behind
+            collector.close();
+            loki.close();
+            grafana.close();
+            api.close();
+            throw e;
+        }
         grafana.on("/api/dashboards/uid/claude-code", Reply.json("{\"dashboard\":" + Rendered.bundle().dashboardJson()
                         + ",\"meta\":{\"slug\":\"claude-code\",\"folderTitle\":\"Claude Code\"}}"))
                 .on("/api/datasources/uid/prometheus", Reply.json("{\"id\":1,\"uid\":\"prometheus\",\"name\":\"Prometheus\","
