@@ -50,7 +50,8 @@ class ClientsCheckTest {
 
     @Test
     void namesUnnamedMachinesOldClientsOtherServiceNamesAndCollidingCumulativeClients() throws InterruptedException {
-        try (RealChain chain = RealChain.start();
+        // the batch processor's 5s would merge the two processes' exports into one; each flip must reach the exporter
+        try (RealChain chain = RealChain.start("processors::batch::timeout=200ms");
              ClaudeCodeClient unnamed = new ClaudeCodeClient(chain.collector.grpcEndpoint(), "grpc", "claude-code", null);
              ClaudeCodeClient old = new ClaudeCodeClient(chain.collector.grpcEndpoint(), "grpc", "claude-code", "attic",
                      Map.of("service.version", "2.0.14"), AggregationTemporality.DELTA);

@@ -69,6 +69,9 @@ class VerifyChecksTest {
 
     @Test
     void clientsListsTheWorldsMachinesAndUsersAndNamesItsCollidingSession() {
+        // the two processes flip the one series about every other batch (5s): wait for the third reset
+        world.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"collide\"}[1h]) > 2",
+                java.time.Duration.ofSeconds(90));
         CheckResult r = run(bundled("clients"), ctx());
         assertStatus(Status.FAIL, r, "laptop: ", "alice@example.com (2.1.328, claude-code)",
                 "studio: bob@example.com (2.1.328, claude-code-desktop)", "session collide on laptop",
@@ -389,7 +392,7 @@ class VerifyChecksTest {
     @Test
     void checksNeedingAMissingEndpointAreSkipped() {
         CheckContext none = new Contexts.Builder().build();
-        for (String name : List.of("scrape-target", "metric-names", "client-data", "loki-events", "loki-config", "dashboard",
+        for (String name : List.of("scrape-target", "metric-names", "client-data", "clients", "loki-events", "loki-config", "dashboard",
                 "alert-rules")) {
             CheckResult r = run(bundled(name), none);
             assertEquals(Status.SKIPPED, r.status(), r.toString());

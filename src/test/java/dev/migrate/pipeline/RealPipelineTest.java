@@ -130,7 +130,7 @@ class RealPipelineTest {
         assertEquals(Map.of("service_name", "claude-code"), api.stream(), "only service.name is an index label");
         assertEquals("claude_code.api_request", api.line());
         // what the dashboard's Loki panels filter, group and unwrap by
-        for (String key : List.of("event_name", "model", "duration_ms", "session_id", "machine_name")) {
+        for (String key : List.of("event_name", "model", "duration_ms", "session_id", "machine_name", "user")) {
             assertTrue(api.metadata().containsKey(key), key + " in " + api.metadata());
         }
         LokiDouble.Line tool = lines.stream().filter(l -> "tool_result".equals(l.metadata().get("event_name"))).findFirst().orElseThrow();
