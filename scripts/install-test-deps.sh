@@ -17,6 +17,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v asciidoctor >/dev/null 2>&1 || need+=(asciidoctor)   # scripts/package: the man pages
 command -v zsh >/dev/null 2>&1 || need+=(zsh)                   # scripts/package-check: zsh completion
 command -v man >/dev/null 2>&1 || need+=(man-db)                # scripts/package-check: the installed man pages
+command -v python3 >/dev/null 2>&1 || need+=(python3-minimal)    # the stdio MCP server the real Claude Code client starts
+command -v npm >/dev/null 2>&1 || need+=(npm)                    # scripts/real-components: the Claude Code client
+command -v git >/dev/null 2>&1 || need+=(git)                    # the real client's commit scenario
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

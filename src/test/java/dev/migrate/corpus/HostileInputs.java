@@ -380,6 +380,11 @@ final class HostileInputs {
         c(out, "client-env/machine-name-empty", "client-env", USAGE, "--machine-name ''", "--machine-name", "");
         c(out, "client-env/shell-unknown", "client-env", USAGE, "tcsh", "--machine-name", "pc", "--shell", "tcsh");
         c(out, "client-env/machine-name-missing", "client-env", USAGE, "--machine-name");
+        c(out, "client-env/settings-file-dev-null", "client-env", USAGE, "--settings-file: /dev/null is /dev/null (always empty)",
+                "--machine-name", "pc", "--write-settings", "--settings-file", "/dev/null");
+        c(out, "client-env/settings-file-escape-in-name", "client-env", USAGE,
+                "'--settings-file': '/proc/x\\e[31m/settings.json' holds a control character",
+                "--machine-name", "pc", "--write-settings", "--settings-file", "/proc/x\u001b[31m/settings.json");
     }
 
     /** Values from the environment, and ./migrate.yaml: named by their real source. A fresh JVM each. */
