@@ -54,7 +54,7 @@ public final class Ledger {
     public JsonlLog.Read<StepRecord> read() {
         Path file = dir.resolve(FILE);
         try {
-            return new JsonlLog(file).read(line -> {
+            return new JsonlLog(file, "the ledger").read(line -> {
                 StepRecord r = LINE.readValue(line, StepRecord.class);
                 if (r.step() == null || r.outcome() == null || r.settingsDigest() == null) {
                     throw new IllegalArgumentException("not a step record (step, outcome or settingsDigest missing)");

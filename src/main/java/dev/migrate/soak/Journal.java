@@ -66,13 +66,8 @@ public final class Journal implements Closeable {
      * with a warning; damage anywhere else is an error (the journal is not trustworthy).
      */
     public static Contents read(Path file, Reader reader, Consumer<String> warn) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UserError("cannot read the soak journal " + file + " (" + e.getMessage()
-                    + "); fix its permissions, or start over with 'migrate soak --restart'");
-        }
+        // The one user-file reader: a FIFO, a device or a link in its place is refused, not read forever.
+        byte[] bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
         JournalHeader header = null;
         EndRecord end = null;
         long cycles = 0;
@@ -144,9 +139,9 @@ public final class Journal implements Closeable {
     /** Whether the file holds not even one whole record (a crash while the header was being written). */
     public static boolean holdsNothing(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
             return indexOf(bytes, 0) < 0;
-        } catch (IOException e) {
+        } catch (UserError e) {
             return false; // unreadable: read() will say so
         }
     }
