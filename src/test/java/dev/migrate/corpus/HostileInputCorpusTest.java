@@ -117,6 +117,9 @@ class HostileInputCorpusTest {
         if (c.exitCode == HostileInputs.USAGE) {
             assertEquals("", run.out().strip(), "bad input prints nothing on stdout: " + shown);
         }
+        for (String secret : c.hidden) {
+            assertFalse((run.out() + run.err()).contains(secret), "the secret '" + secret + "' was printed: " + shown);
+        }
         Map<String, String> after = snapshot(d);
         if (c.recorded != null) {
             // The run reached the remote side: exactly one new ledger line, the rest as it was.

@@ -44,6 +44,7 @@ final class HostileInputs {
         statusConfigClientEnv(out);
         recordAndBackport(out);
         environmentAndWorkingDirectory(out);
+        secretsStateFilesAndSettingsRoundTwo(out);
         return out;
     }
 
@@ -357,9 +358,9 @@ final class HostileInputs {
                 .bytes("state/ledger.jsonl", concatBytes((record + "\n").getBytes(StandardCharsets.UTF_8), bytes("{\"step\":\"", 0xff, "\"}\n")));
         c(out, "status/ledger-escape-in-line", "status", OK, "unreadable line 1 (").warns()
                 .file("state/ledger.jsonl", "\u001b]0;pwned\u0007\n");
-        c(out, "status/ledger-is-a-directory", "status", USAGE, "cannot read the ledger {state}/ledger.jsonl")
+        c(out, "status/ledger-is-a-directory", "status", USAGE, "the ledger: {state}/ledger.jsonl is a directory")
                 .setup(d -> replaceWithDirectory(d.resolve("state/ledger.jsonl")));
-        c(out, "status/state-dir-is-a-file", "status", USAGE, "cannot read the ledger {d}/state-file/ledger.jsonl", "--state-dir", "{d}/state-file")
+        c(out, "status/state-dir-is-a-file", "status", USAGE, "the ledger: {d}/state-file/ledger.jsonl cannot be read: ", "--state-dir", "{d}/state-file")
                 .ownStateDir().file("state-file", "x\n");
         c(out, "status/json-with-torn-ledger", "status", OK, "unreadable line 2 (torn", "-o", "json").warns()
                 .file("state/ledger.jsonl", record + "\n{\"step\":");
@@ -415,6 +416,84 @@ final class HostileInputs {
                 });
         c(out, "cwd/migrate-yaml-alias", "config", USAGE, "migrate.yaml:2: a YAML alias").ownConfig().inCaseDir()
                 .file("migrate.yaml", "namespace: &n monitoring\nprometheus-release: *n\n");
+    }
+
+    /**
+     * Issue 19 (second hardening round): secrets that must never be echoed, state files that are
+     * not what migrate wrote, settings whose meaning depends on where they came from.
+     */
+    private static void secretsStateFilesAndSettingsRoundTwo(List<HostileCase> out) {
+        String record = "{\"step\":\"deploy\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:01:00Z\","
+                + "\"settingsDigest\":\"sha256:0\",\"outcome\":\"passed\",\"summary\":\"ok\",\"reportPath\":\"\",\"details\":{}}";
+        // @file expansion is off: the file's words (a kubeconfig's token) are never turned into arguments.
+        for (String[] cmd : COMMANDS) {
+            c(out, cmd[0] + "/at-file-argument", cmd[0], USAGE, "'@{d}/kube.yaml'",
+                    concat(java.util.Arrays.copyOfRange(cmd, 1, cmd.length), "@{d}/kube.yaml")).hides("not-a-real-token");
+        }
+        // Credentials in a URL setting: refused by every command, naming the real source, never echoed.
+        c(out, "config/prometheus-url-password-in-file", "config", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
+                .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
+        c(out, "verify/grafana-url-password-in-file", "verify", USAGE, "do not put credentials in the URL")
+                .yaml("grafana-url: http://admin:hunter2@127.0.0.1:9/\n").hides("hunter2");
+        c(out, "env/loki-url-password", "config", USAGE, "env MIGRATE_LOKI_URL: loki-url 'http://***@127.0.0.1:3100'")
+                .env("MIGRATE_LOKI_URL", "http://admin:hunter2@127.0.0.1:3100").hides("hunter2");
+        c(out, "env/verify-loki-url-password", "verify", USAGE, "env MIGRATE_LOKI_URL")
+                .env("MIGRATE_LOKI_URL", "http://admin:hunter2@127.0.0.1:3100").hides("hunter2");
+        c(out, "verify/prometheus-url-password-flag", "verify", USAGE, "flag --prometheus-url: prometheus-url 'http://***@127.0.0.1:9'",
+                "--prometheus-url", "http://admin:hunter2@127.0.0.1:9").hides("hunter2");
+        c(out, "verify/prometheus-url-not-url-in-file", "verify", USAGE, "prometheus-url (file {cfg}) 'not a url' is not an http(s) URL")
+                .yaml("prometheus-url: not a url\n");
+        c(out, "env/alertmanager-url-not-url", "verify", USAGE, "alertmanager-url (env MIGRATE_ALERTMANAGER_URL) 'ftp:x' is not an http(s) URL")
+                .env("MIGRATE_ALERTMANAGER_URL", "ftp:x");
+        // A header value must be ASCII, whatever the command and source.
+        c(out, "verify/loki-tenant-non-ascii", "verify", USAGE, "loki-tenant 'équipe' is not printable ASCII", "--loki-url", "http://127.0.0.1:9")
+                .yaml("loki-tenant: équipe\n");
+        c(out, "config/loki-tenant-non-ascii-flagless", "config", USAGE, "file {cfg}:1: loki-tenant").yaml("loki-tenant: t\u00e9\n");
+        // State files that are not files migrate wrote: refused, never read forever or into memory.
+        c(out, "status/ledger-is-a-fifo", "status", USAGE, "ledger.jsonl is a FIFO (named pipe)")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    mkfifo(d.resolve("state/ledger.jsonl"));
+                });
+        c(out, "status/ledger-links-to-dev-zero", "status", USAGE, "ledger.jsonl is a symbolic link")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), Path.of("/dev/zero"));
+                });
+        c(out, "status/ledger-links-elsewhere", "status", USAGE, "is a symbolic link, not a file migrate wrote")
+                .file("elsewhere.jsonl", record + "\n")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), d.resolve("elsewhere.jsonl"));
+                });
+        c(out, "record/ledger-is-a-fifo", "record", USAGE, "ledger.jsonl is a FIFO")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    mkfifo(d.resolve("state/ledger.jsonl"));
+                });
+        c(out, "record/ledger-too-large", "record", USAGE, "over the 64MiB limit")
+                .setup(d -> {
+                    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(d.resolve("state/ledger.jsonl").toFile(), "rw")) {
+                        f.setLength((64L << 20) + 1); // sparse: no disk used
+                    }
+                });
+        // An empty value for a key with a default is refused: it would silently mean something else.
+        for (String[] cmd : COMMANDS) {
+            c(out, cmd[0] + "/state-dir-empty", cmd[0], USAGE, "state-dir '' is empty", java.util.Arrays.copyOfRange(cmd, 1, cmd.length))
+                    .yaml("state-dir: \"\"\n");
+        }
+        c(out, "deploy/namespace-empty", "deploy", USAGE, "namespace '' is empty", "--dry-run").yaml("namespace:\n");
+        c(out, "env/backup-dir-empty", "retire", USAGE, "env MIGRATE_BACKUP_DIR: backup-dir '' is empty").env("MIGRATE_BACKUP_DIR", "");
+        // Paths in a settings file are relative to the file, not to the working directory.
+        c(out, "deploy/collector-config-relative-to-settings-file", "deploy", USAGE, "{d}/proj/my-collector.yaml is a FIFO",
+                "--dry-run", "--config", "{d}/proj/migrate.yaml").ownConfig()
+                .file("proj/migrate.yaml", "collector-config: my-collector.yaml\n")
+                .setup(d -> mkfifo(d.resolve("proj/my-collector.yaml")));
+        c(out, "verify/checks-dir-relative-to-settings-file", "verify", USAGE, "checks-dir: {d}/proj/checks/verify.yaml",
+                "--config", "{d}/proj/migrate.yaml").ownConfig()
+                .file("proj/migrate.yaml", "checks-dir: checks\n").file("proj/checks", "not a directory\n");
+        // The README's example: config takes the flags that change the bundle, and shows them as flags.
+        c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
     }
 
     // --- helpers ---
