@@ -492,8 +492,82 @@ final class HostileInputs {
         c(out, "verify/checks-dir-relative-to-settings-file", "verify", USAGE, "checks-dir: {d}/proj/checks/verify.yaml",
                 "--config", "{d}/proj/migrate.yaml").ownConfig()
                 .file("proj/migrate.yaml", "checks-dir: checks\n").file("proj/checks", "not a directory\n");
+        kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
+    }
+
+    /** Kubeconfigs whose names are ambiguous or whose credentials cannot be loaded: named as such, never echoed. */
+    private static void kubeconfigCredentials(List<HostileCase> out) {
+        String[] k = {"--context", "homelab", "--kubeconfig", "{d}/k.yaml"};
+        String cluster = "- name: homelab\n  cluster:\n    server: http://127.0.0.1:1\n";
+        String context = "- name: homelab\n  context:\n    cluster: homelab\n    user: admin\n";
+        c(out, "deploy/kubeconfig-two-contexts-same-name", "deploy", USAGE, "defines context 'homelab' 2 times", k)
+                .file("k.yaml", kube(cluster + "- name: other\n  cluster:\n    server: http://127.0.0.1:2\n",
+                        context + "- name: homelab\n  context:\n    cluster: other\n    user: admin\n", user("token: abc")));
+        c(out, "deploy/kubeconfig-two-clusters-same-name", "deploy", USAGE, "defines cluster 'homelab' 2 times", k)
+                .file("k.yaml", kube(cluster + "- name: homelab\n  cluster:\n    server: http://127.0.0.1:2\n", context, user("token: abc")));
+        c(out, "deploy/kubeconfig-two-users-same-name", "deploy", USAGE, "defines user 'admin' 2 times", k)
+                .file("k.yaml", kube(cluster, context, user("token: abc") + user("token: def")));
+        c(out, "deploy/kubeconfig-user-is-a-string", "deploy", USAGE, "user 'admin' in kubeconfig {d}/k.yaml is not a mapping", k)
+                .file("k.yaml", kube(cluster, context, "- name: admin\n  user: \"token=s3cr3t-user-string\"\n"))
+                .hides("s3cr3t-user-string");
+        c(out, "deploy/kubeconfig-user-is-a-list", "deploy", USAGE, "is not a mapping of credentials", k)
+                .file("k.yaml", kube(cluster, context, "- name: admin\n  user: [s3cr3t-in-list]\n")).hides("s3cr3t-in-list");
+        c(out, "deploy/kubeconfig-token-crlf", "deploy", USAGE, "its token holds a control or non-ASCII character (at position 4)", k)
+                .file("k.yaml", kube(cluster, context, user("token: \"abc\\r\\nX-Injected: 1\""))).hides("X-Injected");
+        c(out, "deploy/kubeconfig-token-non-ascii", "deploy", USAGE, "its token holds a control or non-ASCII character (at position 3)", k)
+                .file("k.yaml", kube(cluster, context, user("token: ab\u00e9cd")));
+        c(out, "deploy/kubeconfig-token-not-text", "deploy", USAGE, "token is a mapping, not text", k)
+                .file("k.yaml", kube(cluster, context, user("token: {a: b}")));
+        c(out, "deploy/kubeconfig-token-file-missing", "deploy", USAGE, "tokenFile: {d}/no-token does not exist", k)
+                .file("k.yaml", kube(cluster, context, user("tokenFile: no-token")));
+        c(out, "deploy/kubeconfig-token-file-fifo", "deploy", USAGE, "tok.fifo is a FIFO", k)
+                .file("k.yaml", kube(cluster, context, user("tokenFile: tok.fifo"))).setup(d -> mkfifo(d.resolve("tok.fifo")));
+        c(out, "deploy/kubeconfig-client-certificate-missing", "deploy", USAGE, "client-certificate: {d}/none.crt does not exist", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate: none.crt\n    client-key: none.key")));
+        c(out, "deploy/kubeconfig-client-key-data-garbage", "deploy", USAGE, "client-key-data is not base64", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM + "\n    client-key-data: '%%%not base64%%%'")));
+        c(out, "deploy/kubeconfig-client-key-data-not-pem", "deploy", USAGE, "client-key-data is base64, but not of a PEM", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM + "\n    client-key-data: "
+                        + java.util.Base64.getEncoder().encodeToString("garbage".getBytes(StandardCharsets.UTF_8)))));
+        c(out, "deploy/kubeconfig-certificate-without-key", "deploy", USAGE, "a client certificate without its key", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM)));
+        c(out, "deploy/kubeconfig-client-key-data-bad-pem", "deploy", USAGE, "its client certificate or key cannot be loaded", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM + "\n    client-key-data: " + PEM)));
+        c(out, "deploy/kubeconfig-oidc-incomplete", "deploy", USAGE, "uses auth-provider 'oidc' without an id-token", k)
+                .file("k.yaml", kube(cluster, context, user("auth-provider:\n      name: oidc\n      config:\n        client-id: k8s")));
+        c(out, "deploy/kubeconfig-gcp-provider", "deploy", USAGE, "uses auth-provider 'gcp', which migrate cannot use", k)
+                .file("k.yaml", kube(cluster, context, user("auth-provider:\n      name: gcp")));
+        c(out, "deploy/kubeconfig-exec-without-command", "deploy", USAGE, "has an exec plugin without a command", k)
+                .file("k.yaml", kube(cluster, context, user("exec:\n      apiVersion: client.authentication.k8s.io/v1\n      args: [x]")));
+        c(out, "deploy/kubeconfig-exec-never-exits", "deploy", USAGE, "the exec plugin did not finish", k)
+                .yaml("read-timeout: 2s\n")
+                .file("k.yaml", kube(cluster, context, user("exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                        + "      command: sleep\n      args: [\"3600\"]\n      interactiveMode: Never")));
+        c(out, "deploy/kubeconfig-exec-fails", "deploy", USAGE, "its credentials could not be loaded", k)
+                .file("k.yaml", kube(cluster, context, user("exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                        + "      command: false\n      interactiveMode: Never")));
+        c(out, "verify/kubeconfig-user-is-a-string", "verify", USAGE, "is not a mapping of credentials", "--context", "homelab",
+                "--kubeconfig", "{d}/k.yaml", "--only", "cluster")
+                .file("k.yaml", kube(cluster, context, "- name: admin\n  user: \"token=s3cr3t-user-string\"\n")).hides("s3cr3t-user-string");
+        // Answers fabric8 does not expect: named as the server's answer, not a crash or a permission problem.
+        c(out, "deploy/api-server-json-null", "deploy", FAILED, "with JSON null", "--context", "homelab", "--kubeconfig", "{kube:null}")
+                .records("failed");
+        c(out, "deploy/api-server-429", "deploy", FAILED, "HTTP 429 Too Many Requests", "--context", "homelab", "--kubeconfig", "{kube:429}")
+                .records("failed");
+    }
+
+    /** A self-signed certificate's PEM, base64: data fabric8 can parse as a certificate but not as a key. */
+    private static final String PEM = java.util.Base64.getEncoder().encodeToString(("-----BEGIN CERTIFICATE-----\n"
+            + "MIIBdzCCAR2gAwIBAgIUJ0dGz0cVnF4mBZ3q0pLZ0o1n3DQwCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.UTF_8));
+
+    static String kube(String clusters, String contexts, String users) {
+        return "apiVersion: v1\nkind: Config\nclusters:\n" + clusters + "contexts:\n" + contexts + "users:\n" + users;
+    }
+
+    static String user(String fields) {
+        return "- name: admin\n  user:\n    " + fields + "\n";
     }
 
     // --- helpers ---

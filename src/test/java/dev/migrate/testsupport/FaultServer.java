@@ -32,7 +32,11 @@ public final class FaultServer implements AutoCloseable {
         /** Accepts, reads the request, and never writes a byte. */
         NEVER,
         /** 200, application/json, no Content-Length, an endless body until the client hangs up. */
-        HUGE
+        HUGE,
+        /** 200, application/json, the body {@code null}: valid JSON that is no object at all. */
+        NULL_JSON,
+        /** 429 Too Many Requests with Retry-After, as API priority and fairness answers when it sheds load. */
+        TOO_MANY_REQUESTS
     }
 
     private final ServerSocketChannel server;
@@ -126,6 +130,10 @@ public final class FaultServer implements AutoCloseable {
                         }
                         return;
                     }
+                    case NULL_JSON -> write(out, "200 OK", "application/json", "null");
+                    case TOO_MANY_REQUESTS -> write(out, "429 Too Many Requests\r\nRetry-After: 1", "application/json",
+                            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"Too many requests,"
+                            + " please try again later.\",\"reason\":\"TooManyRequests\",\"code\":429}");
                     default -> throw new IllegalStateException();
                 }
             }
