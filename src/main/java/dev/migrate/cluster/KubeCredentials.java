@@ -78,6 +78,9 @@ final class KubeCredentials {
         if (!(value instanceof String text)) {
             throw new UserError(who + ": " + field + " is " + kind(value) + ", not text; fix the kubeconfig");
         }
+        if (!field.equals("username")) {
+            dev.migrate.io.Secrets.register(text);
+        }
         int bad = Values.firstNonAscii(text);
         if (bad >= 0) {
             throw new UserError(who + ": its " + field + " holds a control or non-ASCII character (at position "

@@ -108,6 +108,9 @@ public record Kubeconfig(Path path, String text, String context, String serverUr
         t.start();
         try {
             io.fabric8.kubernetes.client.Config config = load.get(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            dev.migrate.io.Secrets.register(config.getOauthToken()); // an exec plugin's token is known only now
+            dev.migrate.io.Secrets.register(config.getAutoOAuthToken());
+            dev.migrate.io.Secrets.register(config.getPassword());
             if (!exec.isEmpty() && config.getOauthToken() == null && config.getAutoOAuthToken() == null
                     && config.getClientCertData() == null && config.getClientCertFile() == null) {
                 // fabric8 goes on without credentials, and the server's 401 would blame them as expired.

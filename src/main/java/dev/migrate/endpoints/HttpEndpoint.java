@@ -218,7 +218,8 @@ public final class HttpEndpoint {
                         + response.header("Location", "(no Location)") + " instead of its API's answer (a login page"
                         + " or a proxy?)");
             }
-            String detail = errorDetail(body);
+            // Before it is cut to a snippet: a 401 body echoing the token must not leave a piece of it either.
+            String detail = errorDetail(dev.migrate.io.Secrets.redact(body));
             String head = name + " answered HTTP " + code + (detail.isEmpty() ? "" : ": " + detail);
             throw new EndpointException(kindFor(code), where, head);
         } catch (EndpointException e) {
@@ -281,7 +282,7 @@ public final class HttpEndpoint {
     }
 
     static String snippet(String body) {
-        String one = oneLine(body);
+        String one = oneLine(dev.migrate.io.Secrets.redact(body));
         return one.length() <= SNIPPET ? one : one.substring(0, SNIPPET) + "...";
     }
 

@@ -162,6 +162,7 @@ public final class JsonlLog {
      * ends in a torn fragment. For writers that keep the file open (soak's journal holds a lock).
      */
     public static void append(RandomAccessFile raf, String line) throws IOException {
+        line = Secrets.redact(line); // a server's error text in a record must not carry a credential to disk
         if (line.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a JSON line must not contain a newline");
         }

@@ -94,7 +94,7 @@ public final class Ledger {
     public Path writePrivate(Path file, String content) {
         try {
             PrivateFiles.ensureDir(file.toAbsolutePath().getParent());
-            PrivateFiles.replace(file, content.getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.replace(file, dev.migrate.io.Secrets.redact(content).getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
             throw new UserError("cannot write " + file + ": " + PrivateFiles.reason(e)
