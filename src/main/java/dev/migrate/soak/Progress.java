@@ -1,5 +1,7 @@
 package dev.migrate.soak;
 
+import dev.migrate.io.Printable;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +71,7 @@ public interface Progress {
             if (text.length() > width) {
                 text = text.substring(0, width - 1) + "~";
             }
+            text = Printable.escape(text); // the last failure is a server's error text
             out.print("\r" + text + " ".repeat(Math.max(0, width - text.length())));
             out.flush();
         }
@@ -97,7 +100,7 @@ public interface Progress {
             lastFailed = s.cyclesFailed();
             if (newFailure || lastPrinted == null || !now.isBefore(lastPrinted.plus(every))) {
                 lastPrinted = now;
-                out.println(now + " " + line(s, now) + (newFailure ? " | failure: " + s.lastFailure() : ""));
+                out.println(Printable.escape(now + " " + line(s, now) + (newFailure ? " | failure: " + s.lastFailure() : "")));
             }
         }
     }

@@ -61,7 +61,8 @@ public final class SoakReports {
                 b.append("                fix:   ").append(r.fix()).append('\n');
             }
         }
-        return b.toString();
+        // Printed, written to report.txt and shown by --report: a server's error text in it is escaped.
+        return dev.migrate.io.Printable.escapeLines(b.toString());
     }
 
     public static String json(SoakState state, SoakState.Verdict v) {

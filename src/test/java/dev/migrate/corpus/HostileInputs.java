@@ -492,6 +492,10 @@ final class HostileInputs {
         c(out, "verify/checks-dir-relative-to-settings-file", "verify", USAGE, "checks-dir: {d}/proj/checks/verify.yaml",
                 "--config", "{d}/proj/migrate.yaml").ownConfig()
                 .file("proj/migrate.yaml", "checks-dir: checks\n").file("proj/checks", "not a directory\n");
+        // A ledger summary with ESC, NUL, DEL, 8-bit CSI and a right-to-left override, and a torn last line.
+        c(out, "status/ledger-summary-escapes", "status", OK, "unreadable line 2 (torn").warns()
+                .file("state/ledger.jsonl", record.replace("\"summary\":\"ok\"", "\"summary\":\"ok\\u001b[2J\\u0000\\u007f\\u009b31m\\u202edeliaf\"")
+                        .replace("\"outcome\":\"passed\"", "\"outcome\":\"failed\\u202e\"") + "\n{\"step\":");
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
