@@ -67,7 +67,14 @@ public final class Journal implements Closeable {
      */
     public static Contents read(Path file, Reader reader, Consumer<String> warn) {
         // The one user-file reader: a FIFO, a device or a link in its place is refused, not read forever.
-        byte[] bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
+        byte[] bytes;
+        try {
+            bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
+        } catch (UserError e) {
+            String why = e.getMessage().replace("soak journal: " + file + " ", "").replaceFirst(";.*", "");
+            throw new UserError("cannot read the soak journal " + file + " (" + why
+                    + "); fix its permissions, or start over with 'migrate soak --restart'");
+        }
         JournalHeader header = null;
         EndRecord end = null;
         long cycles = 0;

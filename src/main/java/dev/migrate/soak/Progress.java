@@ -15,6 +15,10 @@ public interface Progress {
     void cycle(SoakState state, Instant now);
 
     /** Ends the redrawn line, if any, before other output. */
+    /** The soak is about to wait longer than a cycle for a reason the operator should see (the clock went back). */
+    default void waiting(String why) {
+    }
+
     default void done() {
     }
 
@@ -80,6 +84,12 @@ public interface Progress {
         public void done() {
             out.println();
         }
+
+        @Override
+        public void waiting(String why) {
+            out.println();
+            out.println(Printable.escape(why));
+        }
     }
 
     /** Plain lines, at most one per {@code every} of soak time, plus one for every cycle with a failure. */
@@ -92,6 +102,11 @@ public interface Progress {
         public Lines(PrintStream out, Duration every) {
             this.out = out;
             this.every = every;
+        }
+
+        @Override
+        public void waiting(String why) {
+            out.println(Printable.escape(why));
         }
 
         @Override
