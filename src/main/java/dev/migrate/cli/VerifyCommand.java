@@ -3,6 +3,8 @@ package dev.migrate.cli;
 import dev.migrate.checks.Check;
 import dev.migrate.checks.CheckCatalogue;
 import dev.migrate.checks.CheckResult;
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
 import dev.migrate.checks.Outcome;
 import dev.migrate.checks.Status;
 import dev.migrate.checks.VerifyChecks;
@@ -73,6 +75,7 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         if (junit != null) {
             reports.check("--junit", junit, JUnitReport.MARKER);
         }
+        Path reportDir = ledger.subdir("reports"); // a file in its place is bad input now, not after every check ran
         Instant started = Instant.now();
         List<CheckResult> results = pipeline.run(settings, checks, testAlert);
         Instant finished = Instant.now();
@@ -80,11 +83,23 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         RunReport report = new RunReport("verify", started, finished,
                 nothingChecked ? Outcome.INCONCLUSIVE : Outcome.of(results), results);
 
-        Path reportFile = ledger.subdir("reports").resolve("verify-"
+        Path reportFile = reportDir.resolve("verify-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started) + ".json");
-        ledger.writePrivate(reportFile, JsonReport.render(report));
+        // The checks have run: a report that cannot be written (a full disk) no longer loses their outcome,
+        // which still reaches the ledger; the run then fails (1), it is not bad input (2).
+        UserError unwritten = null;
+        try {
+            ledger.writePrivate(reportFile, JsonReport.render(report));
+        } catch (UserError e) {
+            unwritten = e;
+            reportFile = null;
+        }
         if (junit != null) {
-            reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
+            try {
+                reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
+            } catch (UserError e) {
+                unwritten = unwritten == null ? e : unwritten;
+            }
         }
         System.out.print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
         if (nothingChecked && !output.json()) {
@@ -98,7 +113,11 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         details.put("since", Values.format(window));
         ledger.append(new StepRecord("verify", started, finished, settings.digest(), stepOutcome(report.outcome()),
                 counts.get("pass") + " passed, " + counts.get("fail") + " failed, " + counts.get("inconclusive")
-                        + " inconclusive, " + counts.get("skipped") + " skipped", reportFile.toString(), details));
+                        + " inconclusive, " + counts.get("skipped") + " skipped", reportFile == null ? "" : reportFile.toString(), details));
+        if (unwritten != null) {
+            throw new UserError(ExitCodes.FAILED, unwritten.getMessage() + " (the checks ran: their outcome, "
+                    + report.outcome().label() + ", is in the ledger)");
+        }
         return report.outcome().exitCode();
     }
 

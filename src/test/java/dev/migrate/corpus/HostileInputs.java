@@ -496,6 +496,11 @@ final class HostileInputs {
         c(out, "status/ledger-summary-escapes", "status", OK, "unreadable line 2 (torn").warns()
                 .file("state/ledger.jsonl", record.replace("\"summary\":\"ok\"", "\"summary\":\"ok\\u001b[2J\\u0000\\u007f\\u009b31m\\u202edeliaf\"")
                         .replace("\"outcome\":\"passed\"", "\"outcome\":\"failed\\u202e\"") + "\n{\"step\":");
+        c(out, "soak/interval-one-millisecond", "soak", USAGE, "--interval 1ms is shorter than 1s", "--interval", "1ms");
+        c(out, "soak/interval-from-file-not-shorter", "soak", USAGE, "soak-interval (file {cfg}) 2h must be shorter than soak-duration"
+                + " (file {cfg}) 1h").yaml("soak-duration: 1h\nsoak-interval: 2h\n");
+        c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
+                .env("MIGRATE_SOAK_INTERVAL", "500ms");
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
