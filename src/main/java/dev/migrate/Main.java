@@ -162,7 +162,9 @@ public final class Main implements Runnable {
         try {
             return Path.of(text);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new CommandLine.TypeConversionException("'" + Printable.escape(text) + "' is not a path: " + e.getReason());
+            throw new CommandLine.TypeConversionException("'" + Printable.escape(text) + "' is not a path: " + e.getReason()
+                    + " (file names are encoded as " + System.getProperty("sun.jnu.encoding", "?") + "; run with a UTF-8 locale"
+                    + " such as LANG=C.UTF-8)");
         }
     }
 

@@ -36,7 +36,8 @@ public final class Values {
                     + " at position " + (control + 1) + ", e.g. a newline or a NUL byte)";
         }
         return switch (kind) {
-            case TEXT, PATH -> null;
+            case TEXT -> null;
+            case PATH -> pathProblem(raw);
             case NAME -> DNS_LABEL.matcher(raw).matches() ? null
                     : "not a valid name (lower-case letters, digits and '-', at most 63 characters)";
             case IPV4 -> ipv4(raw) >= 0 ? null : "not an IPv4 address (expected four numbers 0-255, e.g. 10.10.30.22)";
@@ -64,6 +65,17 @@ public final class Values {
                     + String.format("U+%04X", (int) raw.charAt(firstNonAscii(raw))) + " at position " + (firstNonAscii(raw) + 1)
                     + ", and an HTTP header carries only ASCII";
         };
+    }
+
+    /** A path the JVM cannot represent: with LANG=C, a non-ASCII name is an InvalidPathException, not a path. */
+    private static String pathProblem(String raw) {
+        try {
+            path(raw);
+            return null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return "not a path this system can use (" + e.getReason() + "; file names are encoded as "
+                    + System.getProperty("sun.jnu.encoding", "?") + ": run with a UTF-8 locale such as LANG=C.UTF-8, or rename)";
+        }
     }
 
     private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");

@@ -501,6 +501,11 @@ final class HostileInputs {
                 + " (file {cfg}) 1h").yaml("soak-duration: 1h\nsoak-interval: 2h\n");
         c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
                 .env("MIGRATE_SOAK_INTERVAL", "500ms");
+        // LANG=C: non-ASCII file names cannot be encoded; named with the fix, not an InvalidPathException.
+        c(out, "env/lang-c-non-ascii-state-dir", "status", USAGE, "state-dir '{d}/\u00e9tat' is not a path this system can use")
+                .yaml("state-dir: {d}/\u00e9tat\n").env("LC_ALL", "C").env("LANG", "C");
+        c(out, "env/lang-c-non-ascii-flag", "deploy", USAGE, "is not a path", "--dry-run", "--collector-config", "{d}/\u00e9.yaml")
+                .env("LC_ALL", "C").env("LANG", "C");
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
