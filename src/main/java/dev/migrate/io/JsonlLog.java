@@ -145,6 +145,13 @@ public final class JsonlLog {
     /** Appends one line (no newline in it) and forces it to disk; creates the file 0600 and its directory 0700. */
     public void append(String line) throws IOException {
         PrivateFiles.ensureDir(file.toAbsolutePath().getParent());
+        if (Files.isSymbolicLink(file)) {
+            // RandomAccessFile would follow it and append to whatever it points at
+            throw new java.nio.file.FileSystemException(file.toString(), null, "a symbolic link, not a file migrate wrote; move it away");
+        }
+        if (Files.isRegularFile(file) && looserThanPrivate(file)) {
+            PrivateFiles.restrict(file); // a mode loosened by hand (0644) goes back to the promised 0600
+        }
         if (!Files.exists(file)) {
             try {
                 PrivateFiles.createFile(file);
@@ -154,6 +161,14 @@ public final class JsonlLog {
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             append(raf, line);
+        }
+    }
+
+    private static boolean looserThanPrivate(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file).stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
+        } catch (UnsupportedOperationException notPosix) {
+            return false;
         }
     }
 

@@ -109,7 +109,7 @@ public final class Ledger {
     public void checkWritable() {
         PrivateFiles.checkWritableDir(dir, "state directory (state-dir)", "choose a writable --state-dir");
         Path file = dir.resolve(FILE);
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
+        if (Files.isSymbolicLink(file) || Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UserError("the ledger " + file + " is not a regular file; move it away");
         }
     }

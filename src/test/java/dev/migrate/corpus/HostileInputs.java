@@ -506,6 +506,12 @@ final class HostileInputs {
                 .yaml("state-dir: {d}/\u00e9tat\n").env("LC_ALL", "C").env("LANG", "C");
         c(out, "env/lang-c-non-ascii-flag", "deploy", USAGE, "is not a path", "--dry-run", "--collector-config", "{d}/\u00e9.yaml")
                 .env("LC_ALL", "C").env("LANG", "C");
+        c(out, "verify/ledger-is-a-symlink", "verify", USAGE, "ledger.jsonl is not a regular file; move it away")
+                .file("elsewhere.jsonl", record + "\n")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), d.resolve("elsewhere.jsonl"));
+                });
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
