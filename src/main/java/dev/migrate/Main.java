@@ -57,7 +57,7 @@ public final class Main implements Runnable {
         Optional<String> quick = quickAnswer(args);
         if (quick.isPresent()) {
             System.out.print(quick.get());
-            System.exit(ExitCodes.OK);
+            System.exit(System.out.checkError() ? ExitCodes.FAILED : ExitCodes.OK);
         }
         System.exit(run(args));
     }
@@ -102,11 +102,30 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler(Main::handleParameters);
         cli.registerConverter(Path.class, Main::path);
         dev.migrate.cli.HelpLayout.install(cli);
+        // No option reads its value from a file: `migrate status @kube.yaml` would otherwise expand the
+        // file into arguments and echo every word of it (a kubeconfig's token) in the error.
+        cli.setExpandAtFiles(false);
         try {
-            return cli.execute(args);
+            int code = cli.execute(args);
+            return outputLost(cli) ? lostOutputCode(cli, code) : code;
         } finally {
             SignalGuard.releaseAll(); // an interrupted step's message is printed: let the JVM exit now
         }
+    }
+
+    /**
+     * Whether stdout refused a write (a full disk, a closed descriptor, a reader gone): PrintStream
+     * and PrintWriter swallow the IOException, so without this check the output is lost with exit 0.
+     */
+    private static boolean outputLost(CommandLine cli) {
+        boolean writer = cli.getOut().checkError(); // flushes into System.out first
+        return System.out.checkError() || writer;
+    }
+
+    private static int lostOutputCode(CommandLine cli, int code) {
+        cli.getErr().println("migrate: error: could not write the output to stdout (a full disk, a closed descriptor"
+                + " or a reader that went away); the output is lost, run the command again with stdout writable");
+        return code == ExitCodes.OK ? ExitCodes.FAILED : code;
     }
 
     @Override
@@ -144,7 +163,9 @@ public final class Main implements Runnable {
         try {
             return Path.of(text);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new CommandLine.TypeConversionException("'" + Printable.escape(text) + "' is not a path: " + e.getReason());
+            throw new CommandLine.TypeConversionException("'" + Printable.escape(text) + "' is not a path: " + e.getReason()
+                    + " (file names are encoded as " + System.getProperty("sun.jnu.encoding", "?") + "; run with a UTF-8 locale"
+                    + " such as LANG=C.UTF-8)");
         }
     }
 

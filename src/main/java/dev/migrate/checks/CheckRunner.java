@@ -89,8 +89,18 @@ public final class CheckRunner {
         };
     }
 
+    /**
+     * A check that threw: the report says what happened in words, never a Java class name (the
+     * operator cannot act on one); MIGRATE_DEBUG=1 prints the stack trace for the bug report.
+     */
     private static CheckResult internal(Check check, Throwable e, Duration took) {
-        return CheckResult.fail(check.name(), "the check stopped with " + e, "a bug in migrate or an unexpected answer",
+        if ("1".equals(System.getenv("MIGRATE_DEBUG"))) {
+            e.printStackTrace();
+        }
+        String detail = e instanceof NullPointerException ? "an answer lacked a value the check needs"
+                : e.getMessage() == null || e.getMessage().isBlank() ? "no detail given"
+                : dev.migrate.io.Printable.oneLine(e.getMessage().lines().findFirst().orElse(""));
+        return CheckResult.fail(check.name(), "the check stopped unexpectedly: " + detail, "a bug in migrate or an unexpected answer",
                 "run again with MIGRATE_DEBUG=1 and report it").withElapsed(took);
     }
 }

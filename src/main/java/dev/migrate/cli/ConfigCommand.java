@@ -29,17 +29,19 @@ public final class ConfigCommand implements Callable<Integer> {
     @Mixin
     KubeOptions kube;
     @Mixin
+    BundleOptions bundle;
+    @Mixin
     OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = settingsOptions.load(kube);
+        Settings settings = settingsOptions.load(kube, bundle);
         if (output.json()) {
             List<Map<String, String>> rows = new ArrayList<>();
             for (SettingKey key : SettingKeys.ALL) {
                 Map<String, String> row = new LinkedHashMap<>();
                 row.put("key", key.name());
-                row.put("value", settings.raw(key));
+                row.put("value", settings.shown(key));
                 row.put("source", settings.provenance(key).describe());
                 row.put("env", key.envVar());
                 rows.add(row);
@@ -52,7 +54,7 @@ public final class ConfigCommand implements Callable<Integer> {
         }
         int width = SettingKeys.ALL.stream().mapToInt(k -> k.name().length()).max().orElse(10);
         for (SettingKey key : SettingKeys.ALL) {
-            String value = settings.raw(key).isEmpty() ? "(not set)" : settings.raw(key);
+            String value = settings.raw(key).isEmpty() ? "(not set)" : settings.shown(key);
             System.out.printf("%-" + width + "s  %-45s  %s%n", key.name(), value, settings.provenance(key).describe());
         }
         System.out.println();

@@ -21,15 +21,14 @@ import dev.migrate.deploy.DeployRunner;
 import dev.migrate.deploy.Sleeper;
 import dev.migrate.io.SignalGuard;
 import dev.migrate.ledger.Ledger;
-import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,26 +56,10 @@ import java.util.concurrent.Callable;
                 "  migrate deploy --context homelab --kubeconfig ~/.kube/homelab.yaml --timeout 10m"},
         footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
                 + "apply or wait failed, 2 bad input (flags, settings, kubeconfig, unreadable or malformed files)."})
-public final class DeployCommand implements Callable<Integer>, SettingsOptions.FlagSource {
+public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--dry-run",
             description = "Render and validate the bundle and print the plan; touch no cluster and no network.")
     boolean dryRun;
-
-    @Option(names = "--vip", paramLabel = "IP",
-            description = "LoadBalancer address to request from Cilium LB IPAM (default: 10.10.30.22).")
-    String vip;
-
-    @Option(names = "--trusted-cidr", paramLabel = "CIDR",
-            description = "Client network allowed to reach the collector; repeat for several (replaces the default list).")
-    List<String> trustedCidrs;
-
-    @Option(names = "--collector-config", paramLabel = "FILE",
-            description = "Your own collector config instead of the built-in collector/config.yaml (validated the same way).")
-    Path collectorConfig;
-
-    @Option(names = "--dashboard", paramLabel = "FILE",
-            description = "Your own Grafana dashboard JSON instead of the built-in one (validated the same way).")
-    Path dashboard;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "With --dry-run: also write the manifests into DIR as files for git (otel-collector.yaml,"
@@ -98,27 +81,13 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
     @Mixin
     OutputOptions output;
     @Mixin
+    BundleOptions bundleOptions;
+    @Mixin
     DeployFlags deployFlags;
 
     @Override
-    public void addFlags(Map<String, String> flags) {
-        if (vip != null) {
-            flags.put(SettingKeys.VIP.name(), vip);
-        }
-        if (trustedCidrs != null) {
-            flags.put(SettingKeys.TRUSTED_CIDRS.name(), String.join(",", trustedCidrs));
-        }
-        if (collectorConfig != null) {
-            flags.put(SettingKeys.COLLECTOR_CONFIG.name(), collectorConfig.toString());
-        }
-        if (dashboard != null) {
-            flags.put(SettingKeys.DASHBOARD.name(), dashboard.toString());
-        }
-    }
-
-    @Override
     public Integer call() throws Exception {
-        Settings settings = settingsOptions.load(kube, this);
+        Settings settings = settingsOptions.load(kube, bundleOptions);
         DeployOptions options = deployFlags.toOptions(); // flags checked before any file or network is read
         Preflight.standard().validateSkips(options.skipChecks()); // an unknown name is an error, dry-run or not
         if (dryRun && options.diffOnly()) {

@@ -125,7 +125,7 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
     private Optional<HttpEndpoint> endpoint(String title, String name, Optional<String> url, String service,
                                             Settings settings, Path tokenFile, Path basicFile,
                                             Map<String, String> headers, Duration timeout, Map<String, String> flags) {
-        String flag = "--" + name + "-url";
+        String flag = source(settings, name + "-url", "--" + name + "-url");
         String chosen = url.orElse(null);
         Auth auth = Auth.resolve(name, tokenFile, basicFile, env);
         Optional<HttpEndpoint.Tls> tls = Optional.empty();
@@ -147,6 +147,13 @@ public class EndpointOptions implements SettingsOptions.FlagSource {
         HttpEndpoint e = HttpEndpoint.of(title, flag, chosen, auth, headers, timeout, tls, Limits.of(settings));
         flags.put(e.baseUrl(), flag);
         return Optional.of(e);
+    }
+
+    /** How the operator gave a setting, for messages: the flag, or the file or variable it came from. */
+    static String source(Settings settings, String key, String flag) {
+        var from = settings.provenance(dev.migrate.settings.SettingKeys.byName(key).orElseThrow());
+        return from.source() == dev.migrate.settings.Source.FLAG || from.source() == dev.migrate.settings.Source.DEFAULT
+                ? flag : key + " (" + from.describe() + ")";
     }
 
     /** @param flags base URL to the flag that set it, for the fixes of failed checks */

@@ -57,7 +57,9 @@ public final class RecordCommand implements Callable<Integer> {
         String clientEnv = ClientEnvCommand.documented(facts.step("deploy").detail("vip"));
         RecordPlan plan = RecordPlan.of(new RecordSources(facts, settings, BundleRenderer.render(settings), clientEnv));
         if (out == null) {
-            System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());
+            // The files quote the ledger's details: escaped on the way to a terminal (they are written as they are).
+            System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n"
+                    : dev.migrate.io.Printable.escapeLines(plan.toText()));
             return ExitCodes.OK;
         }
         OutputDirectory dir = OutputDirectory.check(out, settings.stateDir(), "--out");

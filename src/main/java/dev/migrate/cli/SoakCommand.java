@@ -112,8 +112,16 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         Settings settings = settingsOptions.load(kube, endpoints, this::flags);
         Duration d = settings.soakDuration();
         Duration i = settings.soakInterval();
-        if (i.isZero() || i.compareTo(d) >= 0) {
-            throw new UserError("--interval " + Values.format(i) + " must be shorter than --duration " + Values.format(d)
+        // Named by where each value came from (a flag, migrate.yaml, MIGRATE_SOAK_*), as the settings loader does.
+        String iName = EndpointOptions.source(settings, "soak-interval", "--interval");
+        String dName = EndpointOptions.source(settings, "soak-duration", "--duration");
+        if (i.compareTo(Duration.ofSeconds(1)) < 0) {
+            // The grid, the coverage and the progress work in whole seconds: 1ms divided by zero.
+            throw new UserError(iName + " " + Values.format(i) + " is shorter than 1s: a soak measures at most once a second;"
+                    + " e.g. --interval 60s");
+        }
+        if (i.compareTo(d) >= 0) {
+            throw new UserError(iName + " " + Values.format(i) + " must be shorter than " + dName + " " + Values.format(d)
                     + " (and above zero); e.g. --duration 24h --interval 60s");
         }
         if (apply && !inCluster) {
@@ -128,6 +136,9 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
             ledger.checkWritable(); // before the first request: a soak never starts that cannot keep its journal
         }
         SoakSession session = new SoakSession(ledger);
+        if (!inCluster && !attach && !report) {
+            SoakReports.checkTargets(ledger);
+        }
         AnalysisCatalogue catalogue = AnalysisCatalogue.load(settings);
         PrintStream out = System.out;
         Consumer<String> warn = System.err::println;
@@ -209,9 +220,16 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
                 out.println("resume with: " + resumeCommand());
                 return ExitCodes.INTERRUPTED;
             }
-            SoakReports.Written written = SoakReports.write(ledger, session.journalFile(), state, verdict, warn);
-            session.record(opened, verdict, ending, now, written.html().toString());
+            // The verdict reaches the ledger first: reports that cannot be written (a full disk) must not lose it.
+            session.record(opened, verdict, ending, now, SoakReports.htmlPath(ledger).toString());
             opened.journal().close();
+            SoakReports.Written written;
+            try {
+                written = SoakReports.write(ledger, session.journalFile(), state, verdict, warn);
+            } catch (UserError e) {
+                throw new UserError(ExitCodes.FAILED, e.getMessage() + " (the soak's verdict, " + verdict.outcome().label()
+                        + ", is in the ledger)");
+            }
             out.print(written.text());
             out.println("report: " + written.html());
             // In the cluster (Job, restartPolicy OnFailure) a non-zero exit would restart a soak that has

@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
 import dev.migrate.io.JsonlLog;
+import dev.migrate.io.Printable;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -74,7 +75,10 @@ public final class StatusCommand implements Callable<Integer> {
             }
             StepRecord r = rec.get();
             String stale = r.settingsDigest().equals(settings.digest()) ? "" : "  (other settings: " + r.settingsDigest() + ")";
-            System.out.printf("  %-7s  %-12s %s  %s%s%n", step, r.outcome(), r.finishedAt(), r.summary(), stale);
+            // The ledger is a file anyone with access may edit: what it says is escaped, so a summary cannot
+            // move the cursor or, with U+202E, make a failed row read as passed.
+            System.out.printf("  %-7s  %-12s %s  %s%s%n", step, Printable.escape(r.outcome()), r.finishedAt(),
+                    Printable.escape(r.summary()), Printable.escape(stale));
         }
         System.out.println("next: " + next);
         return ExitCodes.OK;

@@ -3,6 +3,8 @@ package dev.migrate.cli;
 import dev.migrate.checks.Check;
 import dev.migrate.checks.CheckCatalogue;
 import dev.migrate.checks.CheckResult;
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
 import dev.migrate.checks.Outcome;
 import dev.migrate.checks.Status;
 import dev.migrate.checks.VerifyChecks;
@@ -78,6 +80,12 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         if (junit != null) {
             reports.check("--junit", junit, JUnitReport.MARKER);
         }
+        Path reportDir = ledger.dir().resolve("reports");
+        if (java.nio.file.Files.exists(reportDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !java.nio.file.Files.isDirectory(reportDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // bad input now, not after every check ran
+            throw new UserError("cannot create " + reportDir + " for the report: a file is in the way; move it away");
+        }
         Instant started = Instant.now();
         List<CheckResult> results = pipeline.run(settings, checks, testAlert);
         Instant finished = Instant.now();
@@ -85,12 +93,25 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         RunReport report = new RunReport("verify", started, finished,
                 nothingChecked ? Outcome.INCONCLUSIVE : Outcome.of(results), results);
 
-        // Unique even for runs in the same second: each ledger record points at its own report.
-        Path reportFile = ledger.writeNew(ledger.subdir("reports"), "verify-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started), ".json",
-                JsonReport.render(report));
+        // The checks have run: a report that cannot be written (a full disk) no longer loses their outcome,
+        // which still reaches the ledger; the run then fails (1), it is not bad input (2).
+        UserError unwritten = null;
+        Path reportFile;
+        try {
+            // Unique even for runs in the same second: each ledger record points at its own report.
+            reportFile = ledger.writeNew(ledger.subdir("reports"), "verify-"
+                    + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started), ".json",
+                    JsonReport.render(report));
+        } catch (UserError e) {
+            unwritten = e;
+            reportFile = null;
+        }
         if (junit != null) {
-            reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
+            try {
+                reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
+            } catch (UserError e) {
+                unwritten = unwritten == null ? e : unwritten;
+            }
         }
         System.out.print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
         if (nothingChecked && !output.json()) {
@@ -104,7 +125,11 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         details.put("since", Values.format(window));
         ledger.append(new StepRecord("verify", started, finished, settings.digest(), stepOutcome(report.outcome()),
                 counts.get("pass") + " passed, " + counts.get("fail") + " failed, " + counts.get("inconclusive")
-                        + " inconclusive, " + counts.get("skipped") + " skipped", reportFile.toString(), details));
+                        + " inconclusive, " + counts.get("skipped") + " skipped", reportFile == null ? "" : reportFile.toString(), details));
+        if (unwritten != null) {
+            throw new UserError(ExitCodes.FAILED, unwritten.getMessage() + " (the checks ran: their outcome, "
+                    + report.outcome().label() + ", is in the ledger)");
+        }
         return report.outcome().exitCode();
     }
 

@@ -25,7 +25,7 @@ public record ApiServerRoute(String serverUrl, Optional<String> token, Optional<
     /** Reads the kubeconfig and context the settings name; the same errors as {@link ClusterFactory}. */
     public static ApiServerRoute of(Settings settings) {
         Kubeconfig kubeconfig = Kubeconfig.load(settings);
-        Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.text(), kubeconfig.path().toString());
+        Config config = kubeconfig.fabric8Config(settings.readTimeout());
         Optional<String> token = Optional.ofNullable(config.getAutoOAuthToken()).or(() -> Optional.ofNullable(config.getOauthToken()))
                 .filter(t -> !t.isBlank());
         Optional<HttpEndpoint.Tls> tls = Optional.empty();
@@ -40,7 +40,7 @@ public record ApiServerRoute(String serverUrl, Optional<String> token, Optional<
                 }
             } catch (Exception e) {
                 throw new UserError("kubeconfig " + kubeconfig.path() + ", context " + kubeconfig.context()
-                        + ": cannot use its certificates (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + ": cannot use its certificates (" + Kubeconfig.reason(e)
                         + "); fix the kubeconfig or give the endpoint URLs explicitly");
             }
         }

@@ -57,14 +57,22 @@ public final class Fabric8Cluster implements Cluster {
 
     /** The same, with the connect timeout and answer-size cap of {@code limits} ({@link ApiServerAnswers}). */
     public static Fabric8Cluster connect(Kubeconfig kubeconfig, Limits limits) {
-        Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.text(), kubeconfig.path().toString());
+        Config config = kubeconfig.fabric8Config(limits.read());
         config.setRequestTimeout((int) Math.min(REQUEST_TIMEOUT_MS, limits.read().toMillis()));
         config.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, limits.connect().toMillis()));
         // No silent retries: an unreachable server should say so at once, not after a minute of back-off.
         config.setRequestRetryBackoffLimit(0);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiServerAnswers.NAME, new ApiServerAnswers(limits)))
-                .build();
+        KubernetesClient client;
+        try {
+            client = new KubernetesClientBuilder().withConfig(config)
+                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiServerAnswers.NAME, new ApiServerAnswers(limits)))
+                    .build();
+        } catch (RuntimeException e) {
+            // The client certificate and key are loaded here: a bad one must be named as such, not as
+            // fabric8's "An error has occurred."
+            throw new dev.migrate.UserError("kubeconfig " + kubeconfig.path() + ", context '" + kubeconfig.context()
+                    + "': its client certificate or key cannot be loaded (" + Kubeconfig.reason(e) + "); fix the kubeconfig");
+        }
         return new Fabric8Cluster(client, kubeconfig.serverUrl(), kubeconfig.context());
     }
 
@@ -101,8 +109,11 @@ public final class Fabric8Cluster implements Cluster {
                 + (namespace == null ? "in all namespaces" : "in namespace " + namespace), () -> {
             try {
                 var op = client.genericKubernetesResources(context(info));
-                return namespace == null ? op.inAnyNamespace().list().getItems()
-                        : op.inNamespace(namespace).list().getItems();
+                var list = namespace == null ? op.inAnyNamespace().list() : op.inNamespace(namespace).list();
+                if (list == null || list.getItems() == null) {
+                    throw notAnObject("list " + info.resourceName());
+                }
+                return list.getItems();
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return List.of();
@@ -216,7 +227,11 @@ public final class Fabric8Cluster implements Cluster {
                 WritableOperation<GenericKubernetesResource> write = dryRun ? target.dryRun() : target;
                 NonDeletingOperation<GenericKubernetesResource> op = write.fieldValidation(FieldValidateable.Validation.STRICT);
                 ServerSideApplicable<GenericKubernetesResource> ssa = op.fieldManager(FIELD_MANAGER);
-                return (force ? ssa.forceConflicts() : ssa).serverSideApply();
+                GenericKubernetesResource answer = (force ? ssa.forceConflicts() : ssa).serverSideApply();
+                if (answer == null) {
+                    throw notAnObject("server-side apply of " + object.id());
+                }
+                return answer;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
                     throw conflict(object, e);
@@ -306,8 +321,20 @@ public final class Fabric8Cluster implements Cluster {
                         + " server's own error, not a permission problem: check its health (kubectl get --raw /readyz)"
                         + " and retry", e);
             }
+            if (code == 429) {
+                // API priority and fairness shedding load: neither a permission problem nor a broken server.
+                throw new ClusterException(ClusterException.Kind.SERVER_ERROR, "the API server " + serverUrl + " (context "
+                        + context + ") answered " + what + " with HTTP 429 Too Many Requests: it is shedding load, which is"
+                        + " not a permission problem; wait a minute and retry", e);
+            }
             if (code == 401 || code == 403) {
                 throw denied(code, what);
+            }
+            if (code <= 0 && !transportFailure(k) && !timedOut(k)) {
+                // Not the network: fabric8 failed before sending (credentials it could not load or refresh).
+                throw new ClusterException(ClusterException.Kind.UNAUTHORIZED, "the kubeconfig's credentials for context "
+                        + context + " could not be used for " + what + " (" + Kubeconfig.reason(k) + "); fix the kubeconfig's"
+                        + " user entry or log in again", k);
             }
             if (code <= 0 || transportFailure(k)) {
                 int timeout = client.getConfiguration().getRequestTimeout();
@@ -324,9 +351,25 @@ public final class Fabric8Cluster implements Cluster {
         }
     }
 
+    /** A 200 whose body is JSON null (or no list): an answer, but not from a Kubernetes API. */
+    private ClusterException notAnObject(String what) {
+        return new ClusterException(ClusterException.Kind.BAD_RESPONSE, "the API server " + serverUrl + " (context " + context
+                + ") answered " + what + " with JSON null instead of a Kubernetes object; check the kubeconfig's server URL"
+                + " points at the API server, not a proxy or another service");
+    }
+
     private static boolean interrupted(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof InterruptedException) { // not InterruptedIOException: OkHttp's call timeout is one
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
                 return true;
             }
         }

@@ -187,6 +187,9 @@ public final class OutputDirectory {
         return target;
     }
 
+    /** The largest file of a previous run read back (a dashboard is the largest, well under this). */
+    static final long OUTPUT_FILE_CAP = 16L << 20;
+
     /** The entries directly in the directory (names), sorted; empty when it does not exist. */
     public List<String> entries() {
         if (!Files.isDirectory(dir)) {
@@ -205,11 +208,8 @@ public final class OutputDirectory {
         if (!Files.isRegularFile(f)) {
             return java.util.Optional.empty();
         }
-        try {
-            return java.util.Optional.of(Files.readString(f, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UserError(flag + " " + f + ": cannot read (" + e.getMessage() + ")");
-        }
+        // Bounded: a 3 GB file left in --out is refused by size, never loaded into memory.
+        return java.util.Optional.of(dev.migrate.io.UserFiles.read(f, flag, OUTPUT_FILE_CAP));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.migrate.endpoints;
 
 import dev.migrate.UserError;
+import dev.migrate.io.Secrets;
 import dev.migrate.io.UserFiles;
 
 import java.nio.charset.StandardCharsets;
@@ -30,12 +31,16 @@ public final class Auth {
     }
 
     public static Auth bearer(String token) {
+        Secrets.register(token);
         return new Auth("bearer", "Bearer " + token);
     }
 
     public static Auth basic(String user, String password) {
         String pair = user + ":" + password;
-        return new Auth("basic", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        String encoded = Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        Secrets.register(password);
+        Secrets.register(encoded);
+        return new Auth("basic", "Basic " + encoded);
     }
 
     /** The Authorization header value, if any. */

@@ -207,7 +207,7 @@ public final class HttpEndpoint {
                         + " only if a real answer is that large)", e);
             } catch (IOException e) {
                 throw new EndpointException(Kind.BAD_RESPONSE, where, name + " cut the answer short (HTTP "
-                        + response.code() + "): " + oneLine(e.toString()), e);
+                        + response.code() + "): " + why(e), e);
             }
             int code = response.code();
             if (code >= 200 && code < 300) {
@@ -218,7 +218,8 @@ public final class HttpEndpoint {
                         + response.header("Location", "(no Location)") + " instead of its API's answer (a login page"
                         + " or a proxy?)");
             }
-            String detail = errorDetail(body);
+            // Before it is cut to a snippet: a 401 body echoing the token must not leave a piece of it either.
+            String detail = errorDetail(dev.migrate.io.Secrets.redact(body));
             String head = name + " answered HTTP " + code + (detail.isEmpty() ? "" : ": " + detail);
             throw new EndpointException(kindFor(code), where, head);
         } catch (EndpointException e) {
@@ -230,7 +231,7 @@ public final class HttpEndpoint {
             throw new EndpointException(Kind.UNREACHABLE, where, name + " is unreachable at " + base.host() + ":"
                     + base.port() + " (" + oneLine(e.getMessage()) + ")", e);
         } catch (IOException e) {
-            throw new EndpointException(Kind.UNREACHABLE, where, name + " connection failed: " + oneLine(e.toString()), e);
+            throw new EndpointException(Kind.UNREACHABLE, where, name + " connection failed: " + why(e), e);
         }
     }
 
@@ -281,8 +282,14 @@ public final class HttpEndpoint {
     }
 
     static String snippet(String body) {
-        String one = oneLine(body);
+        String one = oneLine(dev.migrate.io.Secrets.redact(body));
         return one.length() <= SNIPPET ? one : one.substring(0, SNIPPET) + "...";
+    }
+
+    /** What went wrong with the connection, in words: the exception's message, never its class name. */
+    static String why(IOException e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? "the connection failed without a reason given"
+                : oneLine(e.getMessage());
     }
 
     static String oneLine(String text) {

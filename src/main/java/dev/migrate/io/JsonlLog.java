@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,16 @@ import java.util.List;
  */
 public final class JsonlLog {
     private final Path file;
+    private final String what;
 
     public JsonlLog(Path file) {
+        this(file, "state file");
+    }
+
+    /** @param what what the file is, for messages ("the ledger", "retire's journal") */
+    public JsonlLog(Path file, String what) {
         this.file = file;
+        this.what = what;
     }
 
     public Path file() {
@@ -99,12 +105,16 @@ public final class JsonlLog {
 
     /** Reads every line; a missing file reads as empty. */
     public <T> Read<T> read(Parser<T> parser) throws IOException {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
             return new Read<>(List.of(), List.of());
+        } catch (IOException e) {
+            // not a directory above it, no permission: the reader below names it
         }
+        // Through the one user-file reader: a FIFO here would block the read forever, /dev/zero (or a
+        // link to it) would fill memory, and a link is not a file migrate wrote.
+        byte[] bytes = UserFiles.readBytes(file, what, UserFiles.STATE_CAP, false);
         List<T> records = new ArrayList<>();
         List<Unreadable> bad = new ArrayList<>();
         for (Line line : lines(bytes)) {
@@ -135,6 +145,13 @@ public final class JsonlLog {
     /** Appends one line (no newline in it) and forces it to disk; creates the file 0600 and its directory 0700. */
     public void append(String line) throws IOException {
         PrivateFiles.ensureDir(file.toAbsolutePath().getParent());
+        if (Files.isSymbolicLink(file)) {
+            // RandomAccessFile would follow it and append to whatever it points at
+            throw new java.nio.file.FileSystemException(file.toString(), null, "a symbolic link, not a file migrate wrote; move it away");
+        }
+        if (Files.isRegularFile(file) && looserThanPrivate(file)) {
+            PrivateFiles.restrict(file); // a mode loosened by hand (0644) goes back to the promised 0600
+        }
         if (!Files.exists(file)) {
             try {
                 PrivateFiles.createFile(file);
@@ -149,11 +166,20 @@ public final class JsonlLog {
         });
     }
 
+    private static boolean looserThanPrivate(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file).stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
+        } catch (UnsupportedOperationException notPosix) {
+            return false;
+        }
+    }
+
     /**
      * Appends {@code line} at the end of an open file and syncs it: a newline first if the file
      * ends in a torn fragment. For writers that keep the file open (soak's journal holds a lock).
      */
     public static void append(RandomAccessFile raf, String line) throws IOException {
+        line = Secrets.redact(line); // a server's error text in a record must not carry a credential to disk
         if (line.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a JSON line must not contain a newline");
         }

@@ -31,6 +31,28 @@ public final class Printable {
         return sb == null ? text : sb.toString();
     }
 
+    /**
+     * Text of several lines (a report, a plan) as a terminal may show it: each line escaped as by
+     * {@link #escape}, the newlines between them (and tabs) kept.
+     */
+    public static String escapeLines(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder(text.length() + 8);
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n' || text.charAt(i) == '\t') {
+                sb.append(escape(text.substring(start, i)));
+                if (i < text.length()) {
+                    sb.append(text.charAt(i));
+                }
+                start = i + 1;
+            }
+        }
+        return sb.toString();
+    }
+
     /** A user-supplied value, escaped and in single quotes, for messages. */
     public static String quote(String value) {
         return "'" + escape(value) + "'";

@@ -13,6 +13,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -32,6 +33,8 @@ public final class UserFiles {
     public static final long CONFIG_MAP_CAP = 1L << 20;
     /** A token or user:password file. */
     public static final long SECRET_CAP = 64L << 10;
+    /** The ledger and the journals: years of records, far below what would strain memory. */
+    public static final long STATE_CAP = 64L << 20;
 
     private UserFiles() {
     }
@@ -42,10 +45,21 @@ public final class UserFiles {
      * @param cap  the largest size accepted, in bytes
      */
     public static String read(Path file, String what, long cap) {
+        return utf8(readBytes(file, what, cap, true), what + ": " + file);
+    }
+
+    /**
+     * The bytes of {@code file} with the same checks as {@link #read}, for callers that decode
+     * line by line (the ledger and the journals). With {@code followLinks} false a symbolic link
+     * is refused, not followed: a state file is one migrate created, and a link there (to
+     * /dev/zero, a FIFO, another user's file) is not.
+     */
+    public static byte[] readBytes(Path file, String what, long cap, boolean followLinks) {
         String name = what + ": " + file; // UserError escapes control characters in the whole message
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            attrs = followLinks ? Files.readAttributes(file, BasicFileAttributes.class)
+                    : Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             throw new UserError(name + " does not exist; give the path of a readable file");
         } catch (AccessDeniedException e) {
@@ -53,17 +67,22 @@ public final class UserFiles {
         } catch (IOException e) {
             throw new UserError(name + " cannot be read: " + PrivateFiles.reason(e) + "; give the path of a readable file");
         }
+        if (attrs.isSymbolicLink()) {
+            throw new UserError(name + " is a symbolic link, not a file migrate wrote; move the link away"
+                    + " (state files are never followed through links)");
+        }
         if (attrs.isDirectory()) {
             throw new UserError(name + " is a directory, not a file; give the path of the file itself");
         }
         if (!attrs.isRegularFile()) {
-            throw new UserError(name + " is " + kind(file) + ", not a regular file; save the content to a file and give its path");
+            throw new UserError(name + " is " + kind(file) + ", not a regular file; "
+                    + (followLinks ? "save the content to a file and give its path" : "move it away"));
         }
         if (attrs.size() > cap) {
             throw tooLarge(name, attrs.size(), cap);
         }
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = followLinks ? Files.newInputStream(file) : Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             bytes = in.readNBytes((int) cap + 1); // the file may have grown since the size was read
         } catch (AccessDeniedException e) {
             throw denied(name, file);
@@ -73,7 +92,7 @@ public final class UserFiles {
         if (bytes.length > cap) {
             throw tooLarge(name, bytes.length, cap);
         }
-        return utf8(bytes, name);
+        return bytes;
     }
 
     /** Strict UTF-8; the error names the byte offset of the first byte that is not. */

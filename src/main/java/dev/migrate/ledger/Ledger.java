@@ -54,7 +54,7 @@ public final class Ledger {
     public JsonlLog.Read<StepRecord> read() {
         Path file = dir.resolve(FILE);
         try {
-            return new JsonlLog(file).read(line -> {
+            return new JsonlLog(file, "the ledger").read(line -> {
                 StepRecord r = LINE.readValue(line, StepRecord.class);
                 if (r.step() == null || r.outcome() == null || r.settingsDigest() == null) {
                     throw new IllegalArgumentException("not a step record (step, outcome or settingsDigest missing)");
@@ -94,7 +94,7 @@ public final class Ledger {
     public Path writePrivate(Path file, String content) {
         try {
             PrivateFiles.ensureDir(file.toAbsolutePath().getParent());
-            PrivateFiles.replace(file, content.getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.replace(file, dev.migrate.io.Secrets.redact(content).getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
             throw new UserError("cannot write " + file + ": " + PrivateFiles.reason(e)
@@ -138,7 +138,7 @@ public final class Ledger {
     public void checkWritable() {
         PrivateFiles.checkWritableDir(dir, "state directory (state-dir)", "choose a writable --state-dir");
         Path file = dir.resolve(FILE);
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
+        if (Files.isSymbolicLink(file) || Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UserError("the ledger " + file + " is not a regular file; move it away");
         }
         dev.migrate.io.StateLock.checkLockFile(dir);

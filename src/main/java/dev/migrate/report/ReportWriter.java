@@ -92,7 +92,7 @@ public final class ReportWriter {
     public void write(String flag, Path path, String content, String marker) {
         check(flag, path, marker);
         try {
-            PrivateFiles.replace(canonical(path), content.getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.replace(canonical(path), dev.migrate.io.Secrets.redact(content).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UserError(flag + " " + path + ": cannot write the report (" + PrivateFiles.reason(e)
                     + "); nothing was written there (an older file is unchanged); free space or choose another path");

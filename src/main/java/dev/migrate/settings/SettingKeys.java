@@ -80,15 +80,15 @@ public final class SettingKeys {
             "where each step records its outcome (the ledger) and its reports", false);
     public static final SettingKey CHECKS_DIR = key("checks-dir", "", Kind.PATH,
             "your own checks/ folder instead of the built-in expectations", true);
-    public static final SettingKey PROMETHEUS_URL = key("prometheus-url", "", Kind.TEXT,
+    public static final SettingKey PROMETHEUS_URL = key("prometheus-url", "", Kind.URL,
             "Prometheus API as this machine reaches it (e.g. through kubectl port-forward or an ingress)", false);
-    public static final SettingKey LOKI_URL = key("loki-url", "", Kind.TEXT,
+    public static final SettingKey LOKI_URL = key("loki-url", "", Kind.URL,
             "Loki API as this machine reaches it", false);
-    public static final SettingKey GRAFANA_URL = key("grafana-url", "", Kind.TEXT,
+    public static final SettingKey GRAFANA_URL = key("grafana-url", "", Kind.URL,
             "Grafana as this machine reaches it", false);
-    public static final SettingKey ALERTMANAGER_URL = key("alertmanager-url", "", Kind.TEXT,
+    public static final SettingKey ALERTMANAGER_URL = key("alertmanager-url", "", Kind.URL,
             "Alertmanager API as this machine reaches it", false);
-    public static final SettingKey LOKI_TENANT = key("loki-tenant", "", Kind.TEXT,
+    public static final SettingKey LOKI_TENANT = key("loki-tenant", "", Kind.HEADER,
             "X-Scope-OrgID sent to a multi-tenant Loki; empty for a single-tenant Loki", false);
 
     // Soak

@@ -152,7 +152,7 @@ public final class Settings {
     }
 
     public Path stateDir() {
-        return Values.path(raw(SettingKeys.STATE_DIR));
+        return path(SettingKeys.STATE_DIR);
     }
 
     /** Empty means the built-in checks/. */
@@ -202,7 +202,7 @@ public final class Settings {
     }
 
     public Path backupDir() {
-        return Values.path(raw(SettingKeys.BACKUP_DIR));
+        return path(SettingKeys.BACKUP_DIR);
     }
 
     public Optional<String> dockerHost() {
@@ -271,6 +271,35 @@ public final class Settings {
     }
 
     private Optional<Path> optionalPath(SettingKey key) {
-        return optionalText(key).map(Values::path);
+        return optionalText(key).map(v -> path(key));
+    }
+
+    /**
+     * A path setting as a path: a relative one from a settings file is relative to that file's
+     * directory (`--config ../proj/migrate.yaml` with `collector-config: my.yaml` means
+     * ../proj/my.yaml), as it is in docker-compose or kubeconfig files; from a flag or the
+     * environment it is relative to the working directory.
+     */
+    public Path path(SettingKey key) {
+        Path p = Values.path(raw(key));
+        Provenance from = provenance(key);
+        if (p.isAbsolute() || from == null || from.source() != Source.FILE) {
+            return p;
+        }
+        Path dir = Path.of(from.detail()).getParent();
+        return dir == null ? p : dir.resolve(p).normalize();
+    }
+
+    /** The value as `config` shows it: paths resolved as they will be used, URLs without credentials. */
+    public String shown(SettingKey key) {
+        String v = raw(key);
+        if (v.isEmpty()) {
+            return v;
+        }
+        return switch (key.kind()) {
+            case PATH -> path(key).toString().equals(Values.path(v).toString()) ? v : path(key).toString();
+            case URL -> Values.maskUrl(v);
+            default -> v;
+        };
     }
 }

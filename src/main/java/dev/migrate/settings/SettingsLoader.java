@@ -101,18 +101,32 @@ public final class SettingsLoader {
 
     /** "KEY 'VALUE' is PROBLEM", or "KEY: 'ITEM' is ..." when the problem already names the bad list item. */
     static String invalid(SettingKey key, String value, String problem) {
+        value = key.kind() == SettingKey.Kind.URL ? Values.maskUrl(value) : value;
         return problem.startsWith("'") ? key.name() + ": " + problem : key.name() + " '" + value + "' is " + problem;
     }
 
     private static void set(Map<String, String> values, Map<String, Provenance> provenance, SettingKey key,
                             String value, Provenance from) {
-        String problem = Values.problem(key.kind(), value);
+        String problem = problem(key, value);
         if (problem != null) {
             throw new UserError(from.describe() + ": " + invalid(key, value, problem)
                     + "; fix the value or remove it to use the default '" + key.defaultValue() + "'");
         }
         values.put(key.name(), value);
         provenance.put(key.name(), from);
+    }
+
+    /**
+     * {@link Values#problem}, and an empty value for a key that has a default: "not set" would
+     * silently mean something else (state-dir: "" puts the ledger in the current directory).
+     * Lists may be empty (no reserved addresses), and so may keys whose default is empty.
+     */
+    private static String problem(SettingKey key, String value) {
+        boolean list = key.kind() == SettingKey.Kind.IPV4_LIST || key.kind() == SettingKey.Kind.CIDR_LIST;
+        if (value.isEmpty() && !key.defaultValue().isEmpty() && !list) {
+            return "empty (a key that is given needs a value)";
+        }
+        return Values.problem(key.kind(), value);
     }
 
     /** Reads and validates migrate.yaml: a mapping of known keys to scalars or lists of scalars. */
@@ -135,7 +149,7 @@ public final class SettingsLoader {
                     + "; run 'migrate config' to list the known keys"));
             String value = field.getValue().isValueNode() && doc.raw().containsKey(field.getKey())
                     ? doc.raw().get(field.getKey()).trim() : scalarText(file, key, field.getValue());
-            String problem = Values.problem(key.kind(), value);
+            String problem = problem(key, value);
             if (problem != null) {
                 throw new UserError("file " + at + ": " + invalid(key, value, problem)
                         + "; fix the value or remove the key");

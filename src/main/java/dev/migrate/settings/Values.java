@@ -36,7 +36,8 @@ public final class Values {
                     + " at position " + (control + 1) + ", e.g. a newline or a NUL byte)";
         }
         return switch (kind) {
-            case TEXT, PATH -> null;
+            case TEXT -> null;
+            case PATH -> pathProblem(raw);
             case NAME -> DNS_LABEL.matcher(raw).matches() ? null
                     : "not a valid name (lower-case letters, digits and '-', at most 63 characters)";
             case IPV4 -> ipv4(raw) >= 0 ? null : "not an IPv4 address (expected four numbers 0-255, e.g. 10.10.30.22)";
@@ -59,7 +60,48 @@ public final class Values {
             case SEMVER -> SEMVER.matcher(raw).matches() ? null : "not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 0.15.0)";
             case DNS_NAME -> isDnsName(raw) ? null
                     : "not a DNS name (expected dot-separated lower-case labels, e.g. otel.k8s.example.com)";
+            case URL -> urlProblem(raw);
+            case HEADER -> firstNonAscii(raw) < 0 ? null : "not printable ASCII: it holds "
+                    + String.format("U+%04X", (int) raw.charAt(firstNonAscii(raw))) + " at position " + (firstNonAscii(raw) + 1)
+                    + ", and an HTTP header carries only ASCII";
         };
+    }
+
+    /** A path the JVM cannot represent: with LANG=C, a non-ASCII name is an InvalidPathException, not a path. */
+    private static String pathProblem(String raw) {
+        try {
+            path(raw);
+            return null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return "not a path this system can use (" + e.getReason() + "; file names are encoded as "
+                    + System.getProperty("sun.jnu.encoding", "?") + ": run with a UTF-8 locale such as LANG=C.UTF-8, or rename)";
+        }
+    }
+
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@");
+
+    /** {@code url} with any user:password@ replaced by ***@, for messages and listings. */
+    public static String maskUrl(String url) {
+        return url == null ? null : USER_INFO.matcher(url).replaceFirst("$1***@");
+    }
+
+    private static String urlProblem(String raw) {
+        if (!raw.equals(maskUrl(raw))) {
+            return "a URL with credentials in it; do not put credentials in the URL (they would show in `ps` and reports):"
+                    + " use the matching --*-token-file or --*-basic-auth-file, or MIGRATE_*_TOKEN / MIGRATE_*_BASIC_AUTH";
+        }
+        return null; // the scheme and host are checked where the URL is used, naming the same source
+    }
+
+    /** The index of the first character outside printable ASCII (0x20..0x7e), or -1. */
+    public static int firstNonAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The index of the first C0 control character or DEL in {@code text}, or -1. */

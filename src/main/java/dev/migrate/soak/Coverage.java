@@ -36,6 +36,21 @@ public final class Coverage {
         this.last = started;
     }
 
+    /**
+     * Time that passed unobserved without showing in the cycles' timestamps: the wall clock went
+     * back, and the soak waited (really) for it to pass the last cycle again. Counted as a gap
+     * ending at {@code at}.
+     */
+    public void unobserved(Instant at, Duration length) {
+        if (length.isNegative() || length.isZero()) {
+            return;
+        }
+        Instant t = at.isAfter(deadline) ? deadline : at;
+        gapTotal = gapTotal.plus(length);
+        covered = covered.minus(length).isNegative() ? Duration.ZERO : covered.minus(length);
+        gaps.add(new Gap(t.minus(length), t));
+    }
+
     /** A cycle ran at {@code at}. */
     public void cycle(Instant at) {
         advanceTo(at);

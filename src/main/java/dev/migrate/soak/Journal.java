@@ -65,11 +65,13 @@ public final class Journal implements Closeable {
      * with a warning; damage anywhere else is an error (the journal is not trustworthy).
      */
     public static Contents read(Path file, Reader reader, Consumer<String> warn) {
+        // The one user-file reader: a FIFO, a device or a link in its place is refused, not read forever.
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UserError("cannot read the soak journal " + file + " (" + e.getMessage()
+            bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
+        } catch (UserError e) {
+            String why = e.getMessage().replace("soak journal: " + file + " ", "").replaceFirst(";.*", "");
+            throw new UserError("cannot read the soak journal " + file + " (" + why
                     + "); fix its permissions, or start over with 'migrate soak --restart'");
         }
         JournalHeader header = null;
@@ -143,9 +145,9 @@ public final class Journal implements Closeable {
     /** Whether the file holds not even one whole record (a crash while the header was being written). */
     public static boolean holdsNothing(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
             return indexOf(bytes, 0) < 0;
-        } catch (IOException e) {
+        } catch (UserError e) {
             return false; // unreadable: read() will say so
         }
     }

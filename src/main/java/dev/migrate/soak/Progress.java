@@ -1,5 +1,7 @@
 package dev.migrate.soak;
 
+import dev.migrate.io.Printable;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,10 @@ public interface Progress {
     void cycle(SoakState state, Instant now);
 
     /** Ends the redrawn line, if any, before other output. */
+    /** The soak is about to wait longer than a cycle for a reason the operator should see (the clock went back). */
+    default void waiting(String why) {
+    }
+
     default void done() {
     }
 
@@ -69,6 +75,7 @@ public interface Progress {
             if (text.length() > width) {
                 text = text.substring(0, width - 1) + "~";
             }
+            text = Printable.escape(text); // the last failure is a server's error text
             out.print("\r" + text + " ".repeat(Math.max(0, width - text.length())));
             out.flush();
         }
@@ -76,6 +83,12 @@ public interface Progress {
         @Override
         public void done() {
             out.println();
+        }
+
+        @Override
+        public void waiting(String why) {
+            out.println();
+            out.println(Printable.escape(why));
         }
     }
 
@@ -92,12 +105,17 @@ public interface Progress {
         }
 
         @Override
+        public void waiting(String why) {
+            out.println(Printable.escape(why));
+        }
+
+        @Override
         public void cycle(SoakState s, Instant now) {
             boolean newFailure = s.cyclesFailed() > lastFailed;
             lastFailed = s.cyclesFailed();
             if (newFailure || lastPrinted == null || !now.isBefore(lastPrinted.plus(every))) {
                 lastPrinted = now;
-                out.println(now + " " + line(s, now) + (newFailure ? " | failure: " + s.lastFailure() : ""));
+                out.println(Printable.escape(now + " " + line(s, now) + (newFailure ? " | failure: " + s.lastFailure() : "")));
             }
         }
     }

@@ -32,6 +32,29 @@ public final class SoakReports {
     public record Written(Path html, String text, List<Path> others) {
     }
 
+    /** The report files, in the soak's directory of the state directory. */
+    static final List<String> FILES = List.of("report.html", "report.txt", "report.json", "report.junit.xml");
+
+    /** Where the HTML report goes: known before it is written, so the ledger can point at it first. */
+    public static Path htmlPath(Ledger ledger) {
+        return ledger.dir().resolve(SoakSession.DIR).resolve(FILES.get(0));
+    }
+
+    /**
+     * Before a soak starts: a report path that holds a directory, a FIFO or a link cannot be
+     * replaced, and finding that out 24 hours later would lose the reports.
+     */
+    public static void checkTargets(Ledger ledger) {
+        for (String f : FILES) {
+            Path p = ledger.dir().resolve(SoakSession.DIR).resolve(f);
+            if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && !java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new dev.migrate.UserError(p + " is not a regular file (a directory, a link or a FIFO), so the soak"
+                        + " could not write its report there; move it away");
+            }
+        }
+    }
+
     public static Written write(Ledger ledger, Path journalFile, SoakState state, SoakState.Verdict v, Consumer<String> warn) {
         Path dir = ledger.subdir(SoakSession.DIR);
         HtmlReport.Cycles cycles = new HtmlReport.Cycles();
@@ -61,7 +84,8 @@ public final class SoakReports {
                 b.append("                fix:   ").append(r.fix()).append('\n');
             }
         }
-        return b.toString();
+        // Printed, written to report.txt and shown by --report: a server's error text in it is escaped.
+        return dev.migrate.io.Printable.escapeLines(b.toString());
     }
 
     public static String json(SoakState state, SoakState.Verdict v) {

@@ -1,5 +1,7 @@
 package dev.migrate.soak;
 
+import dev.migrate.settings.Values;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +63,18 @@ public final class SoakRunner {
                 if (state.decided(clock.now())) {
                     return Ending.DECIDED;
                 }
+                Instant before = clock.now();
+                Instant last = state.lastCycleAt();
+                Long clockBack = null;
+                if (last != null && before.isBefore(last)) {
+                    // The wall clock went back (NTP, a manual change, a VM restored): cycles are on the journal's
+                    // time line, so the next one waits until the clock passes the last one again. Say so, and
+                    // count the wait as unobserved time rather than let the hour vanish from the coverage.
+                    clockBack = Duration.between(before, last).toMillis();
+                    progress.waiting("the clock reads " + before + ", " + Values.format(Duration.ofMillis(clockBack).withNanos(0))
+                            + " before the last cycle (" + last + "): it went back; waiting until " + (next.isBefore(deadline) ? next : deadline)
+                            + " for the next cycle, and counting that wait as a gap");
+                }
                 clock.sleepUntil(next.isBefore(deadline) ? next : deadline);
                 Instant now = clock.now();
                 if (stopRequested.getAsBoolean()) {
@@ -69,7 +83,7 @@ public final class SoakRunner {
                 if (!now.isBefore(deadline)) {
                     return Ending.FINISHED;
                 }
-                CycleRecord record = measure(++seq, now, lastRun);
+                CycleRecord record = measure(++seq, now, lastRun, clockBack);
                 if (stopRequested.getAsBoolean()) {
                     return Ending.STOPPED; // measurements cut short by the stop would lie: drop the cycle
                 }
@@ -87,7 +101,7 @@ public final class SoakRunner {
         }
     }
 
-    private CycleRecord measure(long seq, Instant now, Map<String, Instant> lastRun) {
+    private CycleRecord measure(long seq, Instant now, Map<String, Instant> lastRun, Long clockBackMs) {
         List<Measurement> results = new ArrayList<>();
         Double roundTrip = null;
         Double rate = null;
@@ -105,7 +119,7 @@ public final class SoakRunner {
                 rate = m.value();
             }
         }
-        return new CycleRecord(CycleRecord.TYPE, seq, now, results, roundTrip, rate);
+        return new CycleRecord(CycleRecord.TYPE, seq, now, results, roundTrip, rate, clockBackMs);
     }
 
     /** The first grid point after {@code last} (if any) that is not in the past. */

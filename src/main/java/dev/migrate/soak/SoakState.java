@@ -48,6 +48,9 @@ public final class SoakState implements Journal.Reader {
         cycles++;
         lastCycleAt = c.at();
         coverage.cycle(c.at());
+        if (c.clockBackMs() != null) {
+            coverage.unobserved(c.at(), java.time.Duration.ofMillis(c.clockBackMs()));
+        }
         boolean bad = false;
         for (Measurement m : c.results()) {
             CheckTally t = tallies.get(m.check());

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The runner: concurrency, per-check timeouts, and how failures of any sort become results. */
@@ -83,6 +84,7 @@ class CheckRunnerTest {
         assertEquals("needs Loki: give --loki-url", r.get(1).cause());
         assertEquals(Status.FAIL, r.get(2).status());
         assertTrue(r.get(2).observed().contains("boom") && r.get(2).fix().contains("MIGRATE_DEBUG"), r.get(2).toString());
+        assertFalse(r.get(2).observed().contains("java.lang."), "no Java class name in the report: " + r.get(2).observed());
         assertTrue(r.stream().allMatch(x -> x.elapsed() != null));
     }
 }

@@ -37,6 +37,7 @@ final class HostileCase {
     boolean subprocess;
     boolean warning;
     String recorded;
+    final List<String> hidden = new ArrayList<>();
 
     HostileCase(String id, String command, int exitCode, String names, String... args) {
         this.id = id;
@@ -104,6 +105,12 @@ final class HostileCase {
     /** A clean run with a one-line warning on stderr instead of an error. */
     HostileCase warns() {
         warning = true;
+        return this;
+    }
+
+    /** A secret the case holds: it must appear nowhere in the output or in any file the run wrote. */
+    HostileCase hides(String secret) {
+        hidden.add(secret);
         return this;
     }
 

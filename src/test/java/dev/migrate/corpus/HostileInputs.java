@@ -46,6 +46,7 @@ final class HostileInputs {
         environmentAndWorkingDirectory(out);
         hardeningWorldLockPaths(out);
         generatedFilesKeepWhatAPersonWrote(out);
+        secretsStateFilesAndSettingsRoundTwo(out);
         return out;
     }
 
@@ -359,9 +360,9 @@ final class HostileInputs {
                 .bytes("state/ledger.jsonl", concatBytes((record + "\n").getBytes(StandardCharsets.UTF_8), bytes("{\"step\":\"", 0xff, "\"}\n")));
         c(out, "status/ledger-escape-in-line", "status", OK, "unreadable line 1 (").warns()
                 .file("state/ledger.jsonl", "\u001b]0;pwned\u0007\n");
-        c(out, "status/ledger-is-a-directory", "status", USAGE, "cannot read the ledger {state}/ledger.jsonl")
+        c(out, "status/ledger-is-a-directory", "status", USAGE, "the ledger: {state}/ledger.jsonl is a directory")
                 .setup(d -> replaceWithDirectory(d.resolve("state/ledger.jsonl")));
-        c(out, "status/state-dir-is-a-file", "status", USAGE, "cannot read the ledger {d}/state-file/ledger.jsonl", "--state-dir", "{d}/state-file")
+        c(out, "status/state-dir-is-a-file", "status", USAGE, "the ledger: {d}/state-file/ledger.jsonl cannot be read: ", "--state-dir", "{d}/state-file")
                 .ownStateDir().file("state-file", "x\n");
         c(out, "status/json-with-torn-ledger", "status", OK, "unreadable line 2 (torn", "-o", "json").warns()
                 .file("state/ledger.jsonl", record + "\n{\"step\":");
@@ -422,6 +423,178 @@ final class HostileInputs {
                 });
         c(out, "cwd/migrate-yaml-alias", "config", USAGE, "migrate.yaml:2: a YAML alias").ownConfig().inCaseDir()
                 .file("migrate.yaml", "namespace: &n monitoring\nprometheus-release: *n\n");
+    }
+
+    /**
+     * Issue 19 (second hardening round): secrets that must never be echoed, state files that are
+     * not what migrate wrote, settings whose meaning depends on where they came from.
+     */
+    private static void secretsStateFilesAndSettingsRoundTwo(List<HostileCase> out) {
+        String record = "{\"step\":\"deploy\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:01:00Z\","
+                + "\"settingsDigest\":\"sha256:0\",\"outcome\":\"passed\",\"summary\":\"ok\",\"reportPath\":\"\",\"details\":{}}";
+        // @file expansion is off: the file's words (a kubeconfig's token) are never turned into arguments.
+        for (String[] cmd : COMMANDS) {
+            c(out, cmd[0] + "/at-file-argument", cmd[0], USAGE, "'@{d}/kube.yaml'",
+                    concat(java.util.Arrays.copyOfRange(cmd, 1, cmd.length), "@{d}/kube.yaml")).hides("not-a-real-token");
+        }
+        // Credentials in a URL setting: refused by every command, naming the real source, never echoed.
+        c(out, "config/prometheus-url-password-in-file", "config", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
+                .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
+        c(out, "verify/grafana-url-password-in-file", "verify", USAGE, "do not put credentials in the URL")
+                .yaml("grafana-url: http://admin:hunter2@127.0.0.1:9/\n").hides("hunter2");
+        c(out, "env/loki-url-password", "config", USAGE, "env MIGRATE_LOKI_URL: loki-url 'http://***@127.0.0.1:3100'")
+                .env("MIGRATE_LOKI_URL", "http://admin:hunter2@127.0.0.1:3100").hides("hunter2");
+        c(out, "env/verify-loki-url-password", "verify", USAGE, "env MIGRATE_LOKI_URL")
+                .env("MIGRATE_LOKI_URL", "http://admin:hunter2@127.0.0.1:3100").hides("hunter2");
+        c(out, "verify/prometheus-url-password-flag", "verify", USAGE, "flag --prometheus-url: prometheus-url 'http://***@127.0.0.1:9'",
+                "--prometheus-url", "http://admin:hunter2@127.0.0.1:9").hides("hunter2");
+        c(out, "verify/prometheus-url-not-url-in-file", "verify", USAGE, "prometheus-url (file {cfg}) 'not a url' is not an http(s) URL")
+                .yaml("prometheus-url: not a url\n");
+        c(out, "env/alertmanager-url-not-url", "verify", USAGE, "alertmanager-url (env MIGRATE_ALERTMANAGER_URL) 'ftp:x' is not an http(s) URL")
+                .env("MIGRATE_ALERTMANAGER_URL", "ftp:x");
+        // A header value must be ASCII, whatever the command and source.
+        c(out, "verify/loki-tenant-non-ascii", "verify", USAGE, "loki-tenant 'équipe' is not printable ASCII", "--loki-url", "http://127.0.0.1:9")
+                .yaml("loki-tenant: équipe\n");
+        c(out, "config/loki-tenant-non-ascii-flagless", "config", USAGE, "file {cfg}:1: loki-tenant").yaml("loki-tenant: t\u00e9\n");
+        // State files that are not files migrate wrote: refused, never read forever or into memory.
+        c(out, "status/ledger-is-a-fifo", "status", USAGE, "ledger.jsonl is a FIFO (named pipe)")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    mkfifo(d.resolve("state/ledger.jsonl"));
+                });
+        c(out, "status/ledger-links-to-dev-zero", "status", USAGE, "ledger.jsonl is a symbolic link")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), Path.of("/dev/zero"));
+                });
+        c(out, "status/ledger-links-elsewhere", "status", USAGE, "is a symbolic link, not a file migrate wrote")
+                .file("elsewhere.jsonl", record + "\n")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), d.resolve("elsewhere.jsonl"));
+                });
+        c(out, "record/ledger-is-a-fifo", "record", USAGE, "ledger.jsonl is a FIFO")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    mkfifo(d.resolve("state/ledger.jsonl"));
+                });
+        c(out, "record/ledger-too-large", "record", USAGE, "over the 64MiB limit")
+                .setup(d -> {
+                    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(d.resolve("state/ledger.jsonl").toFile(), "rw")) {
+                        f.setLength((64L << 20) + 1); // sparse: no disk used
+                    }
+                });
+        // An empty value for a key with a default is refused: it would silently mean something else.
+        for (String[] cmd : COMMANDS) {
+            c(out, cmd[0] + "/state-dir-empty", cmd[0], USAGE, "state-dir '' is empty", java.util.Arrays.copyOfRange(cmd, 1, cmd.length))
+                    .yaml("state-dir: \"\"\n");
+        }
+        c(out, "deploy/namespace-empty", "deploy", USAGE, "namespace '' is empty", "--dry-run").yaml("namespace:\n");
+        c(out, "env/backup-dir-empty", "retire", USAGE, "env MIGRATE_BACKUP_DIR: backup-dir '' is empty").env("MIGRATE_BACKUP_DIR", "");
+        // Paths in a settings file are relative to the file, not to the working directory.
+        c(out, "deploy/collector-config-relative-to-settings-file", "deploy", USAGE, "{d}/proj/my-collector.yaml is a FIFO",
+                "--dry-run", "--config", "{d}/proj/migrate.yaml").ownConfig()
+                .file("proj/migrate.yaml", "collector-config: my-collector.yaml\n")
+                .setup(d -> mkfifo(d.resolve("proj/my-collector.yaml")));
+        c(out, "verify/checks-dir-relative-to-settings-file", "verify", USAGE, "checks-dir: {d}/proj/checks/verify.yaml",
+                "--config", "{d}/proj/migrate.yaml").ownConfig()
+                .file("proj/migrate.yaml", "checks-dir: checks\n").file("proj/checks", "not a directory\n");
+        // A ledger summary with ESC, NUL, DEL, 8-bit CSI and a right-to-left override, and a torn last line.
+        c(out, "status/ledger-summary-escapes", "status", OK, "unreadable line 2 (torn").warns()
+                .file("state/ledger.jsonl", record.replace("\"summary\":\"ok\"", "\"summary\":\"ok\\u001b[2J\\u0000\\u007f\\u009b31m\\u202edeliaf\"")
+                        .replace("\"outcome\":\"passed\"", "\"outcome\":\"failed\\u202e\"") + "\n{\"step\":");
+        c(out, "soak/interval-one-millisecond", "soak", USAGE, "--interval 1ms is shorter than 1s", "--interval", "1ms");
+        c(out, "soak/interval-from-file-not-shorter", "soak", USAGE, "soak-interval (file {cfg}) 2h must be shorter than soak-duration"
+                + " (file {cfg}) 1h").yaml("soak-duration: 1h\nsoak-interval: 2h\n");
+        c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
+                .env("MIGRATE_SOAK_INTERVAL", "500ms");
+        // LANG=C: non-ASCII file names cannot be encoded; named with the fix, not an InvalidPathException.
+        c(out, "env/lang-c-non-ascii-state-dir", "status", USAGE, "is not a path this system can use")
+                .yaml("state-dir: {d}/\u00e9tat\n").env("LC_ALL", "C").env("LANG", "C");
+        c(out, "env/lang-c-non-ascii-flag", "deploy", USAGE, "is not a path", "--dry-run", "--collector-config", "{d}/\u00e9.yaml")
+                .env("LC_ALL", "C").env("LANG", "C");
+        c(out, "verify/ledger-is-a-symlink", "verify", USAGE, "ledger.jsonl is not a regular file; move it away")
+                .file("elsewhere.jsonl", record + "\n")
+                .setup(d -> {
+                    Files.delete(d.resolve("state/ledger.jsonl"));
+                    Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), d.resolve("elsewhere.jsonl"));
+                });
+        kubeconfigCredentials(out);
+        // The README's example: config takes the flags that change the bundle, and shows them as flags.
+        c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
+    }
+
+    /** Kubeconfigs whose names are ambiguous or whose credentials cannot be loaded: named as such, never echoed. */
+    private static void kubeconfigCredentials(List<HostileCase> out) {
+        String[] k = {"--context", "homelab", "--kubeconfig", "{d}/k.yaml"};
+        String cluster = "- name: homelab\n  cluster:\n    server: http://127.0.0.1:1\n";
+        String context = "- name: homelab\n  context:\n    cluster: homelab\n    user: admin\n";
+        c(out, "deploy/kubeconfig-two-contexts-same-name", "deploy", USAGE, "defines context 'homelab' 2 times", k)
+                .file("k.yaml", kube(cluster + "- name: other\n  cluster:\n    server: http://127.0.0.1:2\n",
+                        context + "- name: homelab\n  context:\n    cluster: other\n    user: admin\n", user("token: abc")));
+        c(out, "deploy/kubeconfig-two-clusters-same-name", "deploy", USAGE, "defines cluster 'homelab' 2 times", k)
+                .file("k.yaml", kube(cluster + "- name: homelab\n  cluster:\n    server: http://127.0.0.1:2\n", context, user("token: abc")));
+        c(out, "deploy/kubeconfig-two-users-same-name", "deploy", USAGE, "defines user 'admin' 2 times", k)
+                .file("k.yaml", kube(cluster, context, user("token: abc") + user("token: def")));
+        c(out, "deploy/kubeconfig-user-is-a-string", "deploy", USAGE, "user 'admin' in kubeconfig {d}/k.yaml is not a mapping", k)
+                .file("k.yaml", kube(cluster, context, "- name: admin\n  user: \"token=s3cr3t-user-string\"\n"))
+                .hides("s3cr3t-user-string");
+        c(out, "deploy/kubeconfig-user-is-a-list", "deploy", USAGE, "is not a mapping of credentials", k)
+                .file("k.yaml", kube(cluster, context, "- name: admin\n  user: [s3cr3t-in-list]\n")).hides("s3cr3t-in-list");
+        c(out, "deploy/kubeconfig-token-crlf", "deploy", USAGE, "its token holds a control or non-ASCII character (at position 4)", k)
+                .file("k.yaml", kube(cluster, context, user("token: \"abc\\r\\nX-Injected: 1\""))).hides("X-Injected");
+        c(out, "deploy/kubeconfig-token-non-ascii", "deploy", USAGE, "its token holds a control or non-ASCII character (at position 3)", k)
+                .file("k.yaml", kube(cluster, context, user("token: ab\u00e9cd")));
+        c(out, "deploy/kubeconfig-token-not-text", "deploy", USAGE, "token is a mapping, not text", k)
+                .file("k.yaml", kube(cluster, context, user("token: {a: b}")));
+        c(out, "deploy/kubeconfig-token-file-missing", "deploy", USAGE, "tokenFile: {d}/no-token does not exist", k)
+                .file("k.yaml", kube(cluster, context, user("tokenFile: no-token")));
+        c(out, "deploy/kubeconfig-token-file-fifo", "deploy", USAGE, "tok.fifo is a FIFO", k)
+                .file("k.yaml", kube(cluster, context, user("tokenFile: tok.fifo"))).setup(d -> mkfifo(d.resolve("tok.fifo")));
+        c(out, "deploy/kubeconfig-client-certificate-missing", "deploy", USAGE, "client-certificate: {d}/none.crt does not exist", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate: none.crt\n    client-key: none.key")));
+        c(out, "deploy/kubeconfig-client-key-data-garbage", "deploy", USAGE, "client-key-data is not base64", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM + "\n    client-key-data: '%%%not base64%%%'")));
+        c(out, "deploy/kubeconfig-client-key-data-not-pem", "deploy", USAGE, "client-key-data is base64, but not of a PEM", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM + "\n    client-key-data: "
+                        + java.util.Base64.getEncoder().encodeToString("garbage".getBytes(StandardCharsets.UTF_8)))));
+        c(out, "deploy/kubeconfig-certificate-without-key", "deploy", USAGE, "a client certificate without its key", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM)));
+        c(out, "deploy/kubeconfig-client-key-data-bad-pem", "deploy", USAGE, "its client certificate or key cannot be loaded", k)
+                .file("k.yaml", kube(cluster, context, user("client-certificate-data: " + PEM + "\n    client-key-data: " + PEM)));
+        c(out, "deploy/kubeconfig-oidc-incomplete", "deploy", USAGE, "uses auth-provider 'oidc' without an id-token", k)
+                .file("k.yaml", kube(cluster, context, user("auth-provider:\n      name: oidc\n      config:\n        client-id: k8s")));
+        c(out, "deploy/kubeconfig-gcp-provider", "deploy", USAGE, "uses auth-provider 'gcp', which migrate cannot use", k)
+                .file("k.yaml", kube(cluster, context, user("auth-provider:\n      name: gcp")));
+        c(out, "deploy/kubeconfig-exec-without-command", "deploy", USAGE, "has an exec plugin without a command", k)
+                .file("k.yaml", kube(cluster, context, user("exec:\n      apiVersion: client.authentication.k8s.io/v1\n      args: [x]")));
+        c(out, "deploy/kubeconfig-exec-never-exits", "deploy", USAGE, "the exec plugin did not finish", k)
+                .yaml("read-timeout: 2s\n")
+                .file("k.yaml", kube(cluster, context, user("exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                        + "      command: sleep\n      args: [\"3600\"]\n      interactiveMode: Never")));
+        c(out, "deploy/kubeconfig-exec-fails", "deploy", USAGE, "its credentials could not be loaded", k)
+                .file("k.yaml", kube(cluster, context, user("exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                        + "      command: false\n      interactiveMode: Never")));
+        c(out, "verify/kubeconfig-user-is-a-string", "verify", USAGE, "is not a mapping of credentials", "--context", "homelab",
+                "--kubeconfig", "{d}/k.yaml", "--only", "cluster")
+                .file("k.yaml", kube(cluster, context, "- name: admin\n  user: \"token=s3cr3t-user-string\"\n")).hides("s3cr3t-user-string");
+        // Answers fabric8 does not expect: named as the server's answer, not a crash or a permission problem.
+        c(out, "deploy/api-server-json-null", "deploy", FAILED, "with JSON null", "--context", "homelab", "--kubeconfig", "{kube:null}")
+                .records("failed");
+        c(out, "deploy/api-server-429", "deploy", FAILED, "HTTP 429 Too Many Requests", "--context", "homelab", "--kubeconfig", "{kube:429}")
+                .records("failed");
+    }
+
+    /** A self-signed certificate's PEM, base64: data fabric8 can parse as a certificate but not as a key. */
+    private static final String PEM = java.util.Base64.getEncoder().encodeToString(("-----BEGIN CERTIFICATE-----\n"
+            + "MIIBdzCCAR2gAwIBAgIUJ0dGz0cVnF4mBZ3q0pLZ0o1n3DQwCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.UTF_8));
+
+    static String kube(String clusters, String contexts, String users) {
+        return "apiVersion: v1\nkind: Config\nclusters:\n" + clusters + "contexts:\n" + contexts + "users:\n" + users;
+    }
+
+    static String user(String fields) {
+        return "- name: admin\n  user:\n    " + fields + "\n";
     }
 
     // --- helpers ---

@@ -34,7 +34,11 @@ public final class FaultServer implements AutoCloseable {
         /** 200, application/json, no Content-Length, an endless body until the client hangs up. */
         HUGE,
         /** A valid answer, one byte every {@link #TRICKLE_GAP}: each read sees a byte, so a per-read timeout never fires. */
-        TRICKLE
+        TRICKLE,
+        /** 200, application/json, the body {@code null}: valid JSON that is no object at all. */
+        NULL_JSON,
+        /** 429 Too Many Requests with Retry-After, as API priority and fairness answers when it sheds load. */
+        TOO_MANY_REQUESTS
     }
 
     /** The pause between two bytes of a {@link Fault#TRICKLE} answer. */
@@ -145,6 +149,10 @@ public final class FaultServer implements AutoCloseable {
                             }
                         }
                     }
+                    case NULL_JSON -> write(out, "200 OK", "application/json", "null");
+                    case TOO_MANY_REQUESTS -> write(out, "429 Too Many Requests\r\nRetry-After: 1", "application/json",
+                            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"Too many requests,"
+                            + " please try again later.\",\"reason\":\"TooManyRequests\",\"code\":429}");
                     default -> throw new IllegalStateException();
                 }
             }
