@@ -98,6 +98,8 @@ class SeedPlanEndToEndTest {
         String protocol = value(env.out(), "OTEL_EXPORTER_OTLP_PROTOCOL");
 
         // 3. the client sends to the VIP; the collector behind it is the one kwok's pod "runs".
+        awaitTrue(Duration.ofSeconds(60), () -> world.collector() != null && world.collector().status("/") == 200,
+                () -> "no collector is running for the collector pod");
         try (ClaudeCodeClient client = new ClaudeCodeClient(endpoint, protocol, "claude-code", "laptop")) {
             client.sessionStarted("s-1").cost("s-1", 0.42, "claude-sonnet-4-5").tokens("s-1", "input", 1200, "claude-sonnet-4-5")
                     .event("s-1", "api_request", java.util.Map.of("model", "claude-sonnet-4-5", "cost_usd", "0.42"));

@@ -497,6 +497,9 @@ public final class HomelabWorld implements AutoCloseable {
 
     @Override
     public void close() {
+        if (operator != null) {
+            operator.close(); // a restarted operator is not in the list
+        }
         for (int i = closeables.size() - 1; i >= 0; i--) {
             try {
                 closeables.get(i).close();
@@ -617,7 +620,7 @@ public final class HomelabWorld implements AutoCloseable {
                 return false;
             }
             Map<String, String> rules = new LinkedHashMap<>();
-            for (var cm : c.configMaps().inNamespace(NS).withLabel("prometheus-name", PROMETHEUS).list().getItems()) {
+            for (var cm : c.configMaps().inNamespace(NS).list().getItems()) {
                 if (cm.getMetadata().getName().startsWith("prometheus-" + PROMETHEUS + "-rulefiles-") && cm.getData() != null) {
                     cm.getData().forEach((k, v) -> rules.put(cm.getMetadata().getName() + "/" + k, v));
                 }
