@@ -626,7 +626,9 @@ public final class HomelabWorld implements AutoCloseable {
                 }
             }
             // The pod's volume mounts: /etc/prometheus/... lives under this pod's directory.
-            String mapped = config.replace("/etc/prometheus/", home.resolve("etc/prometheus") + "/");
+            // and, as prometheus-config-reloader does, $(POD_NAME) from the pod's environment.
+            String mapped = config.replace("/etc/prometheus/", home.resolve("etc/prometheus") + "/")
+                    .replace("$(POD_NAME)", "prometheus-" + PROMETHEUS + "-0");
             if (mapped.equals(lastConfig) && rules.equals(lastRules)) {
                 return false;
             }
