@@ -105,7 +105,10 @@ public final class HomelabWorld implements AutoCloseable {
             closeables.add(api::close);
             admin = api.admin();
             componentKubeconfig = api.componentKubeconfig(dir, KubeApiServer.ADMIN);
-            installOperatorCrds();
+            timed("prometheus-operator CRDs", () -> {
+                installOperatorCrds();
+                return null;
+            });
             controllerManager = timed("kube-controller-manager", this::startControllerManager);
             scheduler = timed("kube-scheduler", () -> kube("kube-scheduler", List.of(
                     "--kubeconfig=" + componentKubeconfig, "--leader-elect=false", "--secure-port=0")));
