@@ -6,6 +6,7 @@ import dev.migrate.bundle.rules.ConfigMapSize;
 import dev.migrate.bundle.rules.DashboardJsonWellFormed;
 import dev.migrate.bundle.rules.DatasourceUids;
 import dev.migrate.bundle.rules.DeltaTemporality;
+import dev.migrate.bundle.rules.UserLabel;
 import dev.migrate.bundle.rules.EnvReferences;
 import dev.migrate.bundle.rules.HealthCheckEnabled;
 import dev.migrate.bundle.rules.ListenEndpoints;
@@ -55,6 +56,7 @@ public final class BundleValidator {
             new PrometheusSuffixes(),
             new MetricExpiration(),
             new DeltaTemporality(),
+            new UserLabel(),
             new EnvReferences(),
             new DatasourceUids(),
             new LokiNoJson(),

@@ -21,6 +21,7 @@ public final class VerifyChecks {
         KINDS.put("scrape-target", ScrapeTargetCheck::new);
         KINDS.put("metric-names", MetricNamesCheck::new);
         KINDS.put("client-data", ClientDataCheck::new);
+        KINDS.put("clients", ClientsCheck::new);
         KINDS.put("loki-events", LokiEventsCheck::new);
         KINDS.put("loki-config", LokiConfigCheck::new);
         KINDS.put("dashboard", DashboardCheck::new);

@@ -4,11 +4,18 @@ import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.settings.Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
@@ -20,7 +27,15 @@ import java.util.regex.Pattern;
         header = "Print the environment a Claude Code client needs to send to the new collector.",
         description = {"Print the environment a Claude Code client needs to send its metrics and events to the "
                 + "homelab collector (the VIP), for bash, zsh, fish or PowerShell. Nothing is changed.",
-                "Example: eval \"$(migrate client-env --machine-name laptop)\""})
+                "Shell exports do not reach a Claude Code started from an IDE or a launcher: --settings prints the same as "
+                        + "the env block of Claude Code's settings.json, and --write-settings merges it into "
+                        + "~/.claude/settings.json (or, with --managed, the machine's managed-settings.json), keeping every "
+                        + "other key.",
+                "",
+                "Examples:",
+                "  eval \"$(migrate client-env --machine-name laptop)\"",
+                "  migrate client-env --shell fish --machine-name laptop",
+                "  migrate client-env --machine-name laptop --write-settings"})
 public final class ClientEnvCommand implements Callable<Integer> {
     /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
     private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -38,15 +53,133 @@ public final class ClientEnvCommand implements Callable<Integer> {
             description = "Syntax: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Shell shell = Shell.bash;
 
+    @Option(names = "--tool-details", description = "Also set OTEL_LOG_TOOL_DETAILS=1: real MCP server and tool names on the"
+            + " dashboard instead of 'custom', and refusal categories. It also sends every tool's parameters (Bash"
+            + " commands, file paths, MCP arguments) to the collector and Loki, where anyone who reads Loki sees them.")
+    boolean toolDetails;
+
+    @Option(names = "--settings", description = "Print the settings.json env block (JSON) instead of shell lines.")
+    boolean settingsJson;
+
+    @Option(names = "--write-settings", description = "Merge the env block into Claude Code's settings file"
+            + " (~/.claude/settings.json), keeping every other key; prints what changed.")
+    boolean writeSettings;
+
+    @Option(names = "--managed", description = "With --write-settings: the machine's managed-settings file instead ("
+            + LINUX_MANAGED + " on Linux), read by every user's Claude Code on this machine; needs root.")
+    boolean managed;
+
+    @Option(names = "--settings-file", paramLabel = "FILE", description = "With --write-settings: this settings file instead.")
+    Path settingsFile;
+
+    @Option(names = "--dry-run", description = "With --write-settings: show the merge, write nothing.")
+    boolean dryRun;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Where Claude Code reads managed settings on Linux. */
+    static final String LINUX_MANAGED = "/etc/claude-code/managed-settings.json";
+    static final String MAC_MANAGED = "/Library/Application Support/ClaudeCode/managed-settings.json";
+    /** The warning --tool-details prints: what OTEL_LOG_TOOL_DETAILS=1 sends. */
+    static final String TOOL_DETAILS_WARNING = "OTEL_LOG_TOOL_DETAILS=1 sends every tool's parameters (Bash commands,"
+            + " file paths, MCP tool arguments) and MCP server names to the collector and Loki: anyone who can read Loki"
+            + " sees them";
+
     @Override
     public Integer call() {
         if (!MACHINE.matcher(machineName).matches()) {
             throw new UserError("--machine-name '" + machineName + "' is not usable as a resource attribute: use letters,"
                     + " digits, '.', '_' and '-' only (no spaces, commas, '=' or quotes), at most 63 characters");
         }
+        if (!writeSettings && (managed || settingsFile != null || dryRun)) {
+            throw new UserError((managed ? "--managed" : settingsFile != null ? "--settings-file" : "--dry-run")
+                    + " only goes with --write-settings; add --write-settings (or --settings to print the block)");
+        }
+        if (managed && settingsFile != null) {
+            throw new UserError("--managed and --settings-file name two files; give one of them");
+        }
         Settings settings = settingsOptions.load();
-        System.out.print(render(env(settings.vip(), machineName), shell));
+        Map<String, Line> env = env(settings.vip(), machineName);
+        if (toolDetails) {
+            env.put("OTEL_LOG_TOOL_DETAILS", new Line("1", "WARNING: " + TOOL_DETAILS_WARNING));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (writeSettings) {
+            return write(values(env), out);
+        }
+        if (settingsJson) {
+            if (toolDetails) {
+                spec.commandLine().getErr().println("warning: " + TOOL_DETAILS_WARNING);
+            }
+            out.print(settingsBlock(values(env)));
+        } else {
+            out.print(render(env, shell));
+        }
+        out.flush();
         return ExitCodes.OK;
+    }
+
+    private int write(Map<String, String> env, PrintWriter out) {
+        Path file;
+        String what;
+        String fix;
+        Set<PosixFilePermission> perms;
+        if (managed) {
+            file = Path.of(managedPath(System.getProperty("os.name", "")));
+            what = "managed settings file (--managed)";
+            fix = "run it as root (sudo), or give --settings-file";
+            perms = PosixFilePermissions.fromString("rw-r--r--"); // every user's Claude Code reads it
+        } else {
+            file = settingsFile != null ? settingsFile : Path.of(System.getProperty("user.home"), ".claude", "settings.json");
+            what = settingsFile != null ? "--settings-file" : "Claude Code settings file";
+            fix = "make it writable for this user, or give another --settings-file";
+            perms = PosixFilePermissions.fromString("rw-------");
+        }
+        ClaudeSettingsMerge merge = ClaudeSettingsMerge.plan(file, what, env);
+        if (toolDetails) {
+            spec.commandLine().getErr().println("warning: " + TOOL_DETAILS_WARNING);
+        }
+        out.print(merge.summary());
+        if (dryRun) {
+            out.println("dry run: nothing written");
+        } else if (merge.changes()) {
+            merge.write(perms, what, fix);
+            out.println("written; start a new Claude Code session to use it");
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Where Claude Code reads the machine's managed settings on this OS; other systems must give the file. */
+    static String managedPath(String osName) {
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        if (os.contains("linux")) {
+            return LINUX_MANAGED;
+        }
+        if (os.contains("mac")) {
+            return MAC_MANAGED;
+        }
+        throw new UserError("--managed does not know where Claude Code reads managed settings on " + osName
+                + "; give the file with --settings-file instead");
+    }
+
+    private static Map<String, String> values(Map<String, Line> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        env.forEach((k, v) -> out.put(k, v.value()));
+        return out;
+    }
+
+    /** The settings.json fragment: {"env": {...}}. */
+    static String settingsBlock(Map<String, String> env) {
+        var root = dev.migrate.Json.MAPPER.createObjectNode();
+        var block = root.putObject("env");
+        env.forEach(block::put);
+        try {
+            return dev.migrate.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
     }
 
     /** The machine name shown where the environment is documented (record, backport): each client sets its own. */
@@ -70,7 +203,8 @@ public final class ClientEnvCommand implements Callable<Integer> {
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", new Line("http://" + vip + ":4317", "the homelab collector's VIP (OTLP gRPC)"));
         env.put("OTEL_METRIC_EXPORT_INTERVAL", new Line("5000", "ms; the default 60000 makes dashboards lag a minute"));
         env.put("OTEL_LOGS_EXPORT_INTERVAL", new Line("5000", "ms"));
-        env.put("OTEL_RESOURCE_ATTRIBUTES", new Line("machine.name=" + machine, "becomes the machine_name label"));
+        env.put("OTEL_RESOURCE_ATTRIBUTES", new Line("machine.name=" + machine, "becomes the machine_name label (without it:"
+                + " no-machine-name)"));
         env.put("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", new Line("delta",
                 "Claude Code's default, stated explicitly: the collector's deltatocumulative processor turns delta into"
                         + " the cumulative counters Prometheus needs. Do not switch to cumulative without changing the"

@@ -36,7 +36,12 @@ import java.util.concurrent.Callable;
                 + "they are gone and the old ports are free. Without --yes it only prints the plan.",
                 "",
                 "Never prunes; never touches the compose directory or anything outside the project. An interrupted "
-                        + "retire resumes where it stopped when run again with --yes."})
+                        + "retire resumes where it stopped when run again with --yes.",
+                "",
+                "Examples:",
+                "  migrate retire",
+                "  migrate retire --yes --backup-dir ~/migrate-backups",
+                "  migrate retire --restore --backup-dir ~/migrate-backups"})
 public final class RetireCommand implements Callable<Integer> {
     /** Verify's checks for the gate; null means the real ones, run through {@link #pipeline}. */
     private final PipelineCheck.Factory verifyNow;
@@ -116,11 +121,13 @@ public final class RetireCommand implements Callable<Integer> {
         if (yes && !noBackup && !restore) {
             VolumeArchiver.checkBackupDirWritable(settings.backupDir());
         }
+        // The archives are read and verified before the engine is contacted: a bad one changes nothing anywhere.
+        Restorer.Archives archives = restore ? Restorer.check(settings.backupDir(), settings.composeProject()) : null;
         try (SignalGuard interrupts = SignalGuard.install("retire");
              DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()), Limits.of(settings))) {
             if (restore) {
                 return new Restorer(engine, ledger, settings, System.out, output.json())
-                        .restore(settings.backupDir(), settings.composeProject(), Optional.ofNullable(helperImage));
+                        .restore(archives, settings.composeProject(), Optional.ofNullable(helperImage));
             }
             if (noBackup) {
                 confirmDataLoss(settings.composeProject());

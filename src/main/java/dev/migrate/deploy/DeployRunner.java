@@ -12,6 +12,7 @@ import dev.migrate.cluster.preflight.LokiConfigSource;
 import dev.migrate.cluster.preflight.Preflight;
 import dev.migrate.cluster.preflight.PreflightContext;
 import dev.migrate.io.Printable;
+import dev.migrate.io.StateLock;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -127,6 +128,14 @@ public final class DeployRunner {
                     "preflight failed (" + String.join(", ", failed) + "); nothing was applied", cluster);
         }
 
+        // The one lock for a step that changes something: a second deploy (or retire) on this state dir is refused.
+        try (StateLock lock = options.diffOnly() ? null : StateLock.acquire(settings.stateDir(), "migrate deploy")) {
+            return applyAndWait(settings, bundle, options, cluster, started, plan, checks);
+        }
+    }
+
+    private DeployResult applyAndWait(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster,
+                                      Instant started, DeployPlan plan, List<CheckResult> checks) {
         out.println(options.diffOnly() ? "diff (server dry-run):" : "apply:");
         ApplyStep.Result applied = new ApplyStep(cluster, out).run(bundle.objects(), options.forceConflicts(),
                 options.diffOnly());

@@ -33,7 +33,9 @@ public final class ApiDockerEngine implements DockerEngine {
         this.api = new EngineApiClient(host, limits);
         try {
             JsonNode v = api.version();
-            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText());
+            JsonNode i = api.json("GET", "/info", null);
+            this.info = new EngineInfo(host.uri(), host.source(), v.path("ApiVersion").asText(), v.path("Version").asText(),
+                    i.path("ID").asText(""), i.path("DockerRootDir").asText(""));
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -207,6 +209,30 @@ public final class ApiDockerEngine implements DockerEngine {
     @Override
     public boolean hasImage(String image) {
         return api.call("GET", "/images/" + image + "/json", null) != 404;
+    }
+
+    @Override
+    public Optional<ImageInfo> image(String idOrReference) {
+        JsonNode i;
+        try {
+            i = api.json("GET", "/images/" + idOrReference + "/json", null);
+        } catch (EngineException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        List<String> tags = new ArrayList<>();
+        i.path("RepoTags").forEach(t -> tags.add(t.asText()));
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode e : i.path("Config").path("Env")) {
+            String kv = e.asText();
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return Optional.of(new ImageInfo(i.path("Id").asText(), tags, labels(i.path("Config").path("Labels")), env));
     }
 
     @Override

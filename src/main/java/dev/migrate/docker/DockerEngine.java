@@ -60,6 +60,9 @@ public interface DockerEngine extends AutoCloseable {
     /** Whether an image with this reference or id exists locally. */
     boolean hasImage(String image);
 
+    /** What an image's build left in it (tags, labels, environment); empty when the engine has no such image. */
+    Optional<ImageInfo> image(String idOrReference);
+
     void removeContainer(String containerId);
 
     /** Removes exactly this volume (never a prune, never force). */
@@ -73,8 +76,20 @@ public interface DockerEngine extends AutoCloseable {
      * @param hostSource where that endpoint came from (flag, DOCKER_HOST, docker context, default)
      * @param apiVersion the daemon's API version, as read from it
      * @param version    the daemon's version
+     * @param id         the engine's own ID ({@code /info}): the same socket path can reach another engine,
+     *                   so this, not the host, says which engine it is; empty when unknown
+     * @param dataRoot   the engine's data root ({@code /info} DockerRootDir): two engines on one host can share
+     *                   an ID (it comes from a key file in /etc/docker), never a data root
      */
-    record EngineInfo(String host, String hostSource, String apiVersion, String version) {
+    record EngineInfo(String host, String hostSource, String apiVersion, String version, String id, String dataRoot) {
+        public EngineInfo {
+            id = id == null ? "" : id;
+            dataRoot = dataRoot == null ? "" : dataRoot;
+        }
+
+        public EngineInfo(String host, String hostSource, String apiVersion, String version) {
+            this(host, hostSource, apiVersion, version, "", "");
+        }
     }
 
     /**
@@ -107,6 +122,19 @@ public interface DockerEngine extends AutoCloseable {
 
         public boolean running() {
             return "running".equals(state) || "restarting".equals(state) || "paused".equals(state);
+        }
+    }
+
+    /**
+     * @param repoTags the references the image was pulled or tagged as (grafana/grafana:latest ...)
+     * @param labels   Config.Labels
+     * @param env      Config.Env as name to value
+     */
+    record ImageInfo(String id, List<String> repoTags, Map<String, String> labels, Map<String, String> env) {
+        public ImageInfo {
+            repoTags = List.copyOf(repoTags);
+            labels = Map.copyOf(labels);
+            env = Map.copyOf(env);
         }
     }
 

@@ -83,21 +83,58 @@ final class EngineApiClient implements AutoCloseable {
 
     /**
      * One request and its whole (bounded) answer, given up after read-timeout (plus the seconds a
-     * stop may take): docker-java's transport does not time out a read on a unix socket, so a daemon
-     * that accepts and never answers would block forever. On time-out the transport is closed.
+     * stop may take) for the WHOLE call, not per read: docker-java's transport does not time out a
+     * read on a unix socket, and a per-read timeout never fires for an engine that trickles a byte
+     * at a time. On time-out the transport is closed.
      */
     private Exchanged exchange(String method, String path, Object body) {
         java.util.regex.Matcher wait = java.util.regex.Pattern.compile("/stop\\?t=(\\d+)").matcher(path);
         Duration limit = limits.read().plusSeconds(wait.find() ? Long.parseLong(wait.group(1)) : 0);
+        java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean();
+        // On its own thread: the deadline holds even where closing the transport does not wake a blocked read.
+        java.util.concurrent.Future<Exchanged> call = CALLS.submit(() -> {
+            try (Response r = send(method, path, body)) {
+                answering.set(true);
+                return new Exchanged(r.getStatusCode(), readBody(method, path, r));
+            }
+        });
         try {
-            return IdleTimeout.within(limit, http, () -> {
-                try (Response r = send(method, path, body)) {
-                    return new Exchanged(r.getStatusCode(), readBody(method, path, r));
-                }
-            });
-        } catch (IOException e) {
-            throw unreachable(e);
+            return call.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
+            close(); // the transport is abandoned with the call; the run ends with this error
+            throw unreachable(overDeadline(method, path, limit, answering.get(), new IOException("deadline")));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw unreachable(new java.io.InterruptedIOException());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof IOException io) {
+                throw unreachable(io);
+            }
+            throw new IllegalStateException(cause);
         }
+    }
+
+    /** Threads for the JSON calls (daemon: an abandoned call never keeps the JVM alive). */
+    private static final java.util.concurrent.ExecutorService CALLS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "migrate-docker-call");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The call's deadline passed: names the call, and whether nothing came or the answer came too slowly. */
+    private static java.net.SocketTimeoutException overDeadline(String method, String path, Duration limit, boolean started,
+                                                                IOException cause) {
+        String secs = limit.toMillis() / 1000.0 + " s (setting read-timeout)";
+        java.net.SocketTimeoutException e = new java.net.SocketTimeoutException(method + " " + path + ": " + (started
+                ? "no whole answer within " + secs + "; the engine sent it too slowly" : "no answer within " + secs));
+        e.initCause(cause);
+        return e;
     }
 
     /** The answer's body, bounded by max-response-size (a refusal names the call and the setting). */
@@ -141,13 +178,12 @@ final class EngineApiClient implements AutoCloseable {
             Channels.newOutputStream(ch).write(request.getBytes(StandardCharsets.US_ASCII));
             // A channel has no SO_TIMEOUT: every read is bounded by read-timeout of silence (IdleTimeout).
             InputStream in = new BufferedInputStream(IdleTimeout.guard(Channels.newInputStream(ch), ch, limits.read()), 1 << 20);
-            String status = line(in);
+            // The status and headers within read-timeout as a whole (a trickling engine); the body, whose
+            // length is the volume's, is bounded by silence (the guard above).
+            String status = headDeadline("GET", path, ch, in);
             String[] parts = status.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
                 throw new IOException("not an HTTP answer: " + status);
-            }
-            while (!line(in).isEmpty()) {
-                // headers: the body runs to the end of the connection
             }
             if (!parts[1].matches("\\d{3}")) {
                 throw new IOException("not an HTTP answer: " + status);
@@ -185,6 +221,23 @@ final class EngineApiClient implements AutoCloseable {
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
+
+    /** Reads the status line and skips the headers, all within read-timeout; returns the status line. */
+    private String headDeadline(String method, String path, SocketChannel ch, InputStream in) throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            return IdleTimeout.within(limits.read(), ch, () -> {
+                String status = line(in);
+                started.set(true);
+                while (!line(in).isEmpty()) {
+                    // headers: a GET's body runs to the end of the connection; an upload's answer is a status
+                }
+                return status;
+            });
+        } catch (java.net.SocketTimeoutException e) {
+            throw overDeadline(method, path, limits.read(), started.get(), e);
+        }
+    }
 
     private static String line(InputStream in) throws IOException {
         StringBuilder s = new StringBuilder();
@@ -230,10 +283,7 @@ final class EngineApiClient implements AutoCloseable {
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = new BufferedInputStream(IdleTimeout.guard(Channels.newInputStream(ch), ch, limits.read()));
-            String[] status = line(in).split(" ", 3);
-            while (!line(in).isEmpty()) {
-                // headers; the answer to an upload is a status and at most a short JSON error
-            }
+            String[] status = headDeadline("PUT", path, ch, in).split(" ", 3);
             if (status.length < 2 || !status[1].matches("\\d{3}")) {
                 throw new IOException("not an HTTP answer to the upload: " + String.join(" ", status));
             }
@@ -283,7 +333,7 @@ final class EngineApiClient implements AutoCloseable {
 
     /** One line naming the host and the likely fix. */
     UserError unreachable(IOException e) {
-        String why = String.valueOf(e.getMessage());
+        String why = describe(e);
         Throwable root = rootCause(e);
         if (e instanceof java.net.SocketTimeoutException) {
             root = e; // "no answer within N s (setting read-timeout)" says more than the closed socket under it
@@ -300,6 +350,20 @@ final class EngineApiClient implements AutoCloseable {
         }
         return new UserError(ExitCodes.FAILED, "cannot reach the Docker engine at " + host.uri() + " (" + host.source()
                 + "): " + why + "; " + fix, e);
+    }
+
+    /** A failure's own words; the JDK leaves some without a message (a channel closed under a read), never "null". */
+    private static String describe(IOException e) {
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            return e.getMessage();
+        }
+        if (e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException) {
+            return "interrupted while waiting for the engine's answer";
+        }
+        if (e instanceof java.nio.channels.ClosedChannelException) {
+            return "the connection was closed while waiting for the engine's answer";
+        }
+        return "the connection failed without a reason";
     }
 
     private static Throwable rootCause(Throwable t) {

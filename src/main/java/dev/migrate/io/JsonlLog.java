@@ -142,9 +142,11 @@ public final class JsonlLog {
                 // another process created it first: append to theirs
             }
         }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        // Locked: two processes appending at once (concurrent verify runs) would both write at the old end.
+        StateLock.exclusively(file, raf -> {
             append(raf, line);
-        }
+            return null;
+        });
     }
 
     /**

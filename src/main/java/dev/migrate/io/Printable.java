@@ -4,6 +4,8 @@ package dev.migrate.io;
  * Makes text safe for a terminal: every control character (C0, DEL, C1) becomes a visible escape
  * such as {@code \e}, {@code \n} or {@code \x07}, so a value such as a machine name holding
  * {@code ESC]0;...BEL} cannot set the terminal's title or move the cursor when it is echoed back.
+ * Bidirectional overrides and marks (U+202E and kin) become {@code \u202e}: they reorder what the
+ * reader sees, so a row ending in "deliaf" would read as "failed" and vice versa.
  * Used by {@link dev.migrate.UserError} (every error message) and by the text reporters.
  */
 public final class Printable {
@@ -40,8 +42,11 @@ public final class Printable {
     }
 
     private static String escapeOf(char c) {
-        if (c >= 0x20 && c < 0x7f || c > 0x9f && c != '\u2028' && c != '\u2029') {
+        if (c >= 0x20 && c < 0x7f || c > 0x9f && c != '\u2028' && c != '\u2029' && !isBidiControl(c)) {
             return null;
+        }
+        if (c > 0x9f) {
+            return String.format("\\u%04x", (int) c);
         }
         return switch (c) {
             case '\n' -> "\\n";
@@ -50,5 +55,11 @@ public final class Printable {
             case 0x1b -> "\\e";
             default -> String.format("\\x%02x", (int) c);
         };
+    }
+
+    /** Marks, embeddings, overrides and isolates: invisible, yet they reorder the text around them. */
+    private static boolean isBidiControl(char c) {
+        return c == '\u061c' || c == '\u200e' || c == '\u200f'
+                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
     }
 }

@@ -62,9 +62,17 @@ public final class PrivateFiles {
 
     /** Replaces (or creates) {@code file} with {@code content}, atomically and 0600; the parent must exist. */
     public static void replace(Path file, byte[] content) throws IOException {
+        replace(file, content, FILE);
+    }
+
+    /**
+     * The same with these permissions (null: the platform's default), for a file others must read, such as
+     * a machine-wide settings file.
+     */
+    public static void replace(Path file, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        FileAttribute<?>[] attrs = POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
-                : new FileAttribute<?>[0];
+        FileAttribute<?>[] attrs = POSIX && permissions != null
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", attrs);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -73,6 +81,9 @@ public final class PrivateFiles {
                     ch.write(buf);
                 }
                 ch.force(true);
+            }
+            if (POSIX && permissions != null && !permissions.equals(FILE)) {
+                Files.setPosixFilePermissions(tmp, permissions); // creation is subject to the umask
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -103,6 +103,35 @@ public final class Ledger {
     }
 
     /**
+     * Writes a new state file named {@code stem + suffix} in {@code dir}, or {@code stem-2 + suffix},
+     * {@code -3}... when another run took the name (two runs in the same second): the name is
+     * reserved by an exclusive create, so no run ever replaces another's file. Returns the path.
+     */
+    public Path writeNew(Path dir, String stem, String suffix, String content) {
+        for (int n = 1; ; n++) {
+            Path file = dir.resolve(stem + (n == 1 ? "" : "-" + n) + suffix);
+            try {
+                PrivateFiles.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                continue;
+            } catch (IOException e) {
+                throw new UserError("cannot write " + file + ": " + PrivateFiles.reason(e)
+                        + "; free disk space or choose a writable --state-dir");
+            }
+            try {
+                return writePrivate(file, content);
+            } catch (UserError e) {
+                try {
+                    Files.deleteIfExists(file); // the empty reservation: no 0-byte report is left behind
+                } catch (IOException ignored) {
+                    // the message below is what matters; the empty file names no run
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Refuses, before any remote call, a state directory that cannot be written (a file, a
      * read-only parent): a step must never change a cluster and then find it cannot record it.
      */
@@ -112,6 +141,7 @@ public final class Ledger {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UserError("the ledger " + file + " is not a regular file; move it away");
         }
+        dev.migrate.io.StateLock.checkLockFile(dir);
     }
 
     private void ensureDir() {

@@ -60,9 +60,13 @@ public final class Journal {
                       String outcome) {
     }
 
-    /** What a run began with, as journaled. */
+    /**
+     * What a run began with, as journaled.
+     *
+     * @param world which engine, project and volumes the run acts on; null in a journal begun before it was recorded
+     */
     public record PlanState(Inventory inventory, String archiveDir, boolean backup, List<Integer> ports,
-                            boolean forced, String reason) {
+                            boolean forced, String reason, World world) {
     }
 
     public void begin(String run, PlanState plan) {
@@ -97,7 +101,7 @@ public final class Journal {
                 } else if (MOVED.equals(e.event())) {
                     PlanState p = found.plan();
                     PlanState moved = new PlanState(p.inventory(), String.valueOf(e.data().get("archiveDir")), p.backup(),
-                            p.ports(), p.forced(), p.reason());
+                            p.ports(), p.forced(), p.reason(), p.world());
                     found = new Run(found.id(), found.began(), moved, found.done(), false, "");
                 } else if (COMPLETE.equals(e.event())) {
                     found = new Run(found.id(), found.began(), found.plan(), found.done(), true,

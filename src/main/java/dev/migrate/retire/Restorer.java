@@ -2,6 +2,10 @@ package dev.migrate.retire;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
+import dev.migrate.data.OutputDirectory;
+import dev.migrate.io.Printable;
+import dev.migrate.io.PrivateFiles;
+import dev.migrate.io.StateLock;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
@@ -45,15 +49,30 @@ public final class Restorer {
         this.json = json;
     }
 
-    public int restore(Path backupDir, String project, Optional<String> helperImageFlag) {
-        Instant started = Instant.now();
+    /**
+     * What --restore reads, checked before the engine is contacted: every archive a file inside
+     * its directory (a manifest is a file anyone may have edited), matching its manifest.
+     *
+     * @param files    volume -> its archive
+     * @param expected volume -> the archive's content, which the restored volume must read back as
+     */
+    public record Archives(Path dir, List<ArchiveManifest> manifests, Map<String, Path> files,
+                           Map<String, TarContent> expected) {
+    }
+
+    /** Reads and verifies the newest archives of {@code project} in {@code backupDir}; all or nothing. */
+    public static Archives check(Path backupDir, String project) {
         Path dir = archiveDir(backupDir, project);
         List<ArchiveManifest> manifests = manifests(dir);
-        // Check everything before creating anything: all or nothing.
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (ArchiveManifest m : manifests) {
+            files.put(m.volume(), OutputDirectory.confined(dir, m.archive(), "the archive named in the manifest of volume "
+                    + Printable.quote(m.volume())));
+        }
         Map<String, TarContent> expected = new LinkedHashMap<>();
         for (ArchiveManifest m : manifests) {
             try {
-                TarContent c = VolumeArchiver.check(dir.resolve(m.archive()), m.archiveSha256(), true);
+                TarContent c = VolumeArchiver.check(files.get(m.volume()), m.archiveSha256(), true);
                 if (c.files() != m.files() || c.contentBytes() != m.contentBytes()) {
                     throw new VolumeArchiver.BadArchive(c.files() + " entries / " + c.contentBytes() + " bytes, the manifest says "
                             + m.files() + " / " + m.contentBytes());
@@ -64,6 +83,22 @@ public final class Restorer {
                         + bad.getMessage() + "); nothing was restored");
             }
         }
+        return new Archives(dir, manifests, files, expected);
+    }
+
+    /** Holds the state directory's lock throughout: a retire or a second restore at the same time is refused. */
+    public int restore(Archives archives, String project, Optional<String> helperImageFlag) {
+        try (StateLock lock = StateLock.acquire(ledger.dir(), "migrate retire --restore")) {
+            return restoreLocked(archives, project, helperImageFlag);
+        }
+    }
+
+    private int restoreLocked(Archives checked, String project, Optional<String> helperImageFlag) {
+        Instant started = Instant.now();
+        Path dir = checked.dir();
+        List<ArchiveManifest> manifests = checked.manifests();
+        Map<String, Path> archives = checked.files();
+        Map<String, TarContent> expected = checked.expected();
         List<String> busy = new ArrayList<>();
         for (ArchiveManifest m : manifests) {
             if (engine.volume(m.volume()).isPresent() && content(m.volume(), image(m, helperImageFlag), false).files() > 0) {
@@ -77,11 +112,11 @@ public final class Restorer {
         List<Map<String, Object>> restored = new ArrayList<>();
         for (ArchiveManifest m : manifests) {
             String image = image(m, helperImageFlag);
-            try (InputStream file = Files.newInputStream(dir.resolve(m.archive()));
+            try (InputStream file = Files.newInputStream(archives.get(m.volume()));
                  InputStream tar = new GZIPInputStream(new BufferedInputStream(file, 1 << 16), 1 << 16)) {
                 engine.restoreVolume(m.volume(), m.labels(), tar, image);
             } catch (IOException e) {
-                throw new UserError(ExitCodes.FAILED, "cannot read " + dir.resolve(m.archive()) + ": " + e.getMessage());
+                throw new UserError(ExitCodes.FAILED, "cannot read " + archives.get(m.volume()) + ": " + PrivateFiles.reason(e));
             }
             TarContent back = content(m.volume(), image, true);
             if (!back.equals(expected.get(m.volume()))) {

@@ -3,6 +3,7 @@ package dev.migrate.retire;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerEngine.ContainerInfo;
+import dev.migrate.io.Printable;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,25 +26,32 @@ public record RetirePlan(Inventory inventory, Path archiveDir, boolean backup, L
         ports = List.copyOf(ports);
     }
 
+    /**
+     * The plan for a terminal. Every name, state and reason the engine supplied is escaped
+     * ({@link Printable#escape}): a container named with ESC sequences or U+202E must not rewrite the
+     * screen the operator decides on.
+     */
     public String text() {
         StringBuilder s = new StringBuilder();
         Inventory inv = inventory;
         DockerEngine.EngineInfo e = inv.engine();
-        s.append("retire plan for compose project '").append(inv.project()).append("' on ").append(e.host())
-                .append(" (Docker ").append(e.version()).append(", API ").append(e.apiVersion()).append(")\n");
+        s.append("retire plan for compose project '").append(esc(inv.project())).append("' on ").append(esc(e.host()))
+                .append(" (Docker ").append(esc(e.version())).append(", API ").append(esc(e.apiVersion())).append(")\n");
         s.append("  1. set restart policy to 'no', then stop (").append(inv.containers().size()).append(" containers):\n");
         for (ContainerInfo c : inv.containers()) {
-            s.append(String.format("       %-32s %-10s restart=%-15s %s%n", c.name(), c.state(), c.restartPolicy(),
-                    shortId(c.id())));
+            s.append(String.format("       %-32s %-10s restart=%-15s %s  %s%n", esc(c.name()), esc(c.state()),
+                    esc(c.restartPolicy()), esc(shortId(c.id())), esc(c.image())));
         }
         if (backup) {
-            s.append("  2. archive each volume (tar.gz + sha256 manifest, re-read and verified) into ").append(archiveDir).append('\n');
+            s.append("  2. archive each volume (tar.gz + sha256 manifest, re-read and verified) into ")
+                    .append(esc(String.valueOf(archiveDir))).append('\n');
         } else {
             s.append("  2. NO BACKUP (--no-backup): the volumes' data will be lost\n");
         }
         for (Inventory.Volume v : inv.volumes()) {
-            s.append(String.format("       %-50s %10s  %s%n", v.name(), size(v.sizeBytes()),
-                    (v.anonymous() ? "anonymous, " : "") + "mounted by " + (v.mountedBy().isEmpty() ? "no container" : String.join(", ", v.mountedBy()))));
+            s.append(String.format("       %-50s %10s  %s%n", esc(v.name()), size(v.sizeBytes()),
+                    (v.anonymous() ? "anonymous, " : "") + "mounted by "
+                            + (v.mountedBy().isEmpty() ? "no container" : esc(String.join(", ", v.mountedBy())))));
         }
         s.append("  3. remove the containers above, then the volumes above by exact name (never prune)\n");
         s.append("  4. list again to prove they are gone; check host ports are free: ")
@@ -51,20 +59,25 @@ public record RetirePlan(Inventory inventory, Path archiveDir, boolean backup, L
         if (!inv.kept().isEmpty()) {
             s.append("  kept, never touched:\n");
             for (Inventory.Kept k : inv.kept()) {
-                s.append("       ").append(k.kind()).append(' ').append(k.name()).append(": ").append(k.reason()).append('\n');
+                s.append("       ").append(esc(k.kind())).append(' ').append(esc(k.name())).append(": ").append(esc(k.reason()))
+                        .append('\n');
             }
         }
         s.append("  never: prune, remove anything outside this list, touch the compose directory or its files\n");
         if (gate != null) {
             s.append("gate:\n");
             for (CheckResult r : gate.results()) {
-                s.append(String.format("  %-12s %-12s %s%n", r.status().label(), r.name(), r.observed()));
+                s.append(String.format("  %-12s %-12s %s%n", r.status().label(), esc(r.name()), esc(r.observed())));
             }
             if (gate.forced() && !gate.passed()) {
-                s.append("  forced by --force: ").append(gate.reason()).append('\n');
+                s.append("  forced by --force: ").append(esc(gate.reason())).append('\n');
             }
         }
         return s.toString();
+    }
+
+    private static String esc(String text) {
+        return Printable.escape(text);
     }
 
     public Map<String, Object> json() {

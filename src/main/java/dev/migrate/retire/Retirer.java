@@ -5,6 +5,9 @@ import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Outcome;
+import dev.migrate.data.OutputDirectory;
+import dev.migrate.io.Printable;
+import dev.migrate.io.StateLock;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerEngine.EngineException;
 import dev.migrate.ledger.Ledger;
@@ -67,8 +70,20 @@ public final class Retirer {
         this.env = env;
     }
 
-    /** Returns the exit code; bad input and refusals are thrown as {@link UserError}. */
+    /**
+     * Returns the exit code; bad input and refusals are thrown as {@link UserError}. With --yes the
+     * whole run holds the state directory's lock: a second retire (or deploy, restore...) is refused.
+     */
     public int run(Options o) {
+        if (!o.yes()) {
+            return runLocked(o);
+        }
+        try (StateLock lock = StateLock.acquire(ledger.dir(), "migrate retire --yes")) {
+            return runLocked(o);
+        }
+    }
+
+    private int runLocked(Options o) {
         Instant started = Instant.now();
         // Nothing is created before the run begins: bad input must leave no empty .migrate/retire behind.
         Journal journal = new Journal(ledger.dir().resolve("retire").resolve("journal.jsonl"));
@@ -79,6 +94,7 @@ public final class Retirer {
                     + "; those actions are redone if needed (each is safe to redo)");
         }
         if (last.isPresent() && !last.get().complete()) {
+            requireSameWorld(journal, last.get(), started);
             Journal.Run run = resumeInto(journal, last.get(), o);
             RetirePlan plan = toPlan(run.plan());
             if (!o.yes()) {
@@ -97,6 +113,7 @@ public final class Retirer {
             if (last.isPresent() && !"passed".equals(last.get().outcome())) {
                 // everything was removed, but a final check failed (a busy port): check again
                 Journal.Run done = last.get();
+                requireSameWorld(journal, done, started);
                 return execute(journal, done.id(), toPlan(done.plan()), done.done(), started, o.stopTimeout());
             }
             if (inventory.empty() && last.isEmpty()) {
@@ -111,14 +128,20 @@ public final class Retirer {
                 msg += "; kept: " + String.join(", ", inventory.kept().stream().map(k -> k.kind() + " " + k.name() + " ("
                         + k.reason() + ")").toList());
             }
-            out.println(json ? toJson(Map.of("project", o.project(), "nothingToDo", true, "message", msg)) : msg);
+            out.println(json ? toJson(Map.of("project", o.project(), "nothingToDo", true, "message", msg)) : Printable.escape(msg));
             return ExitCodes.OK;
         }
         inventory = withHelperImage(inventory, o);
         List<Integer> ports = !o.ports().isEmpty() ? o.ports()
                 : !inventory.ports().isEmpty() ? inventory.ports() : PortProbe.DEFAULT_PORTS;
         String runId = RUN_STAMP.format(started) + "-" + UUID.randomUUID().toString().substring(0, 6);
-        Path archiveDir = o.backupDir().resolve(o.project() + "-" + runId);
+        Path archiveDir = OutputDirectory.confined(o.backupDir(), o.project() + "-" + runId, "compose project");
+        if (o.backup()) {
+            // Volume names come from the engine and become file names: refused before anything changes.
+            for (Inventory.Volume v : inventory.volumes()) {
+                OutputDirectory.confined(archiveDir, v.name() + ArchiveManifest.ARCHIVE_SUFFIX, "volume name from the Docker engine");
+            }
+        }
         Gate.Verdict gate = Gate.evaluate(ledger, settings, verifyNow, o.force(), o.reason());
         RetirePlan plan = new RetirePlan(inventory, archiveDir, o.backup(), ports, gate);
         if (!gate.allowed()) {
@@ -136,8 +159,32 @@ public final class Retirer {
             new VolumeArchiver(engine, freeSpace).checkBackupDir(o.backupDir(), inventory.volumes());
         }
         journal.begin(runId, new Journal.PlanState(inventory, archiveDir.toString(), o.backup(), ports, o.force(),
-                o.force() ? o.reason() : ""));
+                o.force() ? o.reason() : "", World.planned(engine, inventory)));
         return execute(journal, runId, plan, Map.of(), started, o.stopTimeout());
+    }
+
+    /**
+     * A resumed run acts only on the world it began in: the same engine (by its ID, not its
+     * address), project and volumes (not recreated since). Otherwise it refuses, naming each
+     * difference, and changes nothing.
+     */
+    private void requireSameWorld(Journal journal, Journal.Run run, Instant started) {
+        World then = run.plan().world();
+        World now = World.of(engine, run.plan().inventory());
+        List<String> differences = then == null
+                ? List.of("the run was begun by an older migrate that did not record which engine and objects it acts on")
+                : then.differences(now, run.done().keySet(), run.plan().backup());
+        if (differences.isEmpty()) {
+            return;
+        }
+        String host = run.plan().inventory().engine().host();
+        String msg = "refusing to resume retire run " + run.id() + " (begun " + run.began() + "): not the same world: "
+                + String.join("; ", differences) + "; nothing was changed; point --docker-host at the engine the run began"
+                + " on (" + host + "), or, if that world is gone for good, move " + journal.file()
+                + " away and run 'migrate retire' to plan afresh";
+        ledger.append(record(started, StepRecord.REFUSED, msg, Map.of("project", run.plan().inventory().project(),
+                "run", run.id())));
+        throw new UserError(ExitCodes.REFUSED, msg);
     }
 
     /**
@@ -249,13 +296,14 @@ public final class Retirer {
         }
         out.print(plan.text());
         if (footer != null) {
-            out.println(footer);
+            out.println(Printable.escape(footer));
         }
     }
 
+    /** Progress lines name containers and volumes the engine supplied: escaped for the terminal. */
     private void note(String line) {
         if (!json) {
-            out.println(line);
+            out.println(Printable.escape(line));
         }
     }
 
@@ -272,10 +320,10 @@ public final class Retirer {
             return;
         }
         for (CheckResult r : checks) {
-            out.printf("  %-6s %-16s %s%s%n", r.status().label(), r.name(), r.observed(),
-                    r.fix().isEmpty() ? "" : "  -> " + r.fix());
+            out.printf("  %-6s %-16s %s%s%n", r.status().label(), r.name(), Printable.escape(r.observed()),
+                    r.fix().isEmpty() ? "" : "  -> " + Printable.escape(r.fix()));
         }
-        out.println(summary);
+        out.println(Printable.escape(summary));
     }
 
     private StepRecord record(Instant started, String outcome, String summary, Map<String, String> details) {

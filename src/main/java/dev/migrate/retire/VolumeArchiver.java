@@ -2,6 +2,7 @@ package dev.migrate.retire;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
+import dev.migrate.data.OutputDirectory;
 import dev.migrate.io.PrivateFiles;
 import dev.migrate.docker.DockerEngine;
 
@@ -80,9 +81,16 @@ public final class VolumeArchiver {
         }
     }
 
+    /**
+     * @throws UserError when the volume's name would lead out of {@code dir}, or the archive is
+     *                   empty while the plan saw data in the volume (emptied or recreated since)
+     */
     public ArchiveManifest archive(String project, Inventory.Volume volume, Path dir, String helperImage) {
-        Path partial = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX + ".partial");
-        Path archive = dir.resolve(volume.name() + ArchiveManifest.ARCHIVE_SUFFIX);
+        String what = "volume name from the Docker engine";
+        Path partial = OutputDirectory.confined(dir, volume.name() + ArchiveManifest.ARCHIVE_SUFFIX + ".partial", what);
+        Path archive = OutputDirectory.confined(dir, volume.name() + ArchiveManifest.ARCHIVE_SUFFIX, what);
+        Path manifestFile = OutputDirectory.confined(dir, volume.name() + ArchiveManifest.SUFFIX, what);
+        Path tmp = OutputDirectory.confined(dir, volume.name() + ArchiveManifest.SUFFIX + ".partial", what);
         try {
             PrivateFiles.ensureDir(dir);
             // The old stack's data (Grafana's database holds its secrets): owner-only from the first byte.
@@ -114,11 +122,18 @@ public final class VolumeArchiver {
                 throw new UserError(ExitCodes.FAILED, "the archive of volume " + volume.name() + " failed verification ("
                         + bad.getMessage() + "); it was removed and the volume is kept; rerun 'migrate retire --yes'");
             }
+            if (volume.sizeBytes() > 0 && content.contentBytes() == 0) {
+                // The plan saw data; an empty archive means the volume was emptied or recreated since (by
+                // Docker, by compose, by a second run): "archived" would be a lie and removing it a loss.
+                Files.deleteIfExists(partial);
+                throw new UserError(ExitCodes.FAILED, "volume " + volume.name() + " held " + RetirePlan.size(volume.sizeBytes())
+                        + " when the plan was made, but it reads back empty now (" + content.files() + " entries, no file"
+                        + " content): it was emptied or created again since; nothing was archived or removed; find out"
+                        + " what changed it ('docker volume inspect " + volume.name() + "'), then run 'migrate retire' again");
+            }
             ArchiveManifest manifest = new ArchiveManifest(volume.name(), project, volume.labels(), volume.sizeBytes(),
                     archive.getFileName().toString(), sha, Files.size(partial), content.files(), content.contentBytes(),
                     helperImage, Instant.now());
-            Path manifestFile = dir.resolve(volume.name() + ArchiveManifest.SUFFIX);
-            Path tmp = dir.resolve(volume.name() + ArchiveManifest.SUFFIX + ".partial");
             Files.deleteIfExists(tmp);
             PrivateFiles.createFile(tmp);
             Files.write(tmp, Journal.LINE.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
@@ -134,9 +149,9 @@ public final class VolumeArchiver {
             } catch (IOException ignored) {
                 // reported below; the partial name never counts as an archive
             }
-            String msg = String.valueOf(e.getMessage());
-            String what = msg.contains("No space left") ? "the disk is full" : msg;
-            throw new UserError(ExitCodes.FAILED, "archiving volume " + volume.name() + " into " + dir + " failed: " + what
+            String msg = PrivateFiles.reason(e);
+            String why = msg.toLowerCase(java.util.Locale.ROOT).contains("no space left") ? "the disk is full" : msg;
+            throw new UserError(ExitCodes.FAILED, "archiving volume " + volume.name() + " into " + dir + " failed: " + why
                     + "; the partial archive was removed and nothing was deleted; free space there (or pass another"
                     + " --backup-dir), then rerun 'migrate retire --yes' to resume", e);
         }

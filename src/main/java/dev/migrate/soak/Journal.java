@@ -12,7 +12,6 @@ import dev.migrate.io.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,13 +234,7 @@ public final class Journal implements Closeable {
 
     /** One writer per journal: a second `migrate soak` on the same state directory is refused. */
     private static void lock(Path file, RandomAccessFile raf) throws IOException {
-        boolean locked;
-        try {
-            locked = raf.getChannel().tryLock() != null;
-        } catch (OverlappingFileLockException e) {
-            locked = false;
-        }
-        if (!locked) {
+        if (dev.migrate.io.StateLock.tryLock(raf.getChannel()) == null) {
             raf.close();
             throw new UserError(ExitCodes.REFUSED, "another 'migrate soak' is already writing " + file
                     + "; watch it with 'migrate soak --report', or stop it (Ctrl-C) before starting this one");

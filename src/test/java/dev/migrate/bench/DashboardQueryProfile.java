@@ -37,7 +37,7 @@ public final class DashboardQueryProfile {
             PrometheusHttp prom = new PrometheusHttp(HttpEndpoint.of("Prometheus", "--prometheus-url", world.prometheus.url(),
                     Auth.none(), Map.of(), Duration.ofSeconds(60)));
             // What one selector costs with and without the "All" matchers Grafana sends (=~".*").
-            String all = "user_email=~\".*\", model=~\".*\", machine_name=~\".*\", terminal_type=~\".*\"";
+            String all = "user=~\".*\", model=~\".*\", machine_name=~\".*\", terminal_type=~\".*\"";
             for (String e : List.of("sum(max_over_time(claude_code_cost_usage_USD_total[30s]))",
                     "sum(max_over_time(claude_code_cost_usage_USD_total{" + all + "}[30s]))",
                     "sum(claude_code_cost_usage_USD_total offset 30s)",

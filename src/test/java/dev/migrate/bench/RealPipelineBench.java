@@ -21,6 +21,15 @@ public final class RealPipelineBench {
     private RealPipelineBench() {
     }
 
+    /** One synthetic probe: sent over gRPC to the collector, then waited for in Prometheus; milliseconds. */
+    static long probeRoundTripMs(String grpcEndpoint, dev.migrate.testsupport.PrometheusProcess prometheus) {
+        String id = UUID.randomUUID().toString();
+        long t0 = System.nanoTime();
+        OtlpProbe.send(new OtlpProbe.Target(grpcEndpoint, "grpc"), id, Duration.ofSeconds(5));
+        prometheus.awaitQuery(OtlpProbe.PROMETHEUS_NAME + "{probe_id=\"" + id + "\"}", Duration.ofSeconds(60));
+        return Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    }
+
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         int probes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
@@ -29,11 +38,7 @@ public final class RealPipelineBench {
         try (PipelineWorld world = new PipelineWorld(2)) {
             List<Long> trips = new ArrayList<>();
             for (int i = 0; i < probes; i++) {
-                String id = UUID.randomUUID().toString();
-                long t0 = System.nanoTime();
-                OtlpProbe.send(new OtlpProbe.Target(world.collector.grpcEndpoint(), "grpc"), id, Duration.ofSeconds(5));
-                world.prometheus.awaitQuery(OtlpProbe.PROMETHEUS_NAME + "{probe_id=\"" + id + "\"}", Duration.ofSeconds(60));
-                trips.add(Duration.ofNanos(System.nanoTime() - t0).toMillis());
+                trips.add(probeRoundTripMs(world.collector.grpcEndpoint(), world.prometheus));
             }
             Collections.sort(trips);
             long median = trips.get(trips.size() / 2);

@@ -57,8 +57,10 @@ class AlertsFireTest {
                 // two processes on session c1: the one exported series alternates between their totals
                 + cost("alice@example.com", "c1", scrape % 2 == 0 ? 1.0 : 0.5)
                 + refused(10 * scrape), rules);
-        world("quiet", scrape -> cost("alice@example.com", "a2", 8 + 0.01 * scrape) + cost("bob@example.com", "b2", 4)
-                + refused(0), rules);
+        // Two API-key users ($7.60 each, under the $15 per-user threshold): no user.email, only their user.id.
+        // Grouped by user_email they would be one blank user at $15.20 and fire ClaudeCodeUserDailySpendHigh.
+        world("quiet", scrape -> cost("alice@example.com", "a2", 2 + 0.01 * scrape) + cost("bob@example.com", "b2", 1)
+                + cost(null, "k1", 7.6) + cost(null, "k2", 7.6) + refused(0), rules);
         world("idle", scrape -> refused(0), rules);
     }
 
@@ -70,10 +72,16 @@ class AlertsFireTest {
         alertmanager.close();
     }
 
-    private static String cost(String user, String session, double usd) {
+    /**
+     * A cost series as the bundle's collector exports it: user_id always, user_email only for a claude.ai login
+     * (email null: an API-key user), and the collector's user label (the email, else the user.id).
+     */
+    private static String cost(String email, String session, double usd) {
+        String userId = dev.migrate.Digests.sha256Hex("install:" + session);
         return "claude_code_cost_usage_USD_total{job=\"claude-code\",instance=\"a1b2c3\",session_id=\"" + session
-                + "\",user_email=\"" + user + "\",model=\"claude-opus-4-5\",machine_name=\"laptop\",terminal_type=\"vscode\"} "
-                + usd + "\n";
+                + "\",user_id=\"" + userId + "\"" + (email == null ? "" : ",user_email=\"" + email + "\"")
+                + ",user=\"" + (email == null ? userId : email) + "\""
+                + ",model=\"claude-opus-4-5\",machine_name=\"laptop\",terminal_type=\"vscode\"} " + usd + "\n";
     }
 
     /** The collector's own counter (service.telemetry, without_units) of points the receiver refused. */

@@ -162,7 +162,7 @@ class BundleRendererTest {
         // the seed's seven sections in their order, then the two added for the 2026 telemetry
         assertEquals(List.of("Overview", "Productivity", "Sessions", "Trends", "Cost Analysis", "Performance",
                 "Token & Efficiency", "Agents & extensions", "Security"), rows);
-        assertEquals(70, panels);
+        assertEquals(77, panels);
     }
 
     @Test

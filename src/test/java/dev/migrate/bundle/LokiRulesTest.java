@@ -55,12 +55,16 @@ class LokiRulesTest {
                 switch (r.get("alert").asText()) {
                     case "ClaudeCodeApiErrorRatioHigh" -> {
                         assertEquals("0.2", threshold);
-                        assertEquals(0.5, series.get(0).points().get(0).value(), 1e-9); // 2 errors / 4 requests
+                        // 2 requests that failed after their retries / (4 requests that succeeded + those 2)
+                        assertEquals(2.0 / 6, series.get(0).points().get(0).value(), 1e-9);
                     }
                     case "ClaudeCodeApiRetriesExhausted" -> assertEquals(on.raw(dev.migrate.settings.SettingKeys.LOKI_RETRIES_EXHAUSTED_ALERT), threshold);
                     default -> {
                         assertEquals("0", threshold);
                         assertEquals(2, series.size(), "one series per user and machine: " + series);
+                        assertEquals(java.util.Set.of("alice@example.com laptop", "bob@example.com studio"), series.stream()
+                                .map(x -> x.labels().get("user") + " " + x.labels().get("machine_name"))
+                                .collect(java.util.stream.Collectors.toSet()), series.toString());
                     }
                 }
             }

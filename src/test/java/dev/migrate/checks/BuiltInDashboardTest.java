@@ -45,6 +45,6 @@ class BuiltInDashboardTest {
         CheckResult missing = Contexts.run(Contexts.bundled("dashboard"), Contexts.of(world)
                 .dashboard(dashboard.replace("event_name=\\\"skill_activated\\\"", "event_name=\\\"skill_never\\\"")
                 ).build());
-        assertTrue(missing.observed().endsWith("1 of 70 panels returned no data: Skills activated"), missing.observed());
+        assertTrue(missing.observed().endsWith("1 of 77 panels returned no data: Skills activated"), missing.observed());
     }
 }

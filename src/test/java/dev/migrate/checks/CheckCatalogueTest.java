@@ -22,7 +22,7 @@ class CheckCatalogueTest {
         List<CheckSpec> specs = CheckCatalogue.load(Optional.empty(), VerifyChecks.FILE);
         List<Check> checks = VerifyChecks.of(specs);
         assertEquals(List.of("vip-reachable", "synthetic-round-trip", "scrape-target", "metric-names", "client-data",
-                "loki-events", "loki-config", "dashboard", "alert-rules", "test-alert", "cluster"),
+                "clients", "loki-events", "loki-config", "dashboard", "alert-rules", "test-alert", "cluster"),
                 checks.stream().map(Check::name).toList());
         assertEquals(Duration.ofSeconds(60), checks.get(1).timeout());
         assertEquals(Duration.ofSeconds(10), checks.get(2).timeout(), "defaults.timeout");

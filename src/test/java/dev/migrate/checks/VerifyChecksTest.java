@@ -65,6 +65,19 @@ class VerifyChecksTest {
         assertStatus(Status.FAIL, r, "127.0.0.1:" + closed, "trusted-cidrs");
     }
 
+    // Clients: every client of the world listed; its colliding cumulative session named
+
+    @Test
+    void clientsListsTheWorldsMachinesAndUsersAndNamesItsCollidingSession() {
+        // the two processes flip the one series about every other batch (5s): wait for the third reset
+        world.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"collide\"}[1h]) > 2",
+                java.time.Duration.ofSeconds(90));
+        CheckResult r = run(bundled("clients"), ctx());
+        assertStatus(Status.FAIL, r, "laptop: ", "alice@example.com (2.1.328, claude-code)",
+                "studio: bob@example.com (2.1.328, claude-code-desktop)", "session collide on laptop",
+                "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=cumulative");
+    }
+
     // 2. Synthetic round trip
 
     @Test
@@ -379,7 +392,7 @@ class VerifyChecksTest {
     @Test
     void checksNeedingAMissingEndpointAreSkipped() {
         CheckContext none = new Contexts.Builder().build();
-        for (String name : List.of("scrape-target", "metric-names", "client-data", "loki-events", "loki-config", "dashboard",
+        for (String name : List.of("scrape-target", "metric-names", "client-data", "clients", "loki-events", "loki-config", "dashboard",
                 "alert-rules")) {
             CheckResult r = run(bundled(name), none);
             assertEquals(Status.SKIPPED, r.status(), r.toString());

@@ -51,7 +51,10 @@ class VerifyCommandTest {
     @Test
     void everythingPassesWritesReportsAndTheLedger() throws Exception {
         Path junit = tmp.resolve("verify.xml");
-        CliRun run = CliRun.of(args("--test-alert", "-o", "json", "--junit", junit.toString()).toArray(String[]::new));
+        // The world carries a colliding cumulative session on purpose (the resets panel and alert need it), which the
+        // clients check rightly fails on (VerifyChecksTest): left out here, where everything else must pass.
+        CliRun run = CliRun.of(args("--test-alert", "-o", "json", "--junit", junit.toString(), "--skip", "clients")
+                .toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.out() + run.err());
         JsonNode doc = Json.MAPPER.readTree(run.out());
         assertEquals("migrate.check-report/v1", doc.get("schema").asText());

@@ -43,6 +43,7 @@ class OfflineRulesVsRealCollectorTest {
             "add_metric_suffixes: false",                         // collector.prometheus-suffixes
             "metric_expiration 5m",                               // collector.metric-expiration
             "no deltatocumulative",                               // collector.delta-temporality
+            "no user attribute on events",                        // collector.user-label
             "own metrics reader on another port",                 // collector.self-metrics
             "without_type_suffix: true",                          // collector.self-metric-names
             "memory_limiter at or above the container limit");    // deployment.memory-limit-above-limiter
@@ -77,6 +78,14 @@ class OfflineRulesVsRealCollectorTest {
             ArrayNode p = arr(n, "/service/pipelines/metrics/processors");
             for (int i = p.size() - 1; i >= 0; i--) {
                 if (p.get(i).asText().equals("deltatocumulative")) {
+                    p.remove(i);
+                }
+            }
+        }));
+        c.put("no user attribute on events", edit(n -> {
+            ArrayNode p = arr(n, "/service/pipelines/logs/processors");
+            for (int i = p.size() - 1; i >= 0; i--) {
+                if (p.get(i).asText().equals("transform/identity")) {
                     p.remove(i);
                 }
             }

@@ -241,6 +241,7 @@ class HostileInputCorpusTest {
             case SERVER_ERROR -> "500";
             case NEVER -> "never";
             case HUGE -> "huge";
+            case TRICKLE -> "trickle";
         };
     }
 }

@@ -44,6 +44,8 @@ final class HostileInputs {
         statusConfigClientEnv(out);
         recordAndBackport(out);
         environmentAndWorkingDirectory(out);
+        hardeningWorldLockPaths(out);
+        generatedFilesKeepWhatAPersonWrote(out);
         return out;
     }
 
@@ -378,6 +380,11 @@ final class HostileInputs {
         c(out, "client-env/machine-name-empty", "client-env", USAGE, "--machine-name ''", "--machine-name", "");
         c(out, "client-env/shell-unknown", "client-env", USAGE, "tcsh", "--machine-name", "pc", "--shell", "tcsh");
         c(out, "client-env/machine-name-missing", "client-env", USAGE, "--machine-name");
+        c(out, "client-env/settings-file-dev-null", "client-env", USAGE, "--settings-file: /dev/null is /dev/null (always empty)",
+                "--machine-name", "pc", "--write-settings", "--settings-file", "/dev/null");
+        c(out, "client-env/settings-file-escape-in-name", "client-env", USAGE,
+                "'--settings-file': '/proc/x\\e[31m/settings.json' holds a control character",
+                "--machine-name", "pc", "--write-settings", "--settings-file", "/proc/x\u001b[31m/settings.json");
     }
 
     /** Values from the environment, and ./migrate.yaml: named by their real source. A fresh JVM each. */
@@ -418,6 +425,179 @@ final class HostileInputs {
     }
 
     // --- helpers ---
+
+    /**
+     * Generated-file directories (issue 17 item 3, issue 19 findings 3-4): `deploy --dry-run --out`
+     * and `backport --out` never replace what a person wrote or edited without being told to.
+     */
+    private static void generatedFilesKeepWhatAPersonWrote(List<HostileCase> out) {
+        c(out, "deploy/out-someone-elses-manifests", "deploy", USAGE, "holds manifests migrate did not write (grafana.yaml,"
+                + " kustomization.yaml)", "--dry-run", "--out", "{d}/monitoring")
+                .file("monitoring/kustomization.yaml", "resources: [grafana.yaml]\n")
+                .file("monitoring/grafana.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana}\n");
+        c(out, "deploy/out-a-directory-of-manifests", "deploy", USAGE, "holds manifests migrate did not write (base)",
+                "--dry-run", "--out", "{d}/monitoring")
+                .file("monitoring/base/deployment.yaml", "kind: Deployment\n");
+        c(out, "deploy/out-without-dry-run", "deploy", USAGE, "--out writes the manifests as files and applies nothing",
+                "--out", "{d}/monitoring", "--kubeconfig", "{kube}", "--context", "homelab");
+        c(out, "deploy/force-without-out", "deploy", USAGE, "--force", "--dry-run", "--force");
+        c(out, "deploy/out-is-a-file", "deploy", USAGE, "--out {d}/afile is a file, not a directory",
+                "--dry-run", "--out", "{d}/afile").file("afile", "x\n");
+        c(out, "deploy/out-in-state-dir", "deploy", USAGE, "is inside the state directory", "--dry-run", "--out", "{state}/manifests");
+        c(out, "deploy/out-symlink-into-state-dir", "deploy", USAGE, "leads into the state directory",
+                "--dry-run", "--out", "{d}/link/manifests")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link"), d.resolve("state")));
+        c(out, "backport/out-symlink-into-state-dir", "backport", USAGE, "leads into the state directory", "--out", "{d}/link")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link"), d.resolve("state")));
+        c(out, "backport/out-generated-file-is-a-directory", "backport", USAGE,
+                "claude-monitoring/prometheus/prometheus.yml is a directory where migrate writes a file", "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Path prometheus = d.resolve("claude-monitoring/prometheus/prometheus.yml");
+                    Files.delete(prometheus);
+                    Files.createDirectories(prometheus.resolve("mine"));
+                });
+        c(out, "deploy/out-file-edited-by-hand", "deploy", USAGE, "otel-collector-servicemonitor.yaml was changed by hand",
+                "--dry-run", "--out", "{d}/monitoring")
+                .setup(d -> {
+                    generate(d, "deploy", "--dry-run", "--out", d.resolve("monitoring").toString());
+                    Path monitor = d.resolve("monitoring/otel-collector-servicemonitor.yaml");
+                    Files.writeString(monitor, Files.readString(monitor).replace("interval: 15s", "interval: 30s"));
+                });
+        c(out, "backport/out-file-edited-by-hand", "backport", USAGE, "prometheus/prometheus.yml was changed by hand",
+                "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Path prometheus = d.resolve("claude-monitoring/prometheus/prometheus.yml");
+                    Files.writeString(prometheus, Files.readString(prometheus) + "# scrape my node exporter too\n");
+                });
+        c(out, "backport/out-two-files-edited-by-hand", "backport", USAGE,
+                "grafana/dashboards/claude-code.json, prometheus/rules/claude-code-alerts.yml were changed by hand",
+                "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Files.writeString(d.resolve("claude-monitoring/grafana/dashboards/claude-code.json"), "{}\n");
+                    Files.writeString(d.resolve("claude-monitoring/prometheus/rules/claude-code-alerts.yml"), "groups: []\n");
+                });
+    }
+
+    /** Runs migrate in the case directory before the case (the files an earlier run wrote); fails if it fails. */
+    private static void generate(Path d, String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--config", d.resolve("migrate.yaml").toString(),
+                "--state-dir", d.resolve("state").toString()));
+        all.addAll(List.of(args));
+        dev.migrate.testsupport.CliRun run = dev.migrate.testsupport.CliRun.of(all.toArray(String[]::new));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("setup: migrate " + all + " failed: " + run.err());
+        }
+    }
+
+    /**
+     * Issue 19 (data lost, untrusted names, Docker deadline): the one state-directory lock, the
+     * restore's path confinement (checked before the engine is contacted), a Docker engine that
+     * trickles its answer. Retire's world identity, its empty-archive check, its plan's escaping,
+     * hostile volume names and concurrent verify runs need an engine or several processes: they
+     * are in RetireWorldTest, HostileEngineTest and VerifyConcurrencyTest.
+     */
+    private static void hardeningWorldLockPaths(List<HostileCase> out) {
+        // a Docker engine that answers one byte at a time: each read is quick, the whole call is not
+        c(out, "retire/docker-trickles-version", "retire", FAILED, "GET /version: no", "--docker-host", "{docker:trickle}")
+                .yaml("read-timeout: 1s\n");
+        c(out, "retire/docker-trickles-version-yes", "retire", FAILED, "GET /version: no", "--yes", "--backup-dir", "{d}",
+                "--docker-host", "{docker:trickle}").yaml("read-timeout: 1s\n");
+        c(out, "retire/restore-docker-trickles", "retire", FAILED, "GET /version: no", "--restore", "--backup-dir", "{d}/b",
+                "--docker-host", "{docker:trickle}").yaml("read-timeout: 1s\n").setup(d -> goodArchive(d.resolve("b")));
+
+        // another step holds the state directory: refused, naming it, nothing written
+        String deployed = "{\"step\":\"deploy\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:01:00Z\","
+                + "\"settingsDigest\":\"sha256:0\",\"outcome\":\"passed\",\"summary\":\"ok\",\"reportPath\":\"\",\"details\":{}}";
+        c(out, "backport/out-while-another-step-holds-the-state-dir", "backport", 4,
+                "another migrate step holds the state directory {d}/state: migrate retire --yes (pid", "--out", "{d}/stack")
+                .setup(d -> holdLock(d.resolve("state")));
+        c(out, "record/out-while-another-step-holds-the-state-dir", "record", 4,
+                "another migrate step holds the state directory {d}/state: migrate retire --yes (pid", "--out", "{d}/record")
+                .file("state/ledger.jsonl", deployed + "\n").setup(d -> holdLock(d.resolve("state")));
+        c(out, "backport/lock-file-is-a-directory", "backport", USAGE, "the lock file {d}/state/lock is not a regular file",
+                "--out", "{d}/stack").setup(d -> Files.createDirectories(d.resolve("state/lock")));
+        c(out, "backport/lock-file-is-a-symlink", "backport", USAGE, "the lock file {d}/state/lock is not a regular file",
+                "--out", "{d}/stack").file("elsewhere", "x\n")
+                .setup(d -> Files.createSymbolicLink(d.resolve("state/lock"), d.resolve("elsewhere")));
+        c(out, "backport/lock-file-is-a-fifo", "backport", USAGE, "the lock file {d}/state/lock is not a regular file",
+                "--out", "{d}/stack").setup(d -> mkfifo(d.resolve("state/lock")));
+
+        // a manifest names its archive outside --backup-dir: refused before the engine is contacted
+        String[][] outside = {
+                {"dotdot", "../../loot.tar.gz", "'..' path segment"},
+                {"absolute", "/etc/passwd", "it is an absolute path"},
+                {"empty", "", "it is empty"},
+                {"inner-dotdot", "sub/../../loot.tar.gz", "'..' path segment"},
+                {"control-character", "a\u001b]0;x\u0007.tar.gz", "it holds a control character"},
+                {"backslash-dotdot", "..\\..\\loot.tar.gz", "'..' path segment"},
+        };
+        for (String[] o : outside) {
+            c(out, "retire/restore-manifest-archive-" + o[0], "retire", 4, o[2], "--restore", "--backup-dir", "{d}/b",
+                    "--docker-host", "{docker:never}").setup(d -> manifest(d.resolve("b"), o[1]))
+                    .file("loot.tar.gz", "loot\n");
+        }
+        c(out, "retire/restore-manifest-archive-is-a-link-out", "retire", 4, "leads out of {d}/b through a symbolic link", "--restore",
+                "--backup-dir", "{d}/b", "--docker-host", "{docker:never}").file("loot.tar.gz", "loot\n")
+                .setup(d -> {
+                    manifest(d.resolve("b"), "link.tar.gz");
+                    Files.createSymbolicLink(d.resolve("b/link.tar.gz"), d.resolve("loot.tar.gz"));
+                });
+        c(out, "retire/restore-manifest-archive-under-a-linked-dir", "retire", 4, "leads out of {d}/b through a symbolic link", "--restore",
+                "--backup-dir", "{d}/b", "--docker-host", "{docker:never}").file("outside/loot.tar.gz", "loot\n")
+                .setup(d -> {
+                    manifest(d.resolve("b"), "sub/loot.tar.gz");
+                    Files.createSymbolicLink(d.resolve("b/sub"), d.resolve("outside"));
+                });
+    }
+
+    /** A retire manifest in {@code dir} for volume claude-monitoring_grafana naming {@code archive}. */
+    static void manifest(Path dir, String archive) throws Exception {
+        manifest(dir, archive, "0".repeat(64), 5, 1, 5);
+    }
+
+    static void manifest(Path dir, String archive, String sha, long bytes, long files, long contentBytes) throws Exception {
+        Files.createDirectories(dir);
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("volume", "claude-monitoring_grafana");
+        m.put("project", "claude-monitoring");
+        m.put("labels", java.util.Map.of());
+        m.put("sizeBytes", 5);
+        m.put("archive", archive);
+        m.put("archiveSha256", sha);
+        m.put("archiveBytes", bytes);
+        m.put("files", files);
+        m.put("contentBytes", contentBytes);
+        m.put("helperImage", "busybox");
+        m.put("createdAt", "2026-01-01T00:00:00Z");
+        Files.write(dir.resolve("claude-monitoring_grafana.manifest.json"), dev.migrate.Json.MAPPER.writeValueAsBytes(m));
+    }
+
+    /** A valid archive of one file and its manifest in {@code dir}, as retire writes them. */
+    static void goodArchive(Path dir) throws Exception {
+        Path src = Files.createDirectories(dir.resolveSibling("src/volume"));
+        Files.writeString(src.resolve("f"), "data\n");
+        Files.createDirectories(dir);
+        Path archive = dir.resolve("claude-monitoring_grafana.tar.gz");
+        Process tar = new ProcessBuilder("tar", "-C", src.getParent().toString(), "-czf", archive.toString(), "volume").start();
+        if (tar.waitFor() != 0) {
+            throw new IllegalStateException("tar failed");
+        }
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(archive)));
+        dev.migrate.retire.TarContent c = dev.migrate.retire.VolumeArchiver.check(archive, sha, true);
+        manifest(dir, archive.getFileName().toString(), sha, Files.size(archive), c.files(), c.contentBytes());
+    }
+
+    /**
+     * Takes the state directory's lock as a running `retire --yes` would, and keeps it for the rest
+     * of this JVM (the case's directory is its own, so nothing else ever asks for it).
+     */
+    static void holdLock(Path stateDir) {
+        dev.migrate.io.StateLock.acquire(stateDir, "migrate retire --yes");
+    }
 
     static String kubeconfig(String server) {
         return "apiVersion: v1\nkind: Config\nclusters:\n- name: homelab\n  cluster:\n    server: \"" + server + "\"\n"

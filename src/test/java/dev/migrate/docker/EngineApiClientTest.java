@@ -55,4 +55,30 @@ class EngineApiClientTest {
                     h.getMessage());
         }
     }
+
+    /**
+     * A Docker socket double that answers /version one byte every 400 ms (FaultServer TRICKLE): no real
+     * dockerd trickles on demand. Each read sees a byte well within read-timeout, so only a bound on the
+     * whole call ends it; the message says which bound and never reads "...: null".
+     */
+    @Test
+    void aDaemonThatTricklesItsAnswerIsGivenUpAtTheCallsTotalDeadline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Limits limits = new Limits(Duration.ofSeconds(1), Duration.ofSeconds(1), 1 << 20);
+        try (FaultServer trickle = FaultServer.unix(FaultServer.Fault.TRICKLE, dir.resolve("trickle.sock"));
+             EngineApiClient api = new EngineApiClient(new DockerHost(trickle.url(), "test"), limits)) {
+            UserError e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(UserError.class, api::version));
+            assertEquals(ExitCodes.FAILED, e.exitCode());
+            assertFalse(e.getMessage().contains("null"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot reach the Docker engine at " + trickle.url() + " (test): "), e.getMessage());
+            assertTrue(e.getMessage().contains("GET /version: no ") && e.getMessage().contains("within 1.0 s (setting read-timeout)"),
+                    e.getMessage());
+            // the tar path's status and headers: each read waited less than read-timeout, the whole more
+            UserError tar = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> assertThrows(UserError.class, () -> api.bulkGet("/containers/x/archive?path=/").readAllBytes()));
+            assertFalse(tar.getMessage().contains("null"), tar.getMessage());
+            assertTrue(tar.getMessage().contains("GET /containers/x/archive?path=/: no ")
+                    && tar.getMessage().contains("within 1.0 s (setting read-timeout)"), tar.getMessage());
+        }
+    }
 }

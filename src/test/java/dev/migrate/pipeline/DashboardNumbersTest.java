@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class DashboardNumbersTest {
     static RealChain chain;
-    static JsonNode dashboard;
+    /** The rendered dashboard (other panel-family tests read their panels from it too). */
+    static final JsonNode dashboard = RealPipelineTest.tree(Rendered.bundle().dashboardJson());
 
     @BeforeAll
     static void start() {
-        dashboard = RealPipelineTest.tree(Rendered.bundle().dashboardJson());
         chain = SampleSessions.chain();
     }
 

@@ -86,14 +86,16 @@ class RealPipelineTest {
                 Map.entry("exported_job", "claude-code"),
                 // data-point attributes, dots to underscores
                 Map.entry("session_id", "a"),
-                Map.entry("user_account_uuid", "u-laptop"),
-                Map.entry("organization_id", "org-1"),
+                // an API-key client: user.id only (no user.email); the collector's user label is that id
+                Map.entry("user_id", ClaudeCodeClient.userId("laptop")),
+                Map.entry("user", ClaudeCodeClient.userId("laptop")),
                 Map.entry("terminal_type", "vscode"),
                 Map.entry("machine_name", "laptop"),
                 Map.entry("model", "claude-sonnet-4-5"),
                 // the instrumentation scope
                 Map.entry("otel_scope_name", "com.anthropic.claude_code"),
-                Map.entry("otel_scope_version", ""),
+                // the client's version, as the real client names its meter
+                Map.entry("otel_scope_version", ClaudeCodeClient.VERSION),
                 Map.entry("otel_scope_schema_url", "")));
         expected.values().removeIf(String::isEmpty); // Prometheus drops empty labels
         assertEquals(expected, labels);
@@ -128,7 +130,7 @@ class RealPipelineTest {
         assertEquals(Map.of("service_name", "claude-code"), api.stream(), "only service.name is an index label");
         assertEquals("claude_code.api_request", api.line());
         // what the dashboard's Loki panels filter, group and unwrap by
-        for (String key : List.of("event_name", "model", "duration_ms", "session_id", "machine_name")) {
+        for (String key : List.of("event_name", "model", "duration_ms", "session_id", "machine_name", "user")) {
             assertTrue(api.metadata().containsKey(key), key + " in " + api.metadata());
         }
         LokiDouble.Line tool = lines.stream().filter(l -> "tool_result".equals(l.metadata().get("event_name"))).findFirst().orElseThrow();

@@ -255,7 +255,7 @@ class RetireEngineTest extends EngineTestBase {
     }
 
     /** Starts `migrate` in a fresh JVM with the test-only pause hook and returns once it pauses. */
-    private static Process startPaused(String[] args, String pauseAfter, int seconds) throws Exception {
+    static Process startPaused(String[] args, String pauseAfter, int seconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RetireProcessMain.class.getName()));
         cmd.addAll(List.of(args));
@@ -290,7 +290,7 @@ class RetireEngineTest extends EngineTestBase {
     }
 
     /** Starts `migrate` in a fresh JVM with the test-only pause hook and kills it -9 during the pause. */
-    private static void killMidway(String[] args, String pauseAfter) throws Exception {
+    static void killMidway(String[] args, String pauseAfter) throws Exception {
         Process p = startPaused(args, pauseAfter, 120);
         p.destroyForcibly(); // SIGKILL
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));

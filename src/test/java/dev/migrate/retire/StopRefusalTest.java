@@ -10,16 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -65,8 +62,7 @@ class StopRefusalTest {
     }
 
     /** Two containers of project "fake"; b refuses to stop while {@link #stubborn}. */
-    static final class FakeEngine implements DockerEngine {
-        final List<String> calls = new ArrayList<>();
+    static final class FakeEngine extends RecordingEngine {
         boolean stubborn = true;
 
         private static ContainerInfo container(String id, String name) {
@@ -76,17 +72,12 @@ class StopRefusalTest {
 
         @Override
         public EngineInfo info() {
-            return new EngineInfo("fake://", "test", "1.41", "20.10");
+            return new EngineInfo("fake://", "test", "1.41", "20.10", "FAKE:ENGINE:ID", "/var/lib/docker");
         }
 
         @Override
         public List<ContainerInfo> containersWithLabel(String label, String value) {
             return List.of(container("a", "fake_ok_1"), container("b", "fake_stubborn_1"));
-        }
-
-        @Override
-        public List<ContainerInfo> allContainers() {
-            return containersWithLabel(PROJECT_LABEL, "fake");
         }
 
         @Override
@@ -96,60 +87,16 @@ class StopRefusalTest {
         }
 
         @Override
-        public Optional<VolumeInfo> volume(String name) {
-            return volumes().stream().filter(v -> v.name().equals(name)).findFirst();
-        }
-
-        @Override
         public Map<String, Long> volumeSizes() {
             return Map.of("fake_data_a", 10L, "fake_data_b", 10L);
         }
 
         @Override
-        public void setRestartPolicy(String containerId, String policy) {
-            calls.add("policy:" + containerId + "=" + policy);
-        }
-
-        @Override
         public void stop(String containerId, Duration timeout) {
-            calls.add("stop:" + containerId);
+            super.stop(containerId, timeout);
             if (stubborn && containerId.equals("b")) {
                 throw new EngineException(409, "container b is still running " + timeout.toSeconds() + " s after the stop request");
             }
-        }
-
-        @Override
-        public InputStream archiveVolume(String volume, String helperImage) {
-            throw new UnsupportedOperationException("archive");
-        }
-
-        @Override
-        public void restoreVolume(String volume, Map<String, String> labels, InputStream tar, String helperImage) {
-            throw new UnsupportedOperationException("restore");
-        }
-
-        @Override
-        public void removeLeftoverHelpers() {
-            calls.add("helpers");
-        }
-
-        @Override
-        public boolean hasImage(String image) {
-            return true;
-        }
-
-        @Override
-        public void removeContainer(String containerId) {
-            calls.add("rm:" + containerId);
-        }
-
-        @Override
-        public void removeVolume(String name) {
-            calls.add("rmv:" + name);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -38,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  * OTLP over gRPC or http/protobuf, delta temporality for counters
  * (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta), resource {@code service.name} (claude-code,
  * or claude-code-desktop) with {@code service.version}, {@code os.type}, {@code host.arch} and
- * {@code machine.name} (OTEL_RESOURCE_ATTRIBUTES), and on every data point the session and user
- * attributes plus the resource attributes (OTEL_METRICS_INCLUDE_RESOURCE_ATTRIBUTES=true).
+ * {@code machine.name} (OTEL_RESOURCE_ATTRIBUTES; none when the machine is null, as a client set up
+ * without it), and on every data point and event the session id, {@code user.id} (the per-installation
+ * id the real client always sends; {@code user.email} only when a test adds it, as a claude.ai login
+ * does) plus the resource attributes (OTEL_METRICS_INCLUDE_RESOURCE_ATTRIBUTES=true).
  * <p>
  * Nothing is sent until {@link #export()}: each call is one export interval, so a test decides which
  * streams get a point in which interval (a one-shot counter in one interval only, a stream that
@@ -47,7 +49,10 @@ import java.util.concurrent.TimeUnit;
  * {@code event.name=<name>}.
  */
 public final class ClaudeCodeClient implements AutoCloseable {
-    public static final String VERSION = "2.1.9";
+    /** The client version whose telemetry this imitates (names, attributes, values). */
+    public static final String VERSION = "2.1.328";
+    /** The meter's scope version: the real client's is its own version, which Prometheus shows as otel_scope_version. */
+    private final String scopeVersion;
     private static final AttributeKey<String> SESSION = AttributeKey.stringKey("session.id");
 
     private final String serviceName;
@@ -82,7 +87,8 @@ public final class ClaudeCodeClient implements AutoCloseable {
 
     /**
      * @param pointAttributes put on every data point after the defaults (so {@code terminal.type} can be
-     *                        replaced), e.g. {@code user.email}, as a signed-in Claude Code adds it
+     *                        replaced), e.g. {@code user.email}, as a signed-in Claude Code adds it; the key
+     *                        {@code service.version} instead sets the client's version (resource and scope)
      * @param counters        DELTA as Claude Code's default; CUMULATIVE as with
      *                        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=cumulative
      */
@@ -92,6 +98,7 @@ public final class ClaudeCodeClient implements AutoCloseable {
         this.pointAttributes = Map.copyOf(pointAttributes);
         this.reader = new Manual(counters);
         this.machine = machine;
+        this.scopeVersion = pointAttributes.getOrDefault("service.version", VERSION);
         Duration timeout = Duration.ofSeconds(10);
         if ("grpc".equals(protocol)) {
             metricExporter = OtlpGrpcMetricExporter.builder().setEndpoint(endpoint).setTimeout(timeout).setRetryPolicy(null).build();
@@ -104,9 +111,12 @@ public final class ClaudeCodeClient implements AutoCloseable {
         } else {
             throw new IllegalArgumentException("protocol must be grpc or http/protobuf: " + protocol);
         }
-        Resource resource = Resource.create(Attributes.builder()
-                .put("service.name", serviceName).put("service.version", VERSION)
-                .put("os.type", "linux").put("host.arch", "amd64").put("machine.name", machine).build());
+        AttributesBuilder r = Attributes.builder().put("service.name", serviceName).put("service.version", scopeVersion)
+                .put("os.type", "linux").put("host.arch", "amd64");
+        if (machine != null) {
+            r.put("machine.name", machine);
+        }
+        Resource resource = Resource.create(r.build());
         // Claude Code keeps one series per session; a big test world has many more than the SDK's default 2000.
         meters = SdkMeterProvider.builder().setResource(resource).registerMetricReader(reader, type -> 1_000_000).build();
         LogRecordProcessor keep = (context, record) -> {
@@ -115,7 +125,7 @@ public final class ClaudeCodeClient implements AutoCloseable {
             }
         };
         loggers = SdkLoggerProvider.builder().setResource(resource).addLogRecordProcessor(keep).build();
-        Meter m = meters.get("com.anthropic.claude_code");
+        Meter m = meters.meterBuilder("com.anthropic.claude_code").setInstrumentationVersion(scopeVersion).build();
         sessions = m.counterBuilder("claude_code.session.count").setUnit("count").setDescription("Count of CLI sessions started").build();
         cost = m.counterBuilder("claude_code.cost.usage").ofDoubles().setUnit("USD").setDescription("Cost of the Claude Code session").build();
         tokens = m.counterBuilder("claude_code.token.usage").setUnit("tokens").setDescription("Number of tokens used").build();
@@ -140,14 +150,34 @@ public final class ClaudeCodeClient implements AutoCloseable {
     }
 
     private Attributes point(String session, Map<String, String> attributes, String... extra) {
-        AttributesBuilder b = Attributes.builder().put(SESSION, session).put("user.account_uuid", "u-" + machine)
-                .put("organization.id", "org-1").put("terminal.type", "vscode").put("machine.name", machine);
-        pointAttributes.forEach(b::put);
+        AttributesBuilder b = Attributes.builder().put(SESSION, session);
+        common().forEach(b::put);
         attributes.forEach(b::put);
         for (int i = 0; i + 1 < extra.length; i += 2) {
             b.put(extra[i], extra[i + 1]);
         }
         return b.build();
+    }
+
+    /** What the real client puts on every point and event: user.id, terminal.type, machine.name (when set), then the test's own. */
+    private Map<String, String> common() {
+        Map<String, String> c = new java.util.LinkedHashMap<>();
+        c.put("user.id", userId(machine));
+        c.put("terminal.type", "vscode");
+        if (machine != null) {
+            c.put("machine.name", machine);
+        }
+        c.putAll(pointAttributes);
+        c.remove("service.version");
+        return c;
+    }
+
+    /**
+     * The user.id this client sends: like the real client's per-installation id (64 hex, from ~/.claude.json),
+     * one per machine here.
+     */
+    public static String userId(String machine) {
+        return dev.migrate.Digests.sha256Hex("install:" + machine);
     }
 
     /** session.count += 1 (one-shot: a session sends it once). */
@@ -223,6 +253,7 @@ public final class ClaudeCodeClient implements AutoCloseable {
                 .setAttribute(AttributeKey.stringKey("event.name"), name)
                 .setAttribute(SESSION, session)
                 .setAttribute(AttributeKey.stringKey("event.timestamp"), java.time.Instant.now().toString());
+        common().forEach((k, v) -> b.setAttribute(AttributeKey.stringKey(k), v));
         attributes.forEach((k, v) -> b.setAttribute(AttributeKey.stringKey(k), v));
         b.emit();
         return this;

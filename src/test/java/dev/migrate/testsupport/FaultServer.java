@@ -32,8 +32,13 @@ public final class FaultServer implements AutoCloseable {
         /** Accepts, reads the request, and never writes a byte. */
         NEVER,
         /** 200, application/json, no Content-Length, an endless body until the client hangs up. */
-        HUGE
+        HUGE,
+        /** A valid answer, one byte every {@link #TRICKLE_GAP}: each read sees a byte, so a per-read timeout never fires. */
+        TRICKLE
     }
+
+    /** The pause between two bytes of a {@link Fault#TRICKLE} answer. */
+    public static final java.time.Duration TRICKLE_GAP = java.time.Duration.ofMillis(400);
 
     private final ServerSocketChannel server;
     private final Fault fault;
@@ -125,6 +130,20 @@ public final class FaultServer implements AutoCloseable {
                             out.write(chunk);
                         }
                         return;
+                    }
+                    case TRICKLE -> {
+                        String body = "{\"Version\":\"99.0\",\"ApiVersion\":\"1.41\",\"Items\":[\"" + "x".repeat(4096) + "\"]}";
+                        byte[] all = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                                + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+                        for (int i = 0; i < all.length && !closed; i++) {
+                            out.write(all[i]);
+                            out.flush();
+                            try {
+                                Thread.sleep(TRICKLE_GAP.toMillis());
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
                     }
                     default -> throw new IllegalStateException();
                 }

@@ -17,7 +17,23 @@ public final class RealChain implements AutoCloseable {
 
     private RealChain(String rules, boolean withAlertmanager, String... collectorSets) {
         collector = CollectorProcess.startBundle(loki.url() + "/otlp", collectorSets);
-        alertmanager = withAlertmanager ? AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE) : null;
+        AlertmanagerProcess am = null;
+        try {
+            am = withAlertmanager ? AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE) : null;
+            prometheus = startPrometheus(rules, am);
+        } catch (RuntimeException | AssertionError e) {
+            // a half-started chain leaves no process behind
+            if (am != null) {
+                am.close();
+            }
+            collector.close();
+            loki.close();
+            throw e;
+        }
+        alertmanager = am;
+    }
+
+    private PrometheusProcess startPrometheus(String rules, AlertmanagerProcess alertmanager) {
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         if (alertmanager != null) {
             config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:")
@@ -27,7 +43,7 @@ public final class RealChain implements AutoCloseable {
             config.append("rule_files:\n  - ${DIR}/rules.yml\n");
         }
         config.append("scrape_configs:\n").append(PipelineWorld.collectorJob(collector));
-        prometheus = PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules));
+        return PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules));
     }
 
     /** Collector, Loki double and Prometheus 3. */

@@ -69,4 +69,24 @@ public final class RealComponents {
         }
         return path;
     }
+
+    /**
+     * The Claude Code client's native binary, installed from npm by {@code scripts/real-components claude_code}
+     * (version pinned there as PIN_claude_code). Fails with that command when it is missing.
+     */
+    public static Path claudeCode() {
+        return claudeCode(cache());
+    }
+
+    static Path claudeCode(Path cache) {
+        String version = version("claude_code");
+        Path path = cache.resolve("claude_code-" + version)
+                .resolve("node_modules/@anthropic-ai/claude-code-linux-x64/claude");
+        if (!Files.isExecutable(path)) {
+            throw new AssertionError("the Claude Code client " + version + " is not installed (" + path + " is missing): run "
+                    + "scripts/real-components claude_code, which installs @anthropic-ai/claude-code@" + version
+                    + " from npm (scripts/test does this first)");
+        }
+        return path;
+    }
 }

@@ -40,8 +40,9 @@ public final class DeltaTemporality extends CollectorRule {
                     : "deltatocumulative in " + String.join(", ", ok));
         }
         return CheckResult.fail(NAME, String.join(", ", problems) + " exports to prometheus without deltatocumulative",
-                "Claude Code sends DELTA counters; the prometheus exporter replaces instead of adding when start times "
-                        + "do not line up, so one-shot counters sit flat at 1 and increase() reads 0",
+                "Claude Code sends DELTA counters whose points never chain (each starts at its interval's first "
+                        + "measurement); the prometheus exporter then replaces the total instead of adding, so cost and tokens "
+                        + "read only the last point",
                 "add processors.deltatocumulative (max_stale: 2h) to the metrics pipeline after memory_limiter");
     }
 }

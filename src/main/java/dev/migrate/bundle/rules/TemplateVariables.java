@@ -49,9 +49,9 @@ public final class TemplateVariables extends DashboardRule {
         return Verdict.of(NAME, problems, "variables " + String.join(", ", VARIABLES) + " defined; " + queries
                         + " queries use all of them",
                 "a panel that ignores a filter variable shows unfiltered numbers under a filtered dashboard",
-                "define the variables (label_values over user_email, model, machine_name, terminal_type, All = .*) and filter"
-                        + " every selector: {user_email=~\"$user\", model=~\"$model\", machine_name=~\"$machine\","
-                        + " terminal_type=~\"$terminal\"}, in LogQL | user_email=~\"$user\" ...");
+                "define the variables (label_values over user, model, machine_name, terminal_type, All = .*) and filter"
+                        + " every selector: {user=~\"$user\", model=~\"$model\", machine_name=~\"$machine\","
+                        + " terminal_type=~\"$terminal\"}, in LogQL | user=~\"$user\" ...");
     }
 
     private static boolean uses(String expr, String variable) {

@@ -346,6 +346,43 @@ class CollectorRulesTest {
     }
 
     @Nested
+    class UserLabelRule {
+        final Rule rule = new UserLabel();
+
+        @Test
+        void builtInSetsUserOnPointsAndEvents() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertTrue(r.observed().contains("pipeline metrics") && r.observed().contains("pipeline logs"), r.observed());
+        }
+
+        @Test
+        void logsPipelineWithoutTheTransformFails() {
+            fails(rule, withCollector(c -> {
+                ArrayNode p = (ArrayNode) pipeline(c, "logs").get("processors");
+                for (int i = p.size() - 1; i >= 0; i--) {
+                    if (p.get(i).asText().startsWith("transform")) {
+                        p.remove(i);
+                    }
+                }
+            }), SETTINGS, "pipeline logs sets no user attribute");
+        }
+
+        @Test
+        void aTransformThatSetsOnlyTheMachineFails() {
+            fails(rule, withCollector(c -> {
+                ObjectNode t = c.with("processors").with("transform/identity");
+                t.remove("log_statements");
+                ArrayNode statements = (ArrayNode) t.get("metric_statements").get(0).get("statements");
+                for (int i = statements.size() - 1; i >= 0; i--) {
+                    if (statements.get(i).asText().contains("[\"user\"]")) {
+                        statements.remove(i);
+                    }
+                }
+            }), SETTINGS, "pipeline metrics", "pipeline logs");
+        }
+    }
+
+    @Nested
     class NoDebugOrLokiExporterRule {
         final Rule rule = new NoDebugOrLokiExporter();
 

@@ -216,7 +216,7 @@ class DashboardRulesTest {
         @Test
         void aSessionCountIncludingAgentsViewFails() {
             Bundle b = withDashboard(d -> ((ObjectNode) panel(d, titled("Sessions")).get("targets").get(0))
-                    .put("expr", "sum(max_over_time(claude_code_session_count_total{user_email=~\"$user\"}[$__range]))"));
+                    .put("expr", "sum(max_over_time(claude_code_session_count_total{user=~\"$user\"}[$__range]))"));
             fails(rule, b, SETTINGS, "'Sessions' counts claude_code_session_count_total without start_type!=\"agents_view\"");
         }
 

@@ -1,0 +1,171 @@
+package dev.migrate.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.migrate.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The rendered dashboard's panels as a user opens them (last hour, every filter on All): each query
+ * with Grafana's variables set as that view sets them, run where its datasource points — PromQL on a
+ * real Prometheus, LogQL on the Loki double — and read back as the numbers the panel shows.
+ */
+public final class DashboardPanels {
+    /** One query of one panel. {@code datasource} is prometheus or loki. */
+    public record Target(String panel, String type, String datasource, String expr) {
+    }
+
+    private final List<Target> targets = new ArrayList<>();
+    private final PrometheusProcess prometheus;
+    private final LokiDouble loki;
+
+    public DashboardPanels(String dashboardJson, PrometheusProcess prometheus, LokiDouble loki) {
+        this.prometheus = prometheus;
+        this.loki = loki;
+        JsonNode dashboard;
+        try {
+            dashboard = Json.MAPPER.readTree(dashboardJson);
+        } catch (IOException e) {
+            throw new AssertionError("the dashboard is not JSON", e);
+        }
+        // a filter on All is its allValue; any other variable is what the dashboard ships selected
+        Map<String, String> variables = new TreeMap<>();
+        for (JsonNode v : dashboard.at("/templating/list")) {
+            variables.put(v.path("name").asText(), v.path("includeAll").asBoolean()
+                    ? v.path("allValue").asText(".*") : v.at("/current/value").asText());
+        }
+        collect(dashboard.path("panels"), variables);
+    }
+
+    private void collect(JsonNode panels, Map<String, String> variables) {
+        for (JsonNode p : panels) {
+            collect(p.path("panels"), variables);
+            for (JsonNode t : p.path("targets")) {
+                String expr = t.path("expr").asText()
+                        .replace("$__range", "1h").replace("$__interval", "1h").replace("$__rate_interval", "1m");
+                for (Map.Entry<String, String> v : variables.entrySet()) {
+                    expr = expr.replaceAll("\\$" + v.getKey() + "\\b", java.util.regex.Matcher.quoteReplacement(v.getValue()));
+                }
+                targets.add(new Target(p.path("title").asText(), p.path("type").asText(),
+                        p.path("datasource").path("type").asText(), expr));
+            }
+        }
+    }
+
+    public List<Target> targets() {
+        return List.copyOf(targets);
+    }
+
+    /** The {@code index}th query of the panel titled {@code title}. */
+    public Target target(String title, int index) {
+        List<Target> of = targets.stream().filter(t -> t.panel().equals(title)).toList();
+        if (of.size() <= index) {
+            throw new AssertionError("the rendered dashboard has no query " + index + " in a panel '" + title + "'");
+        }
+        return of.get(index);
+    }
+
+    /** The panel's single number (a stat); fails when it reads nothing. */
+    public double value(String title) {
+        Map<String, Double> rows = rows(target(title, 0));
+        if (rows.size() != 1) {
+            throw new AssertionError("panel '" + title + "' shows " + rows.size() + " values, not one: " + rows
+                    + "\n" + target(title, 0).expr());
+        }
+        return rows.values().iterator().next();
+    }
+
+    /** The panel's first query by one label (a bar, slice or table row per value). */
+    public Map<String, Double> by(String title, String label) {
+        return by(target(title, 0), label);
+    }
+
+    public Map<String, Double> by(Target t, String label) {
+        Map<String, Double> out = new TreeMap<>();
+        rows(t).forEach((labels, v) -> out.merge(labelValue(labels, label), v, Double::sum));
+        return out;
+    }
+
+    private static String labelValue(String labels, String label) {
+        for (String kv : labels.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0 && kv.substring(0, eq).equals(label)) {
+                return kv.substring(eq + 1);
+            }
+        }
+        return "";
+    }
+
+    /**
+     * What the query returns: one entry per series, keyed {@code label=value,...} (sorted), valued with its
+     * number; for a log query (a logs panel) one entry, the number of lines.
+     */
+    public Map<String, Double> rows(Target t) {
+        return "loki".equals(t.datasource()) ? loki(t.expr()) : prometheus(t.expr());
+    }
+
+    private Map<String, Double> prometheus(String expr) {
+        Map<String, Double> out = new TreeMap<>();
+        for (JsonNode r : prometheus.query(expr)) {
+            out.put(key(r.path("metric")), Double.valueOf(r.at("/value/1").asText()));
+        }
+        return out;
+    }
+
+    /** A LogQL query over the last hour on the Loki double, read as {@link #rows} reads it. */
+    public Map<String, Double> loki(String expr) {
+        Instant end = Instant.now();
+        Instant start = end.minusSeconds(3600);
+        String url = loki.url() + "/loki/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
+                + "&start=" + nanos(start) + "&end=" + nanos(end) + "&limit=5000";
+        JsonNode doc;
+        try (var in = URI.create(url).toURL().openStream()) {
+            doc = Json.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new AssertionError("the Loki double refused " + expr + ": " + e.getMessage(), e);
+        }
+        Map<String, Double> out = new TreeMap<>();
+        JsonNode result = doc.at("/data/result");
+        if ("streams".equals(doc.at("/data/resultType").asText())) {
+            int lines = 0;
+            for (JsonNode s : result) {
+                lines += s.path("values").size();
+            }
+            if (lines > 0) {
+                out.put("", (double) lines);
+            }
+            return out;
+        }
+        for (JsonNode r : result) {
+            JsonNode values = r.path("values");
+            if (values.size() > 0) {
+                out.put(key(r.path("metric")), Double.valueOf(values.get(values.size() - 1).get(1).asText()));
+            }
+        }
+        return out;
+    }
+
+    private static String nanos(Instant t) {
+        return t.getEpochSecond() + String.format(java.util.Locale.ROOT, "%09d", t.getNano());
+    }
+
+    private static String key(JsonNode metric) {
+        Map<String, String> sorted = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            sorted.put(e.getKey(), e.getValue().asText());
+        }
+        StringBuilder sb = new StringBuilder();
+        sorted.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        return sb.toString();
+    }
+}
