@@ -76,9 +76,9 @@ public final class FakeHttpServer implements AutoCloseable {
     private final Map<String, Function<Recorded, Reply>> routes = new ConcurrentHashMap<>();
     private final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
 
-    private FakeHttpServer() {
+    private FakeHttpServer(InetSocketAddress address) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server = HttpServer.create(address, 50);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,7 +92,12 @@ public final class FakeHttpServer implements AutoCloseable {
     }
 
     public static FakeHttpServer start() {
-        return new FakeHttpServer();
+        return new FakeHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** On a given address, e.g. the pod IP and port of a double inside a homelab world's private network. */
+    public static FakeHttpServer startOn(String host, int port) {
+        return new FakeHttpServer(new InetSocketAddress(host, port));
     }
 
     public FakeHttpServer on(String path, Reply reply) {
@@ -105,7 +110,7 @@ public final class FakeHttpServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     public int port() {

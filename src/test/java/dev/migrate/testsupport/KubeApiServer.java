@@ -76,7 +76,7 @@ public final class KubeApiServer {
         }
         if (shared == null) {
             try {
-                shared = new KubeApiServer();
+                shared = new KubeApiServer(List.of());
             } catch (AssertionError | RuntimeException e) {
                 failed = e instanceof AssertionError a ? a : new AssertionError("the test API server did not start: " + e, e);
                 throw failed;
@@ -87,7 +87,16 @@ public final class KubeApiServer {
         return shared;
     }
 
-    private KubeApiServer() {
+    /**
+     * A server of the caller's own (not the shared one), e.g. for a world that runs the real
+     * controllers against it; the caller closes it. {@code extraArgs} come after the harness's
+     * own flags, so a repeated flag overrides it.
+     */
+    public static KubeApiServer startOwn(List<String> extraArgs) {
+        return new KubeApiServer(extraArgs);
+    }
+
+    private KubeApiServer(List<String> extraArgs) {
         long start = System.nanoTime();
         Path apiserverBinary = RealComponents.binary("kubernetes", "kube-apiserver");
         Path etcdBinary = RealComponents.binary("etcd", "etcd");
@@ -115,7 +124,7 @@ public final class KubeApiServer {
                 rules:
                 - level: Metadata
                 """);
-        apiserverArgs = List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--etcd-servers=" + etcd.url(),
                 "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + port,
                 "--tls-cert-file=" + pki.file("serving.crt"), "--tls-private-key-file=" + pki.file("serving.key"),
@@ -133,7 +142,9 @@ public final class KubeApiServer {
                 "--disable-admission-plugins=StorageObjectInUseProtection,ServiceAccount",
                 "--cert-dir=" + dir.resolve("certs"),
                 "--audit-log-path=" + dir.resolve("audit.log"), "--audit-policy-file=" + dir.resolve("audit-policy.yaml"),
-                "--profiling=false");
+                "--profiling=false"));
+        args.addAll(extraArgs);
+        apiserverArgs = List.copyOf(args);
         apiserver = ApiServerProcess.start(apiserverBinary, dir, port, apiserverArgs);
         admin = client(HARNESS);
         try {
@@ -374,7 +385,22 @@ public final class KubeApiServer {
         }
     }
 
-    private synchronized void close() {
+    /** A file of the test PKI (ca.crt, sa.key, admin.crt, admin.key, ...), for the processes a world starts. */
+    public Path pkiFile(String name) {
+        return pki.file(name);
+    }
+
+    /**
+     * A kubeconfig for a component (controller, kwok, operator) that uses its current context:
+     * {@code user} on this server, nothing else in it.
+     */
+    public Path componentKubeconfig(Path dir, String user) {
+        return writeKubeconfig(dir, kubeconfigText("homelab", user, "ca.crt").replace("current-context: work-eks",
+                "current-context: homelab"));
+    }
+
+    /** Stops kube-apiserver and etcd and removes their files (the shared server does this at JVM exit). */
+    public synchronized void close() {
         admin.close();
         apiserver.close();
         etcd.close();

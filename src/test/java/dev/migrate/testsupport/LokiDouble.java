@@ -67,12 +67,18 @@ public final class LokiDouble implements AutoCloseable {
     private static final Pattern SUM = Pattern.compile("sum\\s*(?:by\\s*\\(([^)]*)\\)\\s*)?\\((.*)\\)", Pattern.DOTALL);
     private static final Pattern QUANTILE = Pattern.compile("\\s*([0-9.]+)\\s*,(.*)", Pattern.DOTALL);
 
-    private final FakeHttpServer server = FakeHttpServer.start();
+    private final FakeHttpServer server;
     private final List<Line> lines = Collections.synchronizedList(new ArrayList<>());
     private volatile String config = CONFIG;
     private volatile String requiredTenant;
 
     public LokiDouble() {
+        this(FakeHttpServer.start());
+    }
+
+    /** The double on a server of the caller's (e.g. on a pod IP in a homelab world). */
+    public LokiDouble(FakeHttpServer server) {
+        this.server = server;
         server.on("/loki/api/v1/query_range", this::queryRange)
                 .on("/loki/api/v1/query", r -> Reply.text(400, "log queries are not supported as an instant query type,"
                         + " please change your query to a range query type"))

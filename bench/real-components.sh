@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Cold and warm build times of the real components (scripts/real-components), in one run:
+#   cold: an empty component cache and an empty Go build cache (GOCACHE), the module cache kept
+#         (downloads are the proxy's speed, not the build's);
+#   warm: the same command again, everything cached.
+# Each component's own time is in the script's "built in N s" lines. Costs a full cold build
+# (tens of minutes on 2 cores): run it on a quiet machine, and read the load it prints.
+# Usage: bench/real-components.sh [COMPONENT...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "real-components build benchmark ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), $(go version))"
+start=$SECONDS
+MIGRATE_REAL_CACHE="$tmp/cache" GOCACHE="$tmp/gocache" scripts/real-components "$@" | grep -E 'built in|ready in'
+cold=$((SECONDS - start))
+start=$SECONDS
+MIGRATE_REAL_CACHE="$tmp/cache" GOCACHE="$tmp/gocache" scripts/real-components "$@" >/dev/null
+warm=$((SECONDS - start))
+echo "cold build: $cold s   warm (all cached): $warm s   (load now $(cut -d' ' -f1 /proc/loadavg))"
