@@ -136,6 +136,20 @@ public final class StateLock implements AutoCloseable {
      * {@link #WRITE_WAIT}) while another process or thread writes it.
      */
     public static <T> T exclusively(Path file, Write<T> write) throws IOException {
+        // The write goes ahead even on an interrupted thread: the record of a step stopped by SIGINT
+        // is the one that matters most. The flag is set aside (an interrupted thread would close the
+        // channel under tryLock) and put back afterwards; the wait is bounded by WRITE_WAIT anyway.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return exclusivelyUninterrupted(file, write);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static <T> T exclusivelyUninterrupted(Path file, Write<T> write) throws IOException {
         Path key = file.toAbsolutePath().normalize();
         ReentrantLock here = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         long deadline = System.nanoTime() + WRITE_WAIT.toNanos();
