@@ -7,6 +7,8 @@ import dev.migrate.backport.BackportSources;
 import dev.migrate.data.OutputDirectory;
 import dev.migrate.data.OutputDirectory.OutputFile;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +36,9 @@ import java.util.concurrent.Callable;
                 "  cd ~/personal/claude-monitoring && migrate backport --out . && docker compose up -d"},
         footer = {"", "Exit codes: 0 printed or written, 1 a rule failed (nothing written), 2 bad input (settings, --out)."})
 public final class BackportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Write the stack into DIR: empty or new, an earlier backport, or the v1.1.1 directory (upgrade).")
     Path out;
@@ -51,14 +56,14 @@ public final class BackportCommand implements Callable<Integer> {
                 : BackportPlan.projectOf(dir.dir().getFileName() == null ? "" : dir.dir().getFileName().toString());
         BackportPlan plan = BackportPlan.of(BackportSources.of(settings, ClientEnvCommand.documented(settings.vip())), dirProject);
         List<OutputFile> files = dir == null ? plan.files() : plan.forTarget(dir);
-        System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());
+        spec.commandLine().getOut().print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n" : plan.toText());
         dev.migrate.bundle.BundlePlan.throwIfFailed(plan.rules(), dir == null ? "" : " (nothing was written)");
         if (dir != null) {
             List<Path> written = dir.write(files);
             if (!output.json()) {
-                System.out.println("wrote " + written.size() + " files into " + dir.dir());
+                spec.commandLine().getOut().println("wrote " + written.size() + " files into " + dir.dir());
                 files.stream().filter(f -> f.path().endsWith(BackportPlan.V1_SUFFIX))
-                        .forEach(f -> System.out.println("  kept the replaced v1.1.1 file as " + f.path()));
+                        .forEach(f -> spec.commandLine().getOut().println("  kept the replaced v1.1.1 file as " + f.path()));
             }
         }
         return ExitCodes.OK;

@@ -3,6 +3,8 @@ package dev.migrate.cli;
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +24,9 @@ import java.util.regex.Pattern;
                 + "homelab collector (the VIP), for bash, zsh, fish or PowerShell. Nothing is changed.",
                 "Example: eval \"$(migrate client-env --machine-name laptop)\""})
 public final class ClientEnvCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
     private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -45,7 +50,7 @@ public final class ClientEnvCommand implements Callable<Integer> {
                     + " digits, '.', '_' and '-' only (no spaces, commas, '=' or quotes), at most 63 characters");
         }
         Settings settings = settingsOptions.load();
-        System.out.print(render(env(settings.vip(), machineName), shell));
+        spec.commandLine().getOut().print(render(env(settings.vip(), machineName), shell));
         return ExitCodes.OK;
     }
 

@@ -15,6 +15,8 @@ import dev.migrate.report.RunReport;
 import dev.migrate.report.TextReport;
 import dev.migrate.settings.Settings;
 import dev.migrate.settings.Values;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,6 +42,9 @@ import java.util.Map;
         footer = {"", "Exit codes: 0 all passed, 1 a check failed, 3 nothing failed but something was inconclusive"
                 + " (or nothing could be checked), 2 bad input."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
@@ -86,9 +91,9 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         if (junit != null) {
             reports.write("--junit", junit, JUnitReport.render(report), JUnitReport.MARKER);
         }
-        System.out.print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
+        spec.commandLine().getOut().print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
         if (nothingChecked && !output.json()) {
-            System.out.println("nothing was checked: give --prometheus-url, --loki-url, --grafana-url or --alertmanager-url"
+            spec.commandLine().getOut().println("nothing was checked: give --prometheus-url, --loki-url, --grafana-url or --alertmanager-url"
                     + " (or drop --skip/--only)");
         }
         Map<String, Integer> counts = report.counts();
