@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * `migrate client-env`: the Claude Code client settings that send telemetry to the homelab
- * collector (REFERENCE.md §4), as shell lines to eval or paste into a profile.
+ * collector (the variables of Claude Code's docs, "Monitoring"), as shell lines to eval or paste into a profile.
  */
 @Command(name = "client-env", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Print the environment a Claude Code client needs to send to the new collector.",
