@@ -177,7 +177,7 @@ public final class DeployRunner {
      * The error to throw for a run that stopped on {@code e}, after recording it with every object
      * the apply changed. An interrupt after something was applied names those objects and what to do.
      *
-     * @param when  "during the apply" or "while waiting"; empty when nothing was applied
+     * @param when  "during the apply" or "while waiting"; empty when the run stopped before the apply
      * @param more  what else the operator must know about the apply (the object in flight, the rest)
      * @param next  how to finish the deploy
      */
