@@ -69,7 +69,7 @@ public final class BundleRenderer {
         List<ManifestObject> objects = new ArrayList<>();
         for (String template : TEMPLATES) {
             if (template.equals(LOKI_RULES) && !settings.lokiRuler()) {
-                continue; // optional: only with loki-ruler: true (README says how to load it by hand otherwise)
+                continue; // optional: only with loki-ruler: true (docs/telemetry.md, "The alerts", says how to load it by hand otherwise)
             }
             ManifestObject o = renderOne(template, values, settings.namespace());
             if (o.kind().equals("PrometheusRule") && settings.businessHours().isEmpty()) {

@@ -45,7 +45,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
      * @param edges builds the endpoints from this run's endpoint options and settings
      */
     public record Wiring(SoakClock clock, BiFunction<EndpointOptions, Settings, SoakEdges> edges, InCluster.Connector cluster) {
-        /** The real edges: the system clock, verify's HTTP clients and OTLP probe, fabric8. */
+        /** The real edges (docs/soak.md, "Edges (wiring)"). */
         public static final Wiring REAL = new Wiring(SoakClock.system(), DefaultSoakEdges::new, InCluster.FABRIC8);
     }
 

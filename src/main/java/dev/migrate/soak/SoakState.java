@@ -172,7 +172,7 @@ public final class SoakState implements Journal.Reader {
                         + g.to().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).orElse(""); // to the second
     }
 
-    /** Ledger details retire ({@link dev.migrate.retire.Gate}) and status rely on. */
+    /** Ledger details retire and status rely on (docs/soak.md, "What retire reads"). */
     public Map<String, String> details(Verdict v, String journal) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("durationSeconds", String.valueOf(header.durationSeconds()));

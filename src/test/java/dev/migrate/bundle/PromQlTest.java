@@ -142,7 +142,7 @@ class PromQlTest {
         assertEquals(0, run.exitCode(), run.output());
     }
 
-    /** Run on Prometheus 3 and on Debian's 2.42: the panels read the same on both (see README). */
+    /** Run on Prometheus 3 and on Debian's 2.42: the panels read the same on both (see docs/telemetry.md, "Queries that do not read 0"). */
     @ParameterizedTest
     @EnumSource(Promtool.Version.class)
     void oneShotCounterPanelsCountSessionsAndCommitsThatIncreaseWouldReadAsZero(Promtool.Version version) throws Exception {
