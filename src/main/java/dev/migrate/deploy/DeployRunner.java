@@ -95,27 +95,23 @@ public final class DeployRunner {
         Run run = new Run(settings, bundle, options, cluster, clock.instant(), plan(settings, bundle, options, cluster));
         progress.line(run.plan().render());
         progress.line("");
-        try {
-            return execute(run);
-        } catch (ApplyStep.Stopped s) {
-            String inFlight = s.inFlight().isEmpty() ? "" : "; the apply of " + s.inFlight()
-                    + " was cut short (it may or may not have reached the API server)";
-            String notApplied = s.notApplied().isEmpty() ? "" : "; not applied: " + String.join(", ", s.notApplied());
-            throw stopped(run, s.applied(), s.getCause(), "during the apply", inFlight + notApplied,
-                    "run 'migrate deploy' again to apply the rest and wait for the rollout");
-        } catch (UserError e) {
-            throw stopped(run, List.of(), e, "", "", "");
-        }
+        return execute(run);
     }
 
+    /** Each step that can be cut short (SIGINT, the server gone) records the run with what it had changed. */
     private DeployResult execute(Run run) {
         DeployOptions options = run.options();
         Cluster cluster = run.cluster();
-        LokiConfigSource loki = options.lokiUrl().map(LokiConfigSource::viaUrl)
-                .orElseGet(() -> LokiConfigSource.viaProxy(cluster, run.settings().namespace(), run.settings().lokiService()));
-        progress.line("preflight:");
-        List<CheckResult> checks = preflight.run(new PreflightContext(run.settings(), run.bundle(), cluster, loki.read(),
-                loki.description()), options.skipChecks());
+        List<CheckResult> checks;
+        try {
+            LokiConfigSource loki = options.lokiUrl().map(LokiConfigSource::viaUrl)
+                    .orElseGet(() -> LokiConfigSource.viaProxy(cluster, run.settings().namespace(), run.settings().lokiService()));
+            progress.line("preflight:");
+            checks = preflight.run(new PreflightContext(run.settings(), run.bundle(), cluster, loki.read(),
+                    loki.description()), options.skipChecks());
+        } catch (UserError e) {
+            throw stopped(run, List.of(), e, "", "", "");
+        }
         checks.forEach(this::print);
         List<String> failed = checks.stream().filter(CheckResult::failed).map(CheckResult::name).toList();
         if (!failed.isEmpty()) {
@@ -124,8 +120,16 @@ public final class DeployRunner {
         }
 
         progress.line(options.diffOnly() ? "diff (server dry-run):" : "apply:");
-        ApplyStep.Result applied = new ApplyStep(cluster, progress).run(run.bundle().objects(), options.forceConflicts(),
-                options.diffOnly());
+        ApplyStep.Result applied;
+        try {
+            applied = new ApplyStep(cluster, progress).run(run.bundle().objects(), options.forceConflicts(), options.diffOnly());
+        } catch (ApplyStep.Stopped s) {
+            String inFlight = s.inFlight().isEmpty() ? "" : "; the apply of " + s.inFlight()
+                    + " was cut short (it may or may not have reached the API server)";
+            String notApplied = s.notApplied().isEmpty() ? "" : "; not applied: " + String.join(", ", s.notApplied());
+            throw stopped(run, s.applied(), s.getCause(), "during the apply", inFlight + notApplied,
+                    "run 'migrate deploy' again to apply the rest and wait for the rollout");
+        }
         Done done = new Done(checks, applied.changes(), List.of());
         if (applied.failure().isPresent()) {
             return finish(run, done, false, applied.failure().get());

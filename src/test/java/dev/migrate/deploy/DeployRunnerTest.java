@@ -465,7 +465,9 @@ class DeployRunnerTest {
         assertTrue(e.getMessage().startsWith("interrupted while waiting, after the apply: applied 6 objects (6 created)"),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("; run 'migrate deploy' again to wait for the rollout"), e.getMessage());
-        assertEquals(6, new Ledger(settings.stateDir()).latest("deploy").orElseThrow().details().get("changed").split(",").length);
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome(), rec.toString());
+        assertEquals(6, rec.details().get("changed").split(",").length, rec.toString());
     }
 
     @Test
