@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -97,7 +98,21 @@ public final class Main implements Runnable {
 
     /** The same, with commands made by {@code factory}: how tests hand a command its test doubles. */
     public static int run(CommandLine.IFactory factory, String... args) {
+        return run(factory, null, null, args);
+    }
+
+    /**
+     * The same, writing to {@code out} and {@code err} (null: the process's stdout and stderr). Every
+     * command writes through {@code spec.commandLine().getOut()/getErr()}, so these are the only streams.
+     */
+    public static int run(CommandLine.IFactory factory, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(), factory);
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
         cli.registerConverter(Path.class, Main::path);
@@ -109,6 +124,8 @@ public final class Main implements Runnable {
             int code = cli.execute(args);
             return outputLost(cli) ? lostOutputCode(cli, code) : code;
         } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
             SignalGuard.releaseAll(); // an interrupted step's message is printed: let the JVM exit now
         }
     }
@@ -130,7 +147,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

@@ -3,8 +3,7 @@ package dev.migrate.backport;
 import java.util.List;
 
 /**
- * The v1.1.1 Compose stack the backport upgrades (rommelporras/claude-code-monitoring v1.1.1,
- * shared REFERENCE.md §1): its services (container_name = service name), host ports and named
+ * The v1.1.1 Compose stack the backport upgrades (rommelporras/claude-code-monitoring v1.1.1): its services (container_name = service name), host ports and named
  * volumes. Compose names a volume {@code <project>_<key>}, the project being the directory's name.
  */
 public final class OldStack {

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * What verify asks the cluster about the collector. The fabric8 implementation lives with the
- * cluster code (the lead wires it in VerifyCommand); tests use a fake.
+ * cluster code ({@link dev.migrate.cluster.CollectorStatus}, wired in VerifyCommand); tests use a fake.
  */
 public interface ClusterStatus {
     /** The collector's Deployment and Service in {@code namespace}. */

@@ -15,6 +15,8 @@ import dev.migrate.UserError;
 import dev.migrate.data.OutputDirectory;
 import dev.migrate.data.OutputDirectory.OutputFile;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,6 +48,9 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 printed or written, 1 a rule failed (nothing written), 2 bad input (settings, --out,"
                 + " files edited by hand), 4 refused: it would run an older Grafana or Prometheus (nothing written)."})
 public final class BackportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Write the stack into DIR: empty or new, an earlier backport, or the v1.1.1 directory (upgrade).")
     Path out;
@@ -82,9 +87,9 @@ public final class BackportCommand implements Callable<Integer> {
         if (output.json()) {
             Map<String, Object> doc = plan.toJson();
             doc.put("versions", versions.toJson());
-            System.out.print(Json.MAPPER.writeValueAsString(doc) + "\n");
+            spec.commandLine().getOut().print(Json.MAPPER.writeValueAsString(doc) + "\n");
         } else {
-            System.out.print(plan.toText() + versions.toText());
+            spec.commandLine().getOut().print(plan.toText() + versions.toText());
         }
         dev.migrate.bundle.BundlePlan.throwIfFailed(plan.rules(), dir == null ? "" : " (nothing was written)");
         if (dir != null && versions.refusal().isPresent()) {
@@ -93,13 +98,13 @@ public final class BackportCommand implements Callable<Integer> {
         if (dir != null) {
             List<Path> written = dir.write(files);
             if (!output.json()) {
-                System.out.println("wrote " + written.size() + " files into " + dir.dir());
+                spec.commandLine().getOut().println("wrote " + written.size() + " files into " + dir.dir());
                 files.stream().filter(f -> BackportPlan.isCopy(f.path()))
-                        .forEach(f -> System.out.println("  kept the replaced file as " + f.path()));
+                        .forEach(f -> spec.commandLine().getOut().println("  kept the replaced file as " + f.path()));
             }
         }
         // last: a refusal while writing (the state directory's lock) stays the one line on stderr
-        versions.warning().ifPresent(w -> System.err.println("migrate: warning: " + Printable.escape(w)));
+        versions.warning().ifPresent(w -> spec.commandLine().getErr().println("migrate: warning: " + Printable.escape(w)));
         return ExitCodes.OK;
     }
 

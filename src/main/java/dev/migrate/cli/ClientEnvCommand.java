@@ -3,6 +3,8 @@ package dev.migrate.cli;
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * `migrate client-env`: the Claude Code client settings that send telemetry to the homelab
- * collector (REFERENCE.md §4), as shell lines to eval or paste into a profile.
+ * collector (the variables of Claude Code's docs, "Monitoring"), as shell lines to eval or paste into a profile.
  */
 @Command(name = "client-env", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Print the environment a Claude Code client needs to send to the new collector.",
@@ -37,6 +39,9 @@ import java.util.regex.Pattern;
                 "  migrate client-env --shell fish --machine-name laptop",
                 "  migrate client-env --machine-name laptop --write-settings"})
 public final class ClientEnvCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
     private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -75,8 +80,6 @@ public final class ClientEnvCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "With --write-settings: show the merge, write nothing.")
     boolean dryRun;
 
-    @Spec
-    CommandSpec spec;
 
     /** Where Claude Code reads managed settings on Linux. */
     static final String LINUX_MANAGED = "/etc/claude-code/managed-settings.json";

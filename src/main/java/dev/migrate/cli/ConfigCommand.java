@@ -5,6 +5,8 @@ import dev.migrate.Json;
 import dev.migrate.settings.SettingKey;
 import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -24,6 +26,9 @@ import java.util.concurrent.Callable;
                 "  migrate config",
                 "  migrate config --config ~/homelab/migrate.yaml --context homelab"})
 public final class ConfigCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
@@ -49,16 +54,16 @@ public final class ConfigCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("settings", rows);
             doc.put("digest", settings.digest());
-            System.out.println(Json.MAPPER.writeValueAsString(doc));
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(doc));
             return ExitCodes.OK;
         }
         int width = SettingKeys.ALL.stream().mapToInt(k -> k.name().length()).max().orElse(10);
         for (SettingKey key : SettingKeys.ALL) {
             String value = settings.raw(key).isEmpty() ? "(not set)" : settings.shown(key);
-            System.out.printf("%-" + width + "s  %-45s  %s%n", key.name(), value, settings.provenance(key).describe());
+            spec.commandLine().getOut().printf("%-" + width + "s  %-45s  %s%n", key.name(), value, settings.provenance(key).describe());
         }
-        System.out.println();
-        System.out.println("settings digest: " + settings.digest());
+        spec.commandLine().getOut().println();
+        spec.commandLine().getOut().println("settings digest: " + settings.digest());
         return ExitCodes.OK;
     }
 }

@@ -19,16 +19,18 @@ import dev.migrate.deploy.DeployOptions;
 import dev.migrate.deploy.DeployResult;
 import dev.migrate.deploy.DeployRunner;
 import dev.migrate.deploy.Sleeper;
+import dev.migrate.io.ProgressSink;
 import dev.migrate.io.SignalGuard;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.settings.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +76,8 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Also print every rendered object in full (YAML in text output, under \"manifests\" in JSON).")
     boolean showManifests;
 
+    @Spec
+    CommandSpec spec;
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
@@ -115,7 +119,7 @@ public final class DeployCommand implements Callable<Integer> {
         if (dryRun) {
             if (outDir != null) {
                 List<Path> written = outDir.write(files);
-                PrintStream to = output.json() ? System.err : System.out;
+                PrintWriter to = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
                 written.forEach(p -> to.println("wrote " + p));
                 to.println("apply them with: kubectl apply --server-side --field-manager=migrate -k " + outDir.dir());
             }
@@ -128,22 +132,25 @@ public final class DeployCommand implements Callable<Integer> {
         // The kubeconfig is read (and fabric8 configured, lazily: nothing is sent) before anything is printed.
         try (SignalGuard interrupts = SignalGuard.install("deploy");
              Cluster cluster = ClusterFactory.connect(settings)) {
-            // In JSON mode the runner's progress text is dropped and the result is printed as one document.
-            PrintStream out = output.json() ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            // In JSON mode the runner's story is dropped and the result is printed as one document.
+            ProgressSink progress = output.json() ? ProgressSink.of(null, err) : ProgressSink.of(out, err);
             if (!output.json()) {
-                System.out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
+                out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
                         + " offline rules passed (" + plan.bundleDigest() + ")");
             }
-            DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, out, System.err)
+            DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, progress)
                     .run(settings, prepared.bundle(), options, cluster);
             if (output.json()) {
-                System.out.println(Json.MAPPER.writeValueAsString(result));
+                out.println(Json.MAPPER.writeValueAsString(result));
             }
             return result.exitCode();
         }
     }
 
     private void print(BundlePlan plan, Bundle bundle) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> doc = plan.toJson();
             if (showManifests) {
@@ -151,14 +158,14 @@ public final class DeployCommand implements Callable<Integer> {
                 bundle.objects().forEach(o -> bodies.add(o.body()));
                 doc.put("manifests", bodies);
             }
-            System.out.println(Json.MAPPER.writeValueAsString(doc));
+            out.println(Json.MAPPER.writeValueAsString(doc));
             return;
         }
-        System.out.print(plan.toText());
+        out.print(plan.toText());
         if (showManifests) {
             for (ManifestObject o : bundle.objects()) {
-                System.out.println("---");
-                System.out.print(Json.YAML.writeValueAsString(o.body()));
+                out.println("---");
+                out.print(Json.YAML.writeValueAsString(o.body()));
             }
         }
     }

@@ -10,6 +10,8 @@ import dev.migrate.record.MigrationFacts;
 import dev.migrate.record.RecordPlan;
 import dev.migrate.record.RecordSources;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +37,9 @@ import java.util.concurrent.Callable;
                 "  migrate record -o json"},
         footer = {"", "Exit codes: 0 printed or written, 2 bad input (settings, --out), 3 nothing deployed yet (nothing written)."})
 public final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     /** The ledger step a written record appends, so `migrate status` sees the migration complete. */
     public static final String STEP = "record";
 
@@ -58,7 +63,7 @@ public final class RecordCommand implements Callable<Integer> {
         RecordPlan plan = RecordPlan.of(new RecordSources(facts, settings, BundleRenderer.render(settings), clientEnv));
         if (out == null) {
             // The files quote the ledger's details: escaped on the way to a terminal (they are written as they are).
-            System.out.print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n"
+            spec.commandLine().getOut().print(output.json() ? Json.MAPPER.writeValueAsString(plan.toJson()) + "\n"
                     : dev.migrate.io.Printable.escapeLines(plan.toText()));
             return ExitCodes.OK;
         }
@@ -71,9 +76,9 @@ public final class RecordCommand implements Callable<Integer> {
                 + dir.dir(), "", java.util.Map.of("out", dir.dir().toString(), "migration", facts.migrationId(),
                 "files", String.join(",", plan.files().stream().map(f -> f.path()).toList()))));
         if (output.json()) {
-            System.out.println(Json.MAPPER.writeValueAsString(plan.toJson()));
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(plan.toJson()));
         } else {
-            written.forEach(p -> System.out.println("wrote " + p));
+            written.forEach(p -> spec.commandLine().getOut().println("wrote " + p));
         }
         return ExitCodes.OK;
     }

@@ -1,12 +1,14 @@
 package dev.migrate.cli;
 
 import dev.migrate.ExitCodes;
+import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.docker.ApiDockerEngine;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerHost;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.io.Limits;
+import dev.migrate.io.ProgressSink;
 import dev.migrate.io.SignalGuard;
 import dev.migrate.retire.FreeSpace;
 import dev.migrate.retire.VolumeArchiver;
@@ -18,7 +20,9 @@ import dev.migrate.retire.Retirer;
 import dev.migrate.settings.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.Console;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** `migrate retire`: retire the old Compose stack without losing anything, or `--restore` its volumes. */
 @Command(name = "retire", sortOptions = false, mixinStandardHelpOptions = true,
@@ -45,6 +50,11 @@ import java.util.concurrent.Callable;
 public final class RetireCommand implements Callable<Integer> {
     /** Verify's checks for the gate; null means the real ones, run through {@link #pipeline}. */
     private final PipelineCheck.Factory verifyNow;
+    /** Called with each retire action's journal key once it is on disk: a seam for tests that kill the process there. */
+    private final Consumer<String> afterAction;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     SettingsOptions settingsOptions;
@@ -56,12 +66,17 @@ public final class RetireCommand implements Callable<Integer> {
     OutputOptions output;
 
     public RetireCommand() {
-        this(null);
+        this(null, key -> {
+        });
     }
 
-    /** With another source of verify's results: tests of the Docker side, which have no live pipeline. */
-    public RetireCommand(PipelineCheck.Factory verifyNow) {
+    /**
+     * With another source of verify's results (tests of the Docker side, which have no live
+     * pipeline) and a hook after each journaled action.
+     */
+    public RetireCommand(PipelineCheck.Factory verifyNow, Consumer<String> afterAction) {
         this.verifyNow = verifyNow;
+        this.afterAction = afterAction;
     }
 
     @Option(names = "--project", paramLabel = "NAME",
@@ -125,23 +140,40 @@ public final class RetireCommand implements Callable<Integer> {
         Restorer.Archives archives = restore ? Restorer.check(settings.backupDir(), settings.composeProject()) : null;
         try (SignalGuard interrupts = SignalGuard.install("retire");
              DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()), Limits.of(settings))) {
+            ProgressSink progress = output.json() ? ProgressSink.NONE
+                    : ProgressSink.of(spec.commandLine().getOut(), spec.commandLine().getErr());
             if (restore) {
-                return new Restorer(engine, ledger, settings, System.out, output.json())
-                        .restore(archives, settings.composeProject(), Optional.ofNullable(helperImage));
+                return print(new Restorer(engine, ledger, settings, progress)
+                        .restore(archives, settings.composeProject(), Optional.ofNullable(helperImage)));
             }
             if (noBackup) {
                 confirmDataLoss(settings.composeProject());
             }
             Retirer retirer = new Retirer(engine, ledger, settings, verifyNow(settings), FreeSpace.FILE_STORE,
-                    System.out, output.json(), System.getenv());
-            return retirer.run(new Retirer.Options(settings.composeProject(), settings.backupDir(), !noBackup,
+                    progress, afterAction);
+            return print(retirer.run(new Retirer.Options(settings.composeProject(), settings.backupDir(), !noBackup,
                     ports == null ? List.of() : List.copyOf(ports), Duration.ofSeconds(stopTimeoutSeconds), yes, force,
-                    reason == null ? "" : reason.strip(), helperImage == null ? "" : helperImage));
+                    reason == null ? "" : reason.strip(), helperImage == null ? "" : helperImage)));
+        } catch (Retirer.Refused refused) {
+            print(new Retirer.Result(refused.exitCode(), refused.document())); // the refused plan, then the error
+            throw refused;
         } catch (DockerEngine.EngineException e) {
             // An error answer outside the journaled actions (discovery, the version call): one line, not an internal error.
             throw new UserError(ExitCodes.FAILED, "the Docker engine answered an error (" + e.getMessage() + "); nothing"
                     + " was changed after it; check the engine ('docker info') and --docker-host, then run retire again", e);
         }
+    }
+
+    /** The story went to the terminal as it happened; under -o json the result is one document. */
+    private int print(Retirer.Result result) {
+        if (output.json()) {
+            try {
+                spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(result.document()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return result.exitCode();
     }
 
     /** The same checks `migrate verify` runs (no test alert), against the same endpoints. */

@@ -1,44 +1,34 @@
 package dev.migrate.cli;
 
-import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
-import dev.migrate.endpoints.EndpointException;
-import dev.migrate.endpoints.LokiApi;
-import dev.migrate.endpoints.PrometheusApi;
+import dev.migrate.io.SignalGuard;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.settings.Settings;
 import dev.migrate.settings.Values;
 import dev.migrate.soak.AnalysisCatalogue;
-import dev.migrate.soak.AnalysisCheck;
-import dev.migrate.soak.Analyzer;
-import dev.migrate.soak.NamedChecks;
-import dev.migrate.soak.Progress;
-import dev.migrate.soak.RoundTrip;
+import dev.migrate.soak.LocalSoak;
 import dev.migrate.soak.SoakClock;
 import dev.migrate.soak.SoakEdges;
-import dev.migrate.soak.SoakReports;
-import dev.migrate.soak.SoakRunner;
 import dev.migrate.soak.SoakSession;
-import dev.migrate.soak.SoakState;
 import dev.migrate.soak.incluster.InCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** `migrate soak`: the pipeline checks, every interval, for the whole duration, resumable, with a verdict retire trusts. */
+/**
+ * `migrate soak`: the pipeline checks, every interval, for the whole duration, resumable, with a verdict retire
+ * trusts. This class parses and dispatches; the modes live in soak/ ({@link LocalSoak}: run and --report;
+ * {@link InCluster}: --in-cluster and --attach).
+ */
 @Command(name = "soak", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Re-check the pipeline for 24 h (resumable) and record a verdict.",
         description = {"Re-run the pipeline checks every interval for the whole duration (default 24h every 60s) and "
@@ -130,136 +120,31 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         if (count(inCluster, attach, report) > 1) {
             throw new UserError("choose one of --in-cluster, --attach and --report");
         }
-        Wiring w = wiring;
         Ledger ledger = new Ledger(settings.stateDir());
         if (!inCluster || apply) {
             ledger.checkWritable(); // before the first request: a soak never starts that cannot keep its journal
         }
         SoakSession session = new SoakSession(ledger);
         if (!inCluster && !attach && !report) {
-            SoakReports.checkTargets(ledger);
+            dev.migrate.soak.SoakReports.checkTargets(ledger);
         }
         AnalysisCatalogue catalogue = AnalysisCatalogue.load(settings);
-        PrintStream out = System.out;
-        Consumer<String> warn = System.err::println;
+        PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> warn = spec.commandLine().getErr()::println;
         if (inCluster) {
-            return InCluster.render(settings, apply, w.cluster(), out);
+            return InCluster.render(settings, apply, wiring.cluster(), out);
         }
         if (attach) {
-            return InCluster.attach(settings, session, catalogue, w.cluster(), w.clock(), out, warn);
+            return InCluster.attach(settings, session, catalogue, wiring.cluster(), wiring.clock(), out, warn);
         }
+        LocalSoak soak = new LocalSoak(settings, session, catalogue, wiring.clock(), out, warn);
         if (report) {
-            SoakState state = session.read(catalogue, warn);
-            if (!state.header().catalogueDigest().equals(catalogue.digest()) || !state.header().settingsDigest().equals(settings.digest())) {
-                warn.accept("soak: this journal was written with other settings or checks (" + state.header().settingsDigest() + ", "
-                        + state.header().catalogue() + "); reporting it as judged by the current checks");
-            }
-            Instant at = state.end() != null ? state.end().at() : min(w.clock().now(), state.header().deadline());
-            return printReport(ledger, session, state, state.verdict(at), out, warn);
+            return soak.report();
         }
-        SoakSession.Wanted wanted = new SoakSession.Wanted(catalogue, settings.digest(), d, i, settings.soakMaxGap());
-        // Not given: the in-cluster service names, which is what the in-cluster Job uses.
-        String prom = url(settings.prometheusUrl().orElse(null), settings.prometheusService(), settings.namespace());
-        String loki = url(settings.lokiUrl().orElse(null), settings.lokiService(), settings.namespace());
-        SoakEdges edges = w.edges().apply(endpoints, settings);
-        PrometheusApi prometheus = needs(catalogue, AnalysisCheck.Kind.PROMQL) || needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
-                ? edges.prometheus(prom) : null;
-        LokiApi lokiApi = needs(catalogue, AnalysisCheck.Kind.LOGQL) ? edges.loki(loki) : null;
-        if (prometheus != null) {
-            preflight(prometheus, prom, w.clock());
-        }
-        RoundTrip roundTrip = needs(catalogue, AnalysisCheck.Kind.ROUND_TRIP)
-                ? required(edges.roundTrip(settings, url(otlpEndpoint, settings.vip() + ":4318", null), prometheus, lokiApi),
-                "the synthetic round trip (verify's OTLP probe)", catalogue) : null;
-        NamedChecks verifyChecks = needs(catalogue, AnalysisCheck.Kind.VERIFY)
-                ? required(edges.verifyChecks(settings, prometheus, lokiApi), "verify's checks", catalogue) : null;
-        SoakSession.Opened opened = session.open(wanted, w.clock().now(), restart, warn, journalStdout ? out::println : null);
-        if (opened.mode() == SoakSession.Mode.FINISHED) {
-            SoakState state = opened.state();
-            out.println("this soak already ended (" + state.end().outcome() + " at " + state.end().at()
-                    + "); start a new one with 'migrate soak --restart'");
-            return printReport(ledger, session, state, state.verdict(state.end().at()), out, warn);
-        }
-        SoakState state = opened.state();
-        if (opened.mode() == SoakSession.Mode.RESUMED) {
-            Duration gap = state.coverageAt(w.clock().now()).gapTotal();
-            out.println("resuming the soak started " + state.header().started() + " (" + state.cycles() + " cycles so far"
-                    + (gap.isZero() ? "" : "; unobserved so far: " + Values.format(Duration.ofSeconds(gap.getSeconds()))) + ")");
-        } else {
-            out.println("soak started " + state.header().started() + ": " + Values.format(d) + " every " + Values.format(i)
-                    + ", " + catalogue.checks().size() + " checks from " + catalogue.origin() + "; journal " + session.journalFile());
-        }
-        Analyzer analyzer = new Analyzer(prometheus, lokiApi, roundTrip, verifyChecks);
-        Progress progress = journalStdout ? Progress.none() : Progress.forConsole(out, Duration.ofMinutes(10));
-        SoakRunner runner = new SoakRunner(catalogue, analyzer, opened.journal(), state, w.clock(), progress);
-
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            // SIGINT/SIGTERM: let the cycle in flight be dropped or finished, then the journal is consistent.
-            stop.set(true);
-            main.interrupt();
-            try {
-                done.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "soak-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            SoakRunner.Ending ending = runner.run(stop::get);
-            Thread.interrupted(); // clear a stop's interrupt before writing files
-            Instant now = w.clock().now();
-            SoakState.Verdict verdict = state.verdict(min(now, state.header().deadline()));
-            if (ending == SoakRunner.Ending.STOPPED) {
-                session.record(opened, verdict, ending, now, "");
-                opened.journal().close();
-                out.println("soak stopped after " + state.cycles() + " cycles; the journal is consistent ("
-                        + session.journalFile() + ")");
-                out.println("resume with: " + resumeCommand());
-                return ExitCodes.INTERRUPTED;
-            }
-            // The verdict reaches the ledger first: reports that cannot be written (a full disk) must not lose it.
-            session.record(opened, verdict, ending, now, SoakReports.htmlPath(ledger).toString());
-            opened.journal().close();
-            SoakReports.Written written;
-            try {
-                written = SoakReports.write(ledger, session.journalFile(), state, verdict, warn);
-            } catch (UserError e) {
-                throw new UserError(ExitCodes.FAILED, e.getMessage() + " (the soak's verdict, " + verdict.outcome().label()
-                        + ", is in the ledger)");
-            }
-            out.print(written.text());
-            out.println("report: " + written.html());
-            // In the cluster (Job, restartPolicy OnFailure) a non-zero exit would restart a soak that has
-            // already decided; the verdict travels in the journal on stdout, which --attach reads.
-            return journalStdout ? ExitCodes.OK : verdict.outcome().exitCode();
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it only waits for `done`
-            }
-        }
-    }
-
-    private int printReport(Ledger ledger, SoakSession session, SoakState state, SoakState.Verdict v, PrintStream out,
-                            Consumer<String> warn) {
-        SoakReports.Written written = SoakReports.write(ledger, session.journalFile(), state, v, warn);
-        out.print(written.text());
-        out.println("report: " + written.html());
-        return v.outcome().exitCode();
-    }
-
-    /** One query before anything is written: a wrong URL is bad input, not 24 hours of errors. */
-    private static void preflight(PrometheusApi prometheus, String url, SoakClock clock) {
-        try {
-            prometheus.query("vector(1)", clock.now());
-        } catch (EndpointException e) {
-            throw new UserError("Prometheus at " + url + " did not answer (" + e.kind() + ": " + e.getMessage()
-                    + "); give the right --prometheus-url (e.g. through 'kubectl port-forward') or run it in the cluster with --in-cluster");
+        // SIGINT/SIGTERM: the cycle in flight is dropped or finished, so the journal stays consistent.
+        try (SignalGuard stop = SignalGuard.install("soak")) {
+            return soak.run(wiring.edges().apply(endpoints, settings),
+                    new LocalSoak.Options(otlpEndpoint, restart, journalStdout, resumeCommand()), stop::stopRequested);
         }
     }
 
@@ -288,40 +173,11 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         flags.put(key, raw);
     }
 
-    /** An explicit URL, or the in-cluster DNS name of service:port in the namespace. */
-    static String url(String explicit, String servicePort, String namespace) {
-        if (explicit != null) {
-            return explicit;
-        }
-        if (namespace == null) {
-            return "http://" + servicePort;
-        }
-        String[] sp = servicePort.split(":", 2);
-        return "http://" + sp[0] + "." + namespace + ".svc" + (sp.length > 1 ? ":" + sp[1] : "");
-    }
-
-    /** An edge the checks need but this build cannot provide: said before anything starts, not 5 errors later. */
-    private static <T> T required(T edge, String what, AnalysisCatalogue c) {
-        if (edge == null) {
-            throw new UserError(c.origin() + " uses " + what + ", which this build does not provide; remove those checks"
-                    + " from your own soak.yaml (setting checks-dir) or use a build that has it");
-        }
-        return edge;
-    }
-
-    private static boolean needs(AnalysisCatalogue c, AnalysisCheck.Kind kind) {
-        return c.checks().stream().anyMatch(x -> x.kind() == kind);
-    }
-
     private static int count(boolean... flags) {
         int n = 0;
         for (boolean f : flags) {
             n += f ? 1 : 0;
         }
         return n;
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }

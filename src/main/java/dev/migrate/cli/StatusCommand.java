@@ -7,6 +7,8 @@ import dev.migrate.io.Printable;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,6 +27,9 @@ import java.util.concurrent.Callable;
                 "  migrate status",
                 "  migrate status -o json"})
 public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     /** The steps in the order a migration takes them; the record (written with `record --out`) is the last. */
     public static final List<String> STEPS = List.of("deploy", "verify", "soak", "retire", RecordCommand.STEP);
 
@@ -40,7 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
         JsonlLog.Read<StepRecord> read = ledger.read();
         if (!read.unreadable().isEmpty()) {
             // On stderr in both formats, so `-o json` stays one document a script can parse.
-            System.err.println("migrate: warning: ledger " + settings.stateDir().resolve(Ledger.FILE) + ": unreadable "
+            spec.commandLine().getErr().println("migrate: warning: ledger " + settings.stateDir().resolve(Ledger.FILE) + ": unreadable "
                     + read.describeUnreadable() + "; those runs are not counted below (a torn write or a hand edit;"
                     + " re-run the step to record it again)");
         }
@@ -63,24 +68,24 @@ public final class StatusCommand implements Callable<Integer> {
             latest.forEach((step, rec) -> steps.put(step, rec.orElse(null)));
             doc.put("steps", steps);
             doc.put("next", next);
-            System.out.println(Json.MAPPER.writeValueAsString(doc));
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(doc));
             return ExitCodes.OK;
         }
-        System.out.println("state: " + settings.stateDir().toAbsolutePath() + "   settings digest: " + settings.digest());
+        spec.commandLine().getOut().println("state: " + settings.stateDir().toAbsolutePath() + "   settings digest: " + settings.digest());
         for (String step : STEPS) {
             Optional<StepRecord> rec = latest.get(step);
             if (rec.isEmpty()) {
-                System.out.printf("  %-7s  not run%n", step);
+                spec.commandLine().getOut().printf("  %-7s  not run%n", step);
                 continue;
             }
             StepRecord r = rec.get();
             String stale = r.settingsDigest().equals(settings.digest()) ? "" : "  (other settings: " + r.settingsDigest() + ")";
             // The ledger is a file anyone with access may edit: what it says is escaped, so a summary cannot
             // move the cursor or, with U+202E, make a failed row read as passed.
-            System.out.printf("  %-7s  %-12s %s  %s%s%n", step, Printable.escape(r.outcome()), r.finishedAt(),
+            spec.commandLine().getOut().printf("  %-7s  %-12s %s  %s%s%n", step, Printable.escape(r.outcome()), r.finishedAt(),
                     Printable.escape(r.summary()), Printable.escape(stale));
         }
-        System.out.println("next: " + next);
+        spec.commandLine().getOut().println("next: " + next);
         return ExitCodes.OK;
     }
 

@@ -17,6 +17,8 @@ import dev.migrate.report.RunReport;
 import dev.migrate.report.TextReport;
 import dev.migrate.settings.Settings;
 import dev.migrate.settings.Values;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,6 +49,9 @@ import java.util.Map;
         footer = {"", "Exit codes: 0 all passed, 1 a check failed, 3 nothing failed but something was inconclusive"
                 + " (or nothing could be checked), 2 bad input."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     SettingsOptions settingsOptions;
     @Mixin
@@ -113,9 +118,9 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
                 unwritten = unwritten == null ? e : unwritten;
             }
         }
-        System.out.print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
+        spec.commandLine().getOut().print(output.json() ? JsonReport.render(report) : TextReport.render(report, TextReport.colourWanted()));
         if (nothingChecked && !output.json()) {
-            System.out.println("nothing was checked: give --prometheus-url, --loki-url, --grafana-url or --alertmanager-url"
+            spec.commandLine().getOut().println("nothing was checked: give --prometheus-url, --loki-url, --grafana-url or --alertmanager-url"
                     + " (or drop --skip/--only)");
         }
         Map<String, Integer> counts = report.counts();

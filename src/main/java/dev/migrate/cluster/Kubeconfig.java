@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A kubeconfig file read explicitly, with the context chosen by name. The file's current-context is
- * never consulted: on the operator's machine it may point at a work cluster (REFERENCE.md §1).
+ * never consulted: on the operator's machine plain kubectl may point at a work cluster, and the
+ * homelab has a kubeconfig of its own (e.g. ~/.kube/homelab.yaml).
  *
  * @param path      the file
  * @param text      its content, handed to fabric8 as is

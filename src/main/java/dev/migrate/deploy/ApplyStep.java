@@ -1,12 +1,14 @@
 package dev.migrate.deploy;
 
+import dev.migrate.ExitCodes;
+import dev.migrate.UserError;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.cluster.ApplyConflictException;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.ClusterException;
 import dev.migrate.cluster.Trees;
+import dev.migrate.io.ProgressSink;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,9 @@ import java.util.Optional;
  * Server-side applies the objects one by one in {@link ApplyOrder}, and stops at the first failure
  * so nothing after it is applied. An object whose resourceVersion did not move, or whose content
  * (server-owned fields aside) is the same as before, was unchanged. With {@code diffOnly} every apply is a server
- * dry-run (dryRun=All) and the result is compared with the live object instead.
+ * dry-run (dryRun=All) and the result is compared with the live object instead. An error the
+ * cluster did not answer (an interrupt, a lost connection) ends the step with {@link Stopped}, which
+ * carries what was applied before it.
  */
 public final class ApplyStep {
     /**
@@ -33,22 +37,65 @@ public final class ApplyStep {
         }
     }
 
-    private final Cluster cluster;
-    private final PrintStream out;
+    /**
+     * The apply stopped on an error that is not the cluster's answer about an object (SIGINT, the
+     * server gone): the error, what was applied before it, and the object in flight (empty if it
+     * stopped between two objects), whose apply may or may not have reached the server.
+     */
+    public static final class Stopped extends RuntimeException {
+        private final transient List<ObjectChange> applied;
+        private final String inFlight;
+        private final List<String> notApplied;
 
-    public ApplyStep(Cluster cluster, PrintStream out) {
+        Stopped(UserError cause, List<ObjectChange> applied, String inFlight, List<String> notApplied) {
+            super(cause.getMessage(), cause);
+            this.applied = List.copyOf(applied);
+            this.inFlight = inFlight;
+            this.notApplied = List.copyOf(notApplied);
+        }
+
+        @Override
+        public synchronized UserError getCause() {
+            return (UserError) super.getCause();
+        }
+
+        public List<ObjectChange> applied() {
+            return applied;
+        }
+
+        public String inFlight() {
+            return inFlight;
+        }
+
+        /** The objects after the one in flight: certainly not applied. */
+        public List<String> notApplied() {
+            return notApplied;
+        }
+    }
+
+    private final Cluster cluster;
+    private final ProgressSink progress;
+
+    public ApplyStep(Cluster cluster, ProgressSink progress) {
         this.cluster = cluster;
-        this.out = out;
+        this.progress = progress;
     }
 
     public Result run(List<ManifestObject> objects, boolean force, boolean diffOnly) {
         List<ObjectChange> changes = new ArrayList<>();
-        for (ManifestObject obj : ApplyOrder.sort(objects)) {
+        List<ManifestObject> ordered = ApplyOrder.sort(objects);
+        for (int i = 0; i < ordered.size(); i++) {
+            ManifestObject obj = ordered.get(i);
+            if (Thread.currentThread().isInterrupted()) {
+                // SIGINT (SignalGuard) between two objects: stop before the next one, saying what is done.
+                throw new Stopped(new UserError(ExitCodes.INTERRUPTED, "interrupted before applying " + obj.id()), changes,
+                        "", ids(ordered.subList(i, ordered.size())));
+            }
             try {
                 ObjectChange change = diffOnly ? diff(obj, force) : apply(obj, force);
                 changes.add(change);
-                out.println("  " + obj.id() + " " + change.action());
-                change.diff().forEach(line -> out.println("      " + line));
+                progress.line("  " + obj.id() + " " + change.action());
+                change.diff().forEach(line -> progress.line("      " + line));
             } catch (ClusterException e) {
                 List<String> done = changes.stream().map(ObjectChange::id).toList();
                 String what = diffOnly ? "diffed" : "applied";
@@ -57,37 +104,44 @@ public final class ApplyStep {
                         + (e instanceof ApplyConflictException ? "; re-run with --force-conflicts to take these fields over"
                         + " from " + String.join(", ", ((ApplyConflictException) e).managers())
                         + ", or remove them from that manager's ownership" : "");
-                out.println("  " + obj.id() + " FAILED");
+                progress.line("  " + obj.id() + " FAILED");
                 return new Result(changes, Optional.of(failure));
+            } catch (UserError e) {
+                progress.line("  " + obj.id() + " STOPPED");
+                throw new Stopped(e, changes, obj.id(), ids(ordered.subList(i + 1, ordered.size())));
             }
         }
         return new Result(changes, Optional.empty());
+    }
+
+    private static List<String> ids(List<ManifestObject> objects) {
+        return objects.stream().map(ManifestObject::id).toList();
     }
 
     private ObjectChange apply(ManifestObject obj, boolean force) {
         Optional<Map<String, Object>> live = cluster.get(obj.apiVersion(), obj.kind(), obj.namespace(), obj.name());
         Map<String, Object> applied = cluster.apply(obj, force, false);
         if (live.isEmpty()) {
-            return new ObjectChange(obj.id(), ObjectChange.CREATED, List.of());
+            return new ObjectChange(obj.id(), ObjectChange.Action.CREATED, List.of());
         }
         String before = Trees.text(live.get(), "metadata", "resourceVersion");
         String after = Trees.text(applied, "metadata", "resourceVersion");
         if (!before.isEmpty() && before.equals(after)) {
-            return new ObjectChange(obj.id(), ObjectChange.UNCHANGED, List.of());
+            return new ObjectChange(obj.id(), ObjectChange.Action.UNCHANGED, List.of());
         }
         // Some API servers still write on a no-op apply (a new managedFields timestamp, kubernetes#124605),
         // which moves resourceVersion; the content is what says whether anything changed.
         List<String> lines = ObjectDiff.between(live.get(), applied);
-        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.UNCHANGED : ObjectChange.CONFIGURED, lines);
+        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.Action.UNCHANGED : ObjectChange.Action.CONFIGURED, lines);
     }
 
     private ObjectChange diff(ManifestObject obj, boolean force) {
         Optional<Map<String, Object>> live = cluster.get(obj.apiVersion(), obj.kind(), obj.namespace(), obj.name());
         Map<String, Object> wouldBe = cluster.apply(obj, force, true); // with force: what a forced apply would change
         if (live.isEmpty()) {
-            return new ObjectChange(obj.id(), ObjectChange.WOULD_CREATE, ObjectDiff.between(Map.of(), wouldBe));
+            return new ObjectChange(obj.id(), ObjectChange.Action.WOULD_CREATE, ObjectDiff.between(Map.of(), wouldBe));
         }
         List<String> lines = ObjectDiff.between(live.get(), wouldBe);
-        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.UNCHANGED : ObjectChange.WOULD_CHANGE, lines);
+        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.Action.UNCHANGED : ObjectChange.Action.WOULD_CHANGE, lines);
     }
 }

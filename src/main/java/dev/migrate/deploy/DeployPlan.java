@@ -1,5 +1,6 @@
 package dev.migrate.deploy;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.migrate.cluster.preflight.Preflight;
 import dev.migrate.settings.Values;
 
@@ -10,10 +11,34 @@ import java.util.List;
 /**
  * What deploy is about to do, printed before anything changes: which cluster (server and context,
  * so a wrong kubeconfig is visible at a glance), which namespace, the checks, the objects in apply
- * order, and what it then waits for.
+ * order, and what it then waits for. The runner walks these same waits, so what is printed is
+ * what runs.
  */
 public record DeployPlan(String context, String server, String namespace, String mode, List<String> objects,
-                         List<PlannedCheck> checks, List<String> waits, String timeout) {
+                         List<PlannedCheck> checks, List<Wait> waits, String timeout) {
+
+    /** One thing deploy waits for after the apply, in the order it waits. */
+    public sealed interface Wait permits Rollout, Vip {
+        /** The plan's line for it (also its JSON form). */
+        @JsonValue
+        String describe();
+    }
+
+    /** The Deployment rolled out, judged as {@code kubectl rollout status} does ({@link RolloutWaitStep}). */
+    public record Rollout(String namespace, String name) implements Wait {
+        @Override
+        public String describe() {
+            return "rollout of Deployment/" + namespace + "/" + name + " (like kubectl rollout status)";
+        }
+    }
+
+    /** The LoadBalancer Service holds the VIP and it is announced ({@link VipWaitStep}). */
+    public record Vip(String namespace, String service, String vip) implements Wait {
+        @Override
+        public String describe() {
+            return "VIP " + vip + " in .status.loadBalancer.ingress of Service/" + namespace + "/" + service;
+        }
+    }
 
     /** @param skipped true when --skip-check named it */
     public record PlannedCheck(String name, String description, boolean skipped) {
@@ -53,7 +78,7 @@ public record DeployPlan(String context, String server, String namespace, String
         }
         if (!waits.isEmpty()) {
             lines.add("  then wait (timeout " + timeout + "):");
-            waits.forEach(w -> lines.add("    - " + w));
+            waits.forEach(w -> lines.add("    - " + w.describe()));
         }
         return String.join(System.lineSeparator(), lines);
     }

@@ -3,9 +3,9 @@ package dev.migrate.deploy;
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.checks.CheckResult;
+import dev.migrate.io.ProgressSink;
 import dev.migrate.settings.Values;
 
-import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +32,9 @@ final class Poller {
 
     private final Clock clock;
     private final Sleeper sleeper;
-    private final PrintStream progress;
+    private final ProgressSink progress;
 
-    Poller(Clock clock, Sleeper sleeper, PrintStream progress) {
+    Poller(Clock clock, Sleeper sleeper, ProgressSink progress) {
         this.clock = clock;
         this.sleeper = sleeper;
         this.progress = progress;
@@ -59,7 +59,7 @@ final class Poller {
                 return l.verdict().withElapsed(Duration.between(start, now));
             }
             if (!l.waiting().equals(last) || Duration.between(lastPrinted, now).compareTo(HEARTBEAT) >= 0) {
-                progress.println("  waiting for " + what + ": " + l.waiting() + " (" + seconds(Duration.between(start, now))
+                progress.waiting("  waiting for " + what + ": " + l.waiting() + " (" + seconds(Duration.between(start, now))
                         + " elapsed, " + seconds(Duration.between(now, deadline)) + " left)");
                 last = l.waiting();
                 lastPrinted = now;

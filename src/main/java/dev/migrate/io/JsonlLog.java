@@ -132,14 +132,22 @@ public final class JsonlLog {
             try {
                 records.add(parser.parse(line.text()));
             } catch (Exception e) {
-                // Jackson's own text is long and names Java types; the operator needs only which kind of damage.
-                String why = e instanceof com.fasterxml.jackson.core.JsonParseException ? "not JSON"
-                        : e instanceof com.fasterxml.jackson.core.JsonProcessingException ? "not a valid record"
-                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                bad.add(new Unreadable(line.number(), Printable.oneLine(why.lines().findFirst().orElse(""))));
+                bad.add(new Unreadable(line.number(), reason(e)));
             }
         }
         return new Read<>(records, bad);
+    }
+
+    /**
+     * Why a line did not parse, in one line. Jackson's own text is long and names Java types; the
+     * operator needs only which kind of damage. Any other exception's first line is the reason.
+     */
+    public static String reason(Exception e) {
+        String why = e instanceof com.fasterxml.jackson.core.JsonParseException ? "not JSON"
+                : e instanceof com.fasterxml.jackson.core.JsonProcessingException
+                ? "not a valid record: fields missing or of the wrong type"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return Printable.oneLine(why.lines().findFirst().orElse(""));
     }
 
     /** Appends one line (no newline in it) and forces it to disk; creates the file 0600 and its directory 0700. */

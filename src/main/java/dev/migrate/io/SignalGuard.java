@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
  * SIGINT/SIGTERM during a step that changes something remote: the JVM's shutdown hook interrupts
  * the working thread and waits (at most {@link #GRACE_SECONDS}) until the step has said what it did
  * and recorded it, instead of the process vanishing with rc 130 and no word. The step notices the
- * interrupt at its next wait or between two actions ({@code Thread.currentThread().isInterrupted()}).
+ * interrupt at its next wait or between two actions ({@code Thread.currentThread().isInterrupted()},
+ * or {@link #stopRequested()} where the interrupt flag may be cleared along the way).
  */
 public final class SignalGuard implements AutoCloseable {
     public static final int GRACE_SECONDS = 20;
@@ -36,6 +37,11 @@ public final class SignalGuard implements AutoCloseable {
         SignalGuard g = new SignalGuard(Thread.currentThread(), name);
         Runtime.getRuntime().addShutdownHook(g.hook);
         return g;
+    }
+
+    /** Whether SIGINT/SIGTERM arrived: for a step that checks between its own waits (soak's cycles). */
+    public boolean stopRequested() {
+        return fired;
     }
 
     /**

@@ -104,10 +104,16 @@ public final class StateLock implements AutoCloseable {
             line.put("step", me.step());
             line.put("pid", me.pid());
             line.put("since", me.since().toString());
-            raf.setLength(0);
-            raf.write((Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
-            raf.getFD().sync();
+            try {
+                raf.setLength(0);
+                raf.write((Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+                raf.getFD().sync();
+            } catch (IOException full) {
+                // The holder line only tells a refused second step who holds the lock; the lock is the
+                // file lock above. A disk that filled up after the step's preconditions must not stop it
+                // here: the step's own record then says what it changed and that it could not be written.
+            }
             return new StateLock(key, raf, lock);
         } catch (IOException e) {
             closeQuietly(raf);

@@ -32,7 +32,6 @@ public final class Journal {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path file;
-    private List<JsonlLog.Unreadable> unreadable = List.of();
 
     public Journal(Path file) {
         this.file = file;
@@ -54,8 +53,10 @@ public final class Journal {
         }
     }
 
-    /** The state a run needs to resume: the plan it began with and the actions already done. */
-    /** @param outcome the final checks' outcome once complete (passed / failed), else empty */
+    /**
+     * The state a run needs to resume: the plan it began with and the actions already done.
+     *
+     * @param outcome the final checks' outcome once complete (passed / failed), else empty */
     public record Run(String id, Instant began, PlanState plan, Map<String, Map<String, Object>> done, boolean complete,
                       String outcome) {
     }
@@ -85,11 +86,21 @@ public final class Journal {
         append(new Entry(Instant.now(), run, COMPLETE, "", data));
     }
 
-    /** The last run for this project, complete or not. */
-    public Optional<Run> last(String project) {
-        List<Entry> entries = read();
+    /**
+     * What one read of the journal found for a project.
+     *
+     * @param run        the last run for the project, complete or not
+     * @param unreadable the lines that could not be parsed, with their numbers. A torn last line is an
+     *                   action whose line was cut by a crash: it is simply redone, which is safe (every action is).
+     */
+    public record Read(Optional<Run> run, List<JsonlLog.Unreadable> unreadable) {
+    }
+
+    /** The last run for this project, complete or not, and the lines that could not be read. */
+    public Read last(String project) {
+        JsonlLog.Read<Entry> read = read();
         Run found = null;
-        for (Entry e : entries) {
+        for (Entry e : read.records()) {
             if (BEGIN.equals(e.event())) {
                 PlanState plan = LINE.convertValue(e.data().get("plan"), PlanState.class);
                 if (plan.inventory().project().equals(project)) {
@@ -109,26 +120,16 @@ public final class Journal {
                 }
             }
         }
-        return Optional.ofNullable(found);
+        return new Read(Optional.ofNullable(found), read.unreadable());
     }
 
-    private List<Entry> read() {
+    private JsonlLog.Read<Entry> read() {
         try {
-            JsonlLog.Read<Entry> read = new JsonlLog(file).read(line -> LINE.readValue(line, Entry.class));
-            unreadable = read.unreadable();
-            return read.records();
+            return new JsonlLog(file).read(line -> LINE.readValue(line, Entry.class));
         } catch (IOException e) {
             throw new UserError("cannot read the retire journal " + file + ": " + PrivateFiles.reason(e)
                     + "; fix its permissions or move it away");
         }
-    }
-
-    /**
-     * The lines the last read could not parse, with their numbers. A torn last line is an action
-     * whose line was cut by a crash: it is simply redone, which is safe (every action is).
-     */
-    public List<JsonlLog.Unreadable> unreadable() {
-        return unreadable;
     }
 
     /** One fsynced line; a torn tail left by a crash gets its own line first ({@link JsonlLog}). */

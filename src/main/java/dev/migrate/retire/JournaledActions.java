@@ -13,28 +13,24 @@ import java.util.function.Supplier;
  * between doing it and journaling it): the steps treat "already gone" as done.
  */
 public final class JournaledActions {
-    /** Test-only: pause after each action of this kind (e.g. "archive") so a test can kill -9 the process. */
-    public static final String TEST_PAUSE_ENV = "MIGRATE_TEST_ONLY_PAUSE_AFTER";
-    public static final String TEST_PAUSE_SECONDS_ENV = "MIGRATE_TEST_ONLY_PAUSE_SECONDS";
-
     private final Journal journal;
     private final String runId;
     private final Map<String, Map<String, Object>> done;
-    private final Map<String, String> env;
+    private final Consumer<String> afterAction;
     private final Consumer<String> progress;
     private final List<Map<String, String>> log = new ArrayList<>();
 
     /**
      * @param done     actions an earlier process of this run finished (from the journal)
-     * @param env      the environment, for the test-only pause
+     * @param afterAction called with each action's key once its line is on disk
      * @param progress where a line per finished action goes
      */
-    public JournaledActions(Journal journal, String runId, Map<String, Map<String, Object>> done, Map<String, String> env,
-                            Consumer<String> progress) {
+    public JournaledActions(Journal journal, String runId, Map<String, Map<String, Object>> done,
+                            Consumer<String> afterAction, Consumer<String> progress) {
         this.journal = journal;
         this.runId = runId;
         this.done = new LinkedHashMap<>(done);
-        this.env = env;
+        this.afterAction = afterAction;
         this.progress = progress;
     }
 
@@ -60,7 +56,7 @@ public final class JournaledActions {
         done.put(key, data);
         log.add(Map.of("action", kind, "target", label, "status", "done"));
         progress.accept(String.format("  done   %-16s %s", kind, label));
-        testPause(key);
+        afterAction.accept(key);
         stopIfInterrupted(null);
         return data;
     }
@@ -81,20 +77,5 @@ public final class JournaledActions {
     /** What happened in this process, for the JSON report. */
     public List<Map<String, String>> log() {
         return List.copyOf(log);
-    }
-
-    private void testPause(String key) {
-        String kind = env.getOrDefault(TEST_PAUSE_ENV, "");
-        if (kind.isEmpty() || !key.startsWith(kind + ":")) {
-            return;
-        }
-        long seconds = Long.parseLong(env.getOrDefault(TEST_PAUSE_SECONDS_ENV, "60"));
-        System.err.println("migrate: TEST-ONLY " + TEST_PAUSE_ENV + " is set: pausing " + seconds + " s after " + key);
-        System.err.flush();
-        try {
-            Thread.sleep(seconds * 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

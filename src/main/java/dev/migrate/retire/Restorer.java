@@ -7,6 +7,7 @@ import dev.migrate.io.Printable;
 import dev.migrate.io.PrivateFiles;
 import dev.migrate.io.StateLock;
 import dev.migrate.docker.DockerEngine;
+import dev.migrate.io.ProgressSink;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -14,7 +15,6 @@ import dev.migrate.settings.Settings;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,15 +38,13 @@ public final class Restorer {
     private final DockerEngine engine;
     private final Ledger ledger;
     private final Settings settings;
-    private final PrintStream out;
-    private final boolean json;
+    private final ProgressSink progress;
 
-    public Restorer(DockerEngine engine, Ledger ledger, Settings settings, PrintStream out, boolean json) {
+    public Restorer(DockerEngine engine, Ledger ledger, Settings settings, ProgressSink progress) {
         this.engine = engine;
         this.ledger = ledger;
         this.settings = settings;
-        this.out = out;
-        this.json = json;
+        this.progress = progress;
     }
 
     /**
@@ -87,13 +85,13 @@ public final class Restorer {
     }
 
     /** Holds the state directory's lock throughout: a retire or a second restore at the same time is refused. */
-    public int restore(Archives archives, String project, Optional<String> helperImageFlag) {
+    public Retirer.Result restore(Archives archives, String project, Optional<String> helperImageFlag) {
         try (StateLock lock = StateLock.acquire(ledger.dir(), "migrate retire --restore")) {
             return restoreLocked(archives, project, helperImageFlag);
         }
     }
 
-    private int restoreLocked(Archives checked, String project, Optional<String> helperImageFlag) {
+    private Retirer.Result restoreLocked(Archives checked, String project, Optional<String> helperImageFlag) {
         Instant started = Instant.now();
         Path dir = checked.dir();
         List<ArchiveManifest> manifests = checked.manifests();
@@ -129,21 +127,15 @@ public final class Restorer {
             row.put("contentBytes", back.contentBytes());
             row.put("contentSha256", back.sha256());
             restored.add(row);
-            if (!json) {
-                out.printf("  restored %-50s %d entries, %s, content sha256 %s (matches the manifest)%n", m.volume(),
-                        back.files(), RetirePlan.size(back.contentBytes()), back.sha256().substring(0, 16));
-            }
+            progress.line(String.format("  restored %-50s %d entries, %s, content sha256 %s (matches the manifest)", m.volume(),
+                    back.files(), RetirePlan.size(back.contentBytes()), back.sha256().substring(0, 16)));
         }
         String summary = "restored " + manifests.size() + " volumes of '" + project + "' from " + dir
                 + "; start the old stack again with 'docker-compose up -d' in its directory if you need it";
         ledger.append(new StepRecord("restore", started, Instant.now(), settings.digest(), StepRecord.PASSED, summary, "",
                 Map.of("project", project, "archiveDir", dir.toString(), "volumes", String.valueOf(manifests.size()))));
-        if (json) {
-            out.println(Retirer.toJson(Map.of("archiveDir", dir.toString(), "restored", restored, "summary", summary)));
-        } else {
-            out.println(summary);
-        }
-        return ExitCodes.OK;
+        progress.line(summary);
+        return new Retirer.Result(ExitCodes.OK, Map.of("archiveDir", dir.toString(), "restored", restored, "summary", summary));
     }
 
     private TarContent content(String volume, String image, boolean hash) {

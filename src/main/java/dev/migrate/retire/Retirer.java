@@ -1,7 +1,6 @@
 package dev.migrate.retire;
 
 import dev.migrate.ExitCodes;
-import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.checks.Outcome;
@@ -10,11 +9,11 @@ import dev.migrate.io.Printable;
 import dev.migrate.io.StateLock;
 import dev.migrate.docker.DockerEngine;
 import dev.migrate.docker.DockerEngine.EngineException;
+import dev.migrate.io.ProgressSink;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Composes retire's steps: {@link Discovery} -> {@link Gate} -> {@link RetirePlan} (printed; the
@@ -33,7 +33,8 @@ import java.util.UUID;
  * ({@link ContainerSteps.DisableRestart}, {@link ContainerSteps.Stop}, {@link VolumeSteps.Archive},
  * {@link ContainerSteps.Remove}, {@link VolumeSteps.Remove}) -> the final checks
  * ({@link VolumeSteps#proveGone}, {@link PortProbe}). A rerun after a crash resumes the plan the
- * run began with and skips what the journal says is done.
+ * run began with and skips what the journal says is done. The story goes to a {@link ProgressSink};
+ * what the run did comes back as a {@link Result} (with the document -o json prints).
  */
 public final class Retirer {
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -52,29 +53,50 @@ public final class Retirer {
     private final Settings settings;
     private final PipelineCheck verifyNow;
     private final FreeSpace freeSpace;
-    private final PrintStream out;
-    private final boolean json;
-    private final Map<String, String> env;
-    /** With -o json and --yes, the plan waits to be printed together with the result, as one document. */
-    private Map<String, Object> pendingPlan;
+    private final ProgressSink progress;
+    private final Consumer<String> afterAction;
 
+    /**
+     * What a run did: its exit code, and the same as one JSON document (the plan, the actions, the
+     * checks and the summary; or the plan and why nothing was changed).
+     */
+    public record Result(int exitCode, Map<String, Object> document) {
+    }
+
+    /** A refusal of the gate: the error, and the plan it refused as a document. */
+    public static final class Refused extends UserError {
+        private final transient Map<String, Object> document;
+
+        Refused(String message, Map<String, Object> document) {
+            super(ExitCodes.REFUSED, message);
+            this.document = document;
+        }
+
+        public Map<String, Object> document() {
+            return document;
+        }
+    }
+
+    /**
+     * @param afterAction called with each action's journal key once it is journaled (tests pause there to kill
+     *                    the process); {@code key -> {}} otherwise
+     */
     public Retirer(DockerEngine engine, Ledger ledger, Settings settings, PipelineCheck verifyNow, FreeSpace freeSpace,
-                   PrintStream out, boolean json, Map<String, String> env) {
+                   ProgressSink progress, Consumer<String> afterAction) {
         this.engine = engine;
         this.ledger = ledger;
         this.settings = settings;
         this.verifyNow = verifyNow;
         this.freeSpace = freeSpace;
-        this.out = out;
-        this.json = json;
-        this.env = env;
+        this.progress = progress;
+        this.afterAction = afterAction;
     }
 
     /**
-     * Returns the exit code; bad input and refusals are thrown as {@link UserError}. With --yes the
+     * Bad input is thrown as {@link UserError}, a refused gate as {@link Refused}. With --yes the
      * whole run holds the state directory's lock: a second retire (or deploy, restore...) is refused.
      */
-    public int run(Options o) {
+    public Result run(Options o) {
         if (!o.yes()) {
             return runLocked(o);
         }
@@ -83,14 +105,15 @@ public final class Retirer {
         }
     }
 
-    private int runLocked(Options o) {
+    private Result runLocked(Options o) {
         Instant started = Instant.now();
         // Nothing is created before the run begins: bad input must leave no empty .migrate/retire behind.
         Journal journal = new Journal(ledger.dir().resolve("retire").resolve("journal.jsonl"));
-        Optional<Journal.Run> last = journal.last(o.project());
-        if (!journal.unreadable().isEmpty()) {
+        Journal.Read read = journal.last(o.project());
+        Optional<Journal.Run> last = read.run();
+        if (!read.unreadable().isEmpty()) {
             note("warning: retire journal " + journal.file() + ": unreadable "
-                    + String.join(", ", journal.unreadable().stream().map(Object::toString).toList())
+                    + String.join(", ", read.unreadable().stream().map(Object::toString).toList())
                     + "; those actions are redone if needed (each is safe to redo)");
         }
         if (last.isPresent() && !last.get().complete()) {
@@ -98,14 +121,13 @@ public final class Retirer {
             Journal.Run run = resumeInto(journal, last.get(), o);
             RetirePlan plan = toPlan(run.plan());
             if (!o.yes()) {
-                print(plan, "an interrupted retire (run " + run.id() + ", begun " + run.began() + ") is pending;"
+                return planOnly(plan, "an interrupted retire (run " + run.id() + ", begun " + run.began() + ") is pending;"
                         + " rerun with --yes to finish it");
-                return ExitCodes.OK;
             }
-            print(plan, null);
+            progress.line(plan.text().stripTrailing());
             note("resuming retire run " + run.id() + " begun " + run.began() + " (" + run.done().size()
                     + " actions already done; its gate passed then)");
-            return execute(journal, run.id(), plan, run.done(), started, o.stopTimeout());
+            return withPlan(plan, execute(journal, run.id(), plan, run.done(), started, o.stopTimeout()));
         }
 
         Inventory inventory = new Discovery(engine).discover(o.project());
@@ -128,8 +150,8 @@ public final class Retirer {
                 msg += "; kept: " + String.join(", ", inventory.kept().stream().map(k -> k.kind() + " " + k.name() + " ("
                         + k.reason() + ")").toList());
             }
-            out.println(json ? toJson(Map.of("project", o.project(), "nothingToDo", true, "message", msg)) : Printable.escape(msg));
-            return ExitCodes.OK;
+            progress.line(Printable.escape(msg));
+            return new Result(ExitCodes.OK, Map.of("project", o.project(), "nothingToDo", true, "message", msg));
         }
         inventory = withHelperImage(inventory, o);
         List<Integer> ports = !o.ports().isEmpty() ? o.ports()
@@ -145,22 +167,21 @@ public final class Retirer {
         Gate.Verdict gate = Gate.evaluate(ledger, settings, verifyNow, o.force(), o.reason());
         RetirePlan plan = new RetirePlan(inventory, archiveDir, o.backup(), ports, gate);
         if (!gate.allowed()) {
-            print(plan, "retire refused: " + gate.why());
+            Result shown = planOnly(plan, "retire refused: " + gate.why());
             ledger.append(record(started, StepRecord.REFUSED, "refused: " + gate.why(), Map.of("project", o.project())));
-            throw new UserError(ExitCodes.REFUSED, "retire refused: " + gate.why()
-                    + "; --force --reason TEXT overrides (the reason is recorded)");
+            throw new Refused("retire refused: " + gate.why() + "; --force --reason TEXT overrides (the reason is recorded)",
+                    shown.document());
         }
         if (!o.yes()) {
-            print(plan, "plan only: nothing was changed; rerun with --yes to retire");
-            return ExitCodes.OK;
+            return planOnly(plan, "plan only: nothing was changed; rerun with --yes to retire");
         }
-        print(plan, null);
+        progress.line(plan.text().stripTrailing());
         if (o.backup()) {
             new VolumeArchiver(engine, freeSpace).checkBackupDir(o.backupDir(), inventory.volumes());
         }
         journal.begin(runId, new Journal.PlanState(inventory, archiveDir.toString(), o.backup(), ports, o.force(),
                 o.force() ? o.reason() : "", World.planned(engine, inventory)));
-        return execute(journal, runId, plan, Map.of(), started, o.stopTimeout());
+        return withPlan(plan, execute(journal, runId, plan, Map.of(), started, o.stopTimeout()));
     }
 
     /**
@@ -224,13 +245,13 @@ public final class Retirer {
         String moved = o.backupDir().resolve(journaled.getFileName()).toString();
         journal.moved(run.id(), moved);
         note("archives of the interrupted run go to " + moved + " (was " + journaled + ")");
-        return journal.last(o.project()).orElseThrow();
+        return journal.last(o.project()).run().orElseThrow();
     }
 
-    private int execute(Journal journal, String runId, RetirePlan plan, Map<String, Map<String, Object>> alreadyDone,
+    private Result execute(Journal journal, String runId, RetirePlan plan, Map<String, Map<String, Object>> alreadyDone,
                         Instant started, Duration stopTimeout) {
         Inventory inv = plan.inventory();
-        JournaledActions actions = new JournaledActions(journal, runId, alreadyDone, env, this::note);
+        JournaledActions actions = new JournaledActions(journal, runId, alreadyDone, afterAction, this::note);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("project", inv.project());
         details.put("run", runId);
@@ -238,7 +259,7 @@ public final class Retirer {
         details.put("containers", String.valueOf(inv.containers().size()));
         details.put("volumes", String.valueOf(inv.volumes().size()));
         details.put("backup", String.valueOf(plan.backup()));
-        Optional<Journal.Run> begun = journal.last(inv.project());
+        Optional<Journal.Run> begun = journal.last(inv.project()).run();
         begun.filter(r -> r.plan().forced()).ifPresent(r -> {
             details.put("forced", "true");
             details.put("reason", r.plan().reason());
@@ -264,8 +285,7 @@ public final class Retirer {
             journal.complete(runId, Map.of("outcome", outcome.label()));
             ledger.append(record(started, outcome == Outcome.PASSED ? StepRecord.PASSED : StepRecord.FAILED, summary,
                     strings(details)));
-            report(checks, summary, actions.log());
-            return outcome.exitCode();
+            return report(checks, summary, actions.log(), outcome.exitCode());
         } catch (UserError e) {
             ledger.append(record(started, e.exitCode() == ExitCodes.INTERRUPTED ? StepRecord.INTERRUPTED : StepRecord.FAILED,
                     e.getMessage(), strings(details)));
@@ -283,47 +303,37 @@ public final class Retirer {
         return new RetirePlan(s.inventory(), Path.of(s.archiveDir()), s.backup(), s.ports(), null);
     }
 
-    private void print(RetirePlan plan, String footer) {
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>(plan.json());
-            if (footer != null) {
-                doc.put("message", footer);
-                out.println(toJson(doc));
-            } else {
-                pendingPlan = doc;
-            }
-            return;
-        }
-        out.print(plan.text());
-        if (footer != null) {
-            out.println(Printable.escape(footer));
-        }
+    /** The plan and a footer saying why nothing changes; as a document, the plan with the footer as its message. */
+    private Result planOnly(RetirePlan plan, String footer) {
+        progress.line(plan.text() + Printable.escape(footer));
+        Map<String, Object> doc = new LinkedHashMap<>(plan.json());
+        doc.put("message", footer);
+        return new Result(ExitCodes.OK, doc);
+    }
+
+    private static Result withPlan(RetirePlan plan, Result executed) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("plan", plan.json());
+        doc.putAll(executed.document());
+        return new Result(executed.exitCode(), doc);
     }
 
     /** Progress lines name containers and volumes the engine supplied: escaped for the terminal. */
     private void note(String line) {
-        if (!json) {
-            out.println(Printable.escape(line));
-        }
+        progress.line(Printable.escape(line));
     }
 
-    private void report(List<CheckResult> checks, String summary, List<Map<String, String>> log) {
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            if (pendingPlan != null) {
-                doc.put("plan", pendingPlan);
-            }
-            doc.put("actions", log);
-            doc.put("checks", checks);
-            doc.put("summary", summary);
-            out.println(toJson(doc));
-            return;
-        }
+    private Result report(List<CheckResult> checks, String summary, List<Map<String, String>> log, int exitCode) {
         for (CheckResult r : checks) {
-            out.printf("  %-6s %-16s %s%s%n", r.status().label(), r.name(), Printable.escape(r.observed()),
-                    r.fix().isEmpty() ? "" : "  -> " + Printable.escape(r.fix()));
+            progress.line(String.format("  %-6s %-16s %s%s", r.status().label(), r.name(), Printable.escape(r.observed()),
+                    r.fix().isEmpty() ? "" : "  -> " + Printable.escape(r.fix())));
         }
-        out.println(Printable.escape(summary));
+        progress.line(Printable.escape(summary));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("actions", log);
+        doc.put("checks", checks);
+        doc.put("summary", summary);
+        return new Result(exitCode, doc);
     }
 
     private StepRecord record(Instant started, String outcome, String summary, Map<String, String> details) {
@@ -338,13 +348,5 @@ public final class Retirer {
 
     private static String failed(List<CheckResult> checks) {
         return String.join("; ", checks.stream().filter(CheckResult::failed).map(CheckResult::observed).toList());
-    }
-
-    static String toJson(Object doc) {
-        try {
-            return Json.MAPPER.writeValueAsString(doc);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

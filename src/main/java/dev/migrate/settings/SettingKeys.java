@@ -5,7 +5,9 @@ import dev.migrate.settings.SettingKey.Kind;
 import java.util.List;
 
 /**
- * Every setting the tool knows, with the homelab's values as defaults (shared REFERENCE.md §1).
+ * Every setting the tool knows, with the homelab's values as defaults: namespace monitoring, collector
+ * VIP 10.10.30.22 from the Cilium LB IPAM pool homelab-pool (10.10.30.20-10.10.30.99), the
+ * kube-prometheus-stack and Loki service names, the old Compose project claude-monitoring.
  * Adding a setting is one line here plus an accessor in {@link Settings}.
  */
 public final class SettingKeys {
@@ -98,8 +100,9 @@ public final class SettingKeys {
             "time between soak cycles", true);
     public static final SettingKey SOAK_MAX_GAP = key("soak-max-gap", "5m", Kind.DURATION,
             "total unobserved time (sleep, crash, reboot) a soak may have and still pass", true);
-    public static final SettingKey SOAK_IMAGE = key("soak-image", "ghcr.io/migrate/migrate:0.1.0", Kind.IMAGE,
-            "image of this tool that `migrate soak --in-cluster` runs as a Job (build it with -Psoak-image)", false);
+    public static final SettingKey SOAK_IMAGE = key("soak-image", "", Kind.IMAGE,
+            "image of this tool that `migrate soak --in-cluster` runs as a Job; no default: build it with -Psoak-image"
+                    + " and push it where the cluster pulls from", false);
 
     // Retire
     public static final SettingKey COMPOSE_PROJECT = key("compose-project", "claude-monitoring", Kind.NAME,

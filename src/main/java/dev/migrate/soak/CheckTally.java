@@ -74,7 +74,7 @@ public final class CheckTally {
     public CheckResult result() {
         String counts = measured + " measured: " + passed + " passed, " + failed + " failed (limit " + check.failureLimit()
                 + "), " + inconclusive + " inconclusive, " + errors + " errors";
-        String last = lastProblemAt == null ? "" : "; last problem at " + lastProblemAt + ": " + lastProblem;
+        String last = lastProblemAt == null ? "" : "; last problem at " + Progress.time(lastProblemAt) + ": " + lastProblem;
         if (tooManyFailures()) {
             return CheckResult.fail(check.name(), counts + last,
                     check.description().isEmpty() ? "failed more often than failureLimit allows"

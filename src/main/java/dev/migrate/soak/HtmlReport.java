@@ -193,8 +193,10 @@ public final class HtmlReport {
                         + " observed, no failed check). Next: retire the old stack with 'migrate retire'.";
             case FAILED: {
                 List<CheckResult> failed = v.results().stream().filter(r -> r.status() == Status.FAIL).toList();
+                // Checks that failed the same way share a fix: each fix once, and the restart once at the end.
+                List<String> fixes = failed.stream().map(HtmlReport::fixOf).map(HtmlReport::withoutRestart).distinct().toList();
                 return failed.size() + " check(s) failed: " + String.join(", ", failed.stream().map(CheckResult::name).toList())
-                        + ". Next: " + fixOf(failed.get(0)) + ", then start over with 'migrate soak --restart'.";
+                        + ". Next: " + String.join("; ", fixes) + ", then " + RESTART + ".";
             }
             default: {
                 List<CheckResult> open = v.results().stream().filter(r -> r.status() == Status.INCONCLUSIVE).toList();
@@ -203,6 +205,14 @@ public final class HtmlReport {
                         + ". Next: " + (first == null ? "let the soak run its full duration" : fixOf(first)) + ".";
             }
         }
+    }
+
+    private static final String RESTART = "start over with 'migrate soak --restart'";
+
+    /** "check X, then start over with 'migrate soak --restart'" -> "check X": the line says the restart once. */
+    private static String withoutRestart(String fix) {
+        return fix.endsWith(RESTART) ? fix.substring(0, fix.length() - RESTART.length()).replaceAll("[,;]?\\s*(then)?\\s*$", "")
+                : fix;
     }
 
     private static String fixOf(CheckResult r) {

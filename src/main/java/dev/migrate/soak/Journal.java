@@ -15,6 +15,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -61,8 +62,10 @@ public final class Journal implements Closeable {
     }
 
     /**
-     * Reads a journal, streaming records to {@code reader}. A torn or garbled last line is skipped
-     * with a warning; damage anywhere else is an error (the journal is not trustworthy).
+     * Reads a journal, streaming records to {@code reader}. The lines come from {@link JsonlLog#lines};
+     * the soak's own rules are on top: the header first and only once, nothing after the end record,
+     * and damage allowed only on the last line (a torn or garbled write that a crash cut short),
+     * which is skipped with a warning. Damage anywhere else is an error (the journal is not trustworthy).
      */
     public static Contents read(Path file, Reader reader, Consumer<String> warn) {
         // The one user-file reader: a FIFO, a device or a link in its place is refused, not read forever.
@@ -77,21 +80,19 @@ public final class Journal implements Closeable {
         JournalHeader header = null;
         EndRecord end = null;
         long cycles = 0;
-        int start = 0;
-        int lineNo = 0;
         long valid = 0;
-        while (start < bytes.length) {
-            int nl = indexOf(bytes, start);
-            boolean last = nl < 0 || nl == bytes.length - 1;
-            lineNo++;
-            if (nl < 0) {
-                warn.accept("soak journal " + file + ": ignoring a torn last record (line " + lineNo + ", "
-                        + (bytes.length - start) + " bytes without a newline; the process stopped mid-write)");
+        List<JsonlLog.Line> lines = JsonlLog.lines(bytes);
+        for (JsonlLog.Line line : lines) {
+            if (!line.terminated()) {
+                warn.accept("soak journal " + file + ": ignoring a torn last record (line " + line.number() + ", "
+                        + (line.end() - valid) + " bytes without a newline; the process stopped mid-write)");
                 break;
             }
-            String line = new String(bytes, start, nl - start, StandardCharsets.UTF_8);
             try {
-                JsonNode node = LINE.readTree(line);
+                if (!line.utf8()) {
+                    throw new IOException("not UTF-8");
+                }
+                JsonNode node = LINE.readTree(line.text());
                 String type = node.path("type").asText();
                 if (header == null && !JournalHeader.TYPE.equals(type)) {
                     throw new IOException("the first record is not a header");
@@ -121,20 +122,16 @@ public final class Journal implements Closeable {
                     default -> throw new IOException("unknown record type '" + type + "'");
                 }
             } catch (IOException | IllegalArgumentException e) {
-                String why = e instanceof com.fasterxml.jackson.core.JsonParseException ? "not JSON"
-                        : e instanceof com.fasterxml.jackson.core.JsonProcessingException
-                        ? "not a valid record: fields missing or of the wrong type"
-                        : e.getMessage().lines().findFirst().orElse("");
-                if (last && header != null) {
-                    warn.accept("soak journal " + file + ": ignoring a damaged last record (line " + lineNo
+                String why = JsonlLog.reason(e);
+                if (line.number() == lines.size() && header != null) {
+                    warn.accept("soak journal " + file + ": ignoring a damaged last record (line " + line.number()
                             + ": " + why + ")");
                     break;
                 }
-                throw new UserError("soak journal " + file + " is damaged at line " + lineNo + " ("
+                throw new UserError("soak journal " + file + " is damaged at line " + line.number() + " ("
                         + why + "); move it away or start over with 'migrate soak --restart'");
             }
-            valid = nl + 1L;
-            start = nl + 1;
+            valid = line.end();
         }
         if (header == null) {
             throw new UserError("soak journal " + file + " has no header record; start over with 'migrate soak --restart'");
@@ -146,7 +143,7 @@ public final class Journal implements Closeable {
     public static boolean holdsNothing(Path file) {
         try {
             byte[] bytes = dev.migrate.io.UserFiles.readBytes(file, "soak journal", dev.migrate.io.UserFiles.STATE_CAP, false);
-            return indexOf(bytes, 0) < 0;
+            return JsonlLog.lines(bytes).stream().noneMatch(JsonlLog.Line::terminated);
         } catch (UserError e) {
             return false; // unreadable: read() will say so
         }
@@ -246,14 +243,5 @@ public final class Journal implements Closeable {
     private static UserError unwritable(Path file, IOException e) {
         return new UserError(ExitCodes.FAILED, "cannot write the soak journal " + file + " (" + e
                 + "); free disk space or fix permissions, then run 'migrate soak' again to resume", e);
-    }
-
-    private static int indexOf(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 }

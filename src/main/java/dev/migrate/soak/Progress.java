@@ -2,7 +2,7 @@ package dev.migrate.soak;
 
 import dev.migrate.io.Printable;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -28,7 +28,7 @@ public interface Progress {
     }
 
     /** Picks the bar in a terminal ({@code System.console() != null}), plain lines otherwise. */
-    static Progress forConsole(PrintStream out, Duration plainEvery) {
+    static Progress forConsole(PrintWriter out, Duration plainEvery) {
         return System.console() != null ? new Bar(out, 100) : new Lines(out, plainEvery);
     }
 
@@ -41,6 +41,14 @@ public interface Progress {
         }
         return "soak " + human(elapsed) + " elapsed, " + human(remaining) + " left | cycles " + s.cyclesPassed() + " ok, "
                 + s.cyclesFailed() + " with failures";
+    }
+
+    /**
+     * An instant to the second, in UTC ("2026-11-27T00:01:00Z"): the clock's nanoseconds are noise in
+     * a line a person reads.
+     */
+    static String time(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     /** "24h", "23h57m", "10m", "10m05s", "45s": exact, and short enough for one line. */
@@ -57,10 +65,10 @@ public interface Progress {
 
     /** A single line redrawn with \r. */
     final class Bar implements Progress {
-        private final PrintStream out;
+        private final PrintWriter out;
         private final int width;
 
-        public Bar(PrintStream out, int width) {
+        public Bar(PrintWriter out, int width) {
             this.out = out;
             this.width = width;
         }
@@ -94,12 +102,12 @@ public interface Progress {
 
     /** Plain lines, at most one per {@code every} of soak time, plus one for every cycle with a failure. */
     final class Lines implements Progress {
-        private final PrintStream out;
+        private final PrintWriter out;
         private final Duration every;
         private Instant lastPrinted;
         private long lastFailed;
 
-        public Lines(PrintStream out, Duration every) {
+        public Lines(PrintWriter out, Duration every) {
             this.out = out;
             this.every = every;
         }
@@ -115,7 +123,7 @@ public interface Progress {
             lastFailed = s.cyclesFailed();
             if (newFailure || lastPrinted == null || !now.isBefore(lastPrinted.plus(every))) {
                 lastPrinted = now;
-                out.println(Printable.escape(now + " " + line(s, now) + (newFailure ? " | failure: " + s.lastFailure() : "")));
+                out.println(Printable.escape(time(now) + " " + line(s, now) + (newFailure ? " | failure: " + s.lastFailure() : "")));
             }
         }
     }

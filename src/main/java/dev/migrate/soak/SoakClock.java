@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Time as the soak sees it: what time it is, and waiting. Real runs use {@link #system()}; tests and
- * the benchmark use {@link SimulatedClock}, so 24 hours of cycles run in seconds.
+ * the benchmark use a simulated clock (in the tests), so 24 hours of cycles run in seconds.
  */
 public interface SoakClock {
     Instant now();

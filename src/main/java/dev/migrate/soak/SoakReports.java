@@ -74,7 +74,7 @@ public final class SoakReports {
         StringBuilder b = new StringBuilder();
         b.append("soak ").append(v.summary()).append('\n');
         b.append("settings digest ").append(state.header().settingsDigest()).append(", started ")
-                .append(state.header().started()).append('\n');
+                .append(Progress.time(state.header().started())).append('\n');
         for (CheckResult r : v.results()) {
             b.append(String.format("  %-13s %-26s %s%n", r.status().label().toUpperCase(java.util.Locale.ROOT), r.name(), r.observed()));
             if (!r.cause().isEmpty()) {

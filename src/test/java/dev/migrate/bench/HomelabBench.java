@@ -70,7 +70,7 @@ public final class HomelabBench {
 
     private static DeployResult deploy(Settings settings, DeployOptions options, PrintStream quiet) {
         try (Cluster cluster = ClusterFactory.connect(settings)) {
-            DeployResult r = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, quiet, quiet)
+            DeployResult r = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, dev.migrate.io.ProgressSink.NONE)
                     .run(settings, Prepared.of(settings).bundle(), options, cluster);
             if (r.exitCode() != 0) {
                 throw new IllegalStateException("deploy failed: " + r.summary());

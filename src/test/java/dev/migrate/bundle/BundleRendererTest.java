@@ -167,7 +167,7 @@ class BundleRendererTest {
 
     @Test
     void dashboardAndAlertsUseExactlyThePrometheusNamesTheCollectorProduces() {
-        // shared REFERENCE.md section 4: OTLP name -> Prometheus name after the collector (suffixes kept)
+        // Claude Code's OTLP names -> Prometheus names after the collector (unit and _total suffixes kept)
         Set<String> known = Set.of("claude_code_session_count_total", "claude_code_cost_usage_USD_total",
                 "claude_code_token_usage_tokens_total", "claude_code_active_time_seconds_total",
                 "claude_code_commit_count_total", "claude_code_pull_request_count_total",

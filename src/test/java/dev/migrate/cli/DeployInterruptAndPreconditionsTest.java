@@ -26,10 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 12's severe deploy cases against the kube-apiserver double (FakeApiServer: the real API
- * server of the cluster issue may replace it): a state directory that cannot be written is refused
- * before anything is applied, and SIGINT during the wait after the apply says what was applied and
- * records the run as interrupted.
+ * deploy's severe cases against the kube-apiserver double (FakeApiServer): a state directory that
+ * cannot be written is refused before anything is applied, and SIGINT during the wait after the
+ * apply says what was applied and records the run as interrupted.
  */
 class DeployInterruptAndPreconditionsTest {
     @TempDir

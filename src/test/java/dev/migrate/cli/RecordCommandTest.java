@@ -101,8 +101,8 @@ class RecordCommandTest {
         FakeTime time = new FakeTime().onSleep(Homelab.healthyControllers(api.admin()));
         ByteArrayOutputStream deployOut = new ByteArrayOutputStream();
         try (Cluster cluster = ClusterFactory.connect(settings)) {
-            DeployResult deployed = new DeployRunner(time, time, new PrintStream(deployOut, true, StandardCharsets.UTF_8),
-                    new PrintStream(java.io.OutputStream.nullOutputStream())).run(settings, Prepared.of(settings).bundle(),
+            DeployResult deployed = new DeployRunner(time, time, dev.migrate.io.ProgressSink.of(
+                    new java.io.PrintWriter(new PrintStream(deployOut, true, StandardCharsets.UTF_8), true), null)).run(settings, Prepared.of(settings).bundle(),
                     // Loki stays a double (AGPL) and the real service proxy does not reach 127.0.0.1: --loki-url.
                     new DeployOptions(false, false, DeployOptions.DEFAULT_TIMEOUT, java.util.Set.of(),
                             Optional.of(java.net.URI.create(world.loki.url()))), cluster);

@@ -72,10 +72,13 @@ class SoakCommandTest {
         };
     }
 
+    /** Settings the next run's migrate.yaml holds beside checks-dir. */
+    String moreSettings = "";
+
     Path config() throws Exception {
         Path checks = Files.createDirectories(dir.resolve("checks"));
         Files.writeString(checks.resolve("soak.yaml"), SoakTestCatalogue.YAML);
-        return Files.writeString(dir.resolve("migrate.yaml"), "checks-dir: " + checks + "\n");
+        return Files.writeString(dir.resolve("migrate.yaml"), "checks-dir: " + checks + "\n" + moreSettings);
     }
 
     /** {exit code, stdout, stderr} of an in-process run. */
@@ -151,6 +154,19 @@ class SoakCommandTest {
         assertEquals(String.valueOf(6 * 3600), rec.details().get("gapSeconds"));
         String dom = chromiumDom(dir.resolve("state/soak/report.html"));
         assertEquals(3, count(dom, "<rect class=\"gap\""), "the gap is marked on each of the three charts");
+    }
+
+    @Test
+    void theReportOfAFinishedSoakNeedsNoneOfItsRunsFlags() throws Exception {
+        wiring = new SoakCommand.Wiring(new SimulatedClock(T0), (o, s) -> edges(FakePrometheus.healthy(), new ArrayList<>()), InCluster.FABRIC8);
+        Object[] ran = run(args("--duration", "2h", "--interval", "30s", "--max-gap", "1m"));
+        assertEquals(ExitCodes.OK, ran[0], (String) ran[1] + ran[2]);
+
+        Object[] r = run(args("--report"));
+
+        assertEquals(ExitCodes.OK, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).startsWith("soak passed: observed 2h of 2h, 240 cycles"), (String) r[1]);
+        assertFalse(((String) r[2]).contains("other settings"), (String) r[2]);
     }
 
     @Test
@@ -259,10 +275,27 @@ class SoakCommandTest {
     }
 
     @Test
-    void inClusterPrintsTheJobAndApplyingNeedsANamedContext() throws Exception {
+    void inClusterWithoutASoakImageSaysSoInTheRenderAndRefusesToApply() throws Exception {
         Object[] r = run(args("--in-cluster", "--context", "homelab"));
         assertEquals(ExitCodes.OK, r[0], (String) r[2]);
-        assertTrue(((String) r[1]).contains("kind: Job") && ((String) r[1]).contains("image: ghcr.io/migrate/migrate:0.1.0"), (String) r[1]);
+        String out = (String) r[1];
+        assertTrue(out.contains("kind: Job") && out.contains("image: \"\""), out);
+        assertFalse(out.contains("ghcr.io"), "no made-up image: " + out);
+        assertTrue(out.contains("# the Job has no image: set soak-image in migrate.yaml"), out);
+
+        Object[] apply = run(args("--in-cluster", "--apply", "--context", "homelab"));
+        assertEquals(ExitCodes.USAGE, apply[0], (String) apply[1]);
+        assertTrue(((String) apply[2]).startsWith("migrate: error: --apply needs the setting soak-image"), (String) apply[2]);
+        assertTrue(((String) apply[2]).contains("set soak-image: REGISTRY/migrate:VERSION in migrate.yaml"), (String) apply[2]);
+        assertEquals("", apply[1], "nothing rendered as if it would run");
+    }
+
+    @Test
+    void inClusterPrintsTheJobAndApplyingNeedsANamedContext() throws Exception {
+        moreSettings = "soak-image: registry.home.arpa/migrate:0.1.0\n";
+        Object[] r = run(args("--in-cluster", "--context", "homelab"));
+        assertEquals(ExitCodes.OK, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("kind: Job") && ((String) r[1]).contains("image: registry.home.arpa/migrate:0.1.0"), (String) r[1]);
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config

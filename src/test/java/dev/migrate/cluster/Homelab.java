@@ -18,11 +18,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The homelab cluster as shared REFERENCE.md §1-2 describes it, seeded into a {@link FakeApiServer}:
+ * The homelab cluster (rommelporras/homelab, phase 4.15), seeded into a {@link FakeApiServer}:
  * namespace monitoring, prometheus-operator CRDs, kube-prometheus-stack's Prometheus selecting
  * {@code release: prometheus}, Cilium pool homelab-pool 10.10.30.20-99, the Services that already
  * hold .20/.21/.53, and Loki 3.6's running config. Plus a hand-made bundle shaped like the
- * bundle helper's renderer output (the renderer is built elsewhere).
+ * renderer's output.
  */
 public final class Homelab {
     public static final String NS = "monitoring";

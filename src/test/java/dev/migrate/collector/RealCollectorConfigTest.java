@@ -39,7 +39,7 @@ class RealCollectorConfigTest {
             assertTrue(c.telemetryPage().contains("otelcol_process_uptime"), c.telemetryPage());
             String log = c.logText();
             assertTrue(log.contains("Everything is ready"), log);
-            // Suspicion 1 of issue 8: the otlphttp alias logs a deprecation warning at start.
+            // The old otlphttp alias would log a deprecation warning at start: nothing may warn.
             assertFalse(log.contains("\"warn\"") || log.contains("\twarn\t") || log.toLowerCase().contains("deprecat"), log);
             for (String listen : c.logText().split("\n")) {
                 assertFalse(listen.contains("0.0.0.0"), "nothing listens beyond loopback: " + listen);

@@ -7,7 +7,6 @@ import dev.migrate.cluster.Homelab;
 import dev.migrate.settings.Settings;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ public final class DeployNoopBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Path tmp = Files.createTempDirectory("deploy-noop-bench");
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         // Loki stays a double (AGPL); the real service proxy will not reach 127.0.0.1, so deploy reads it at --loki-url.
         dev.migrate.testsupport.LokiDouble loki = new dev.migrate.testsupport.LokiDouble().config(Homelab.LOKI_CONFIG);
         options = new DeployOptions(false, false, DeployOptions.defaults().timeout(), java.util.Set.of(),
@@ -48,12 +46,12 @@ public final class DeployNoopBench {
             });
             System.out.printf("harness start-up (certs, etcd, kube-apiserver %s, CRDs, RBAC): %8.1f ms%n", api.version(), startup);
             long firstStart = System.nanoTime();
-            deploy(settings, time, quiet);
+            deploy(settings, time);
             double first = ms(System.nanoTime() - firstStart);
 
             int mark = api.mark();
             long coldStart = System.nanoTime();
-            DeployResult cold = deploy(settings, time, quiet);
+            DeployResult cold = deploy(settings, time);
             double coldMs = ms(System.nanoTime() - coldStart);
             int requests = api.requestsSince(mark).size();
             if (!cold.summary().startsWith("unchanged")) {
@@ -69,7 +67,7 @@ public final class DeployNoopBench {
                 }
                 baseline.add(ms(System.nanoTime() - b));
                 long s = System.nanoTime();
-                deploy(settings, time, quiet);
+                deploy(settings, time);
                 noop.add(ms(System.nanoTime() - s));
             }
             double noopMedian = median(noop);
@@ -87,9 +85,9 @@ public final class DeployNoopBench {
         }
     }
 
-    private static DeployResult deploy(Settings settings, FakeTime time, PrintStream quiet) {
+    private static DeployResult deploy(Settings settings, FakeTime time) {
         try (Cluster cluster = ClusterFactory.connect(settings)) {
-            DeployResult r = new DeployRunner(time, time, quiet, quiet).run(settings, Homelab.bundle(), options, cluster);
+            DeployResult r = new DeployRunner(time, time, dev.migrate.io.ProgressSink.NONE).run(settings, Homelab.bundle(), options, cluster);
             if (r.exitCode() != 0) {
                 throw new IllegalStateException("deploy failed: " + r.summary());
             }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -58,8 +57,7 @@ class DeployOnOlderApiServersTest {
     }
 
     DeployResult deploy(FakeTime time) {
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        return new DeployRunner(time, time, quiet, quiet).run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
+        return new DeployRunner(time, time, dev.migrate.io.ProgressSink.NONE).run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
     }
 
     @Test
@@ -74,7 +72,7 @@ class DeployOnOlderApiServersTest {
 
         assertFalse(rvBefore.equals(api.client().configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get()
                 .getMetadata().getResourceVersion()), "the double really wrote");
-        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.UNCHANGED)), again.changes().toString());
+        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.UNCHANGED)), again.changes().toString());
         assertTrue(again.summary().startsWith("unchanged"), again.summary());
     }
 

@@ -7,6 +7,7 @@ import dev.migrate.bundle.ManifestObject;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.ClusterFactory;
 import dev.migrate.cluster.Homelab;
+import dev.migrate.io.ProgressSink;
 import dev.migrate.ledger.Ledger;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.settings.Settings;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,8 +123,8 @@ class DeployRunnerTest {
     DeployResult deploy(FakeTime time, Bundle bundle, DeployOptions options) {
         outBytes.reset();
         errBytes.reset();
-        return new DeployRunner(time, time, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-                new PrintStream(errBytes, true, StandardCharsets.UTF_8)).run(settings, bundle, withLoki(options), cluster);
+        return new DeployRunner(time, time, ProgressSink.of(
+                new PrintWriter(outBytes, true, StandardCharsets.UTF_8), new PrintWriter(errBytes, true, StandardCharsets.UTF_8))).run(settings, bundle, withLoki(options), cluster);
     }
 
     DeployOptions withLoki(DeployOptions o) {
@@ -169,7 +170,7 @@ class DeployRunnerTest {
                     .anyMatch(m -> m.getManager().equals("migrate") && m.getOperation().equals("Apply")),
                     o.id() + ": " + live.getMetadata().getManagedFields());
         }
-        assertTrue(result.changes().stream().allMatch(c -> c.action().equals(ObjectChange.CREATED)), result.changes().toString());
+        assertTrue(result.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.CREATED)), result.changes().toString());
         assertTrue(out.contains("PASS  rollout Deployment/monitoring/otel-collector"), out);
         assertTrue(out.contains("L2 announcement Lease cilium-l2announce-monitoring-otel-collector exists"), out);
         assertTrue(err().contains("waiting for rollout of Deployment/monitoring/otel-collector"), err());
@@ -194,7 +195,7 @@ class DeployRunnerTest {
         DeployResult again = deploy(time, Homelab.bundle(), DeployOptions.defaults());
 
         assertEquals(ExitCodes.OK, again.exitCode(), out());
-        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.UNCHANGED)), again.changes().toString());
+        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.UNCHANGED)), again.changes().toString());
         assertTrue(out().contains("Deployment/monitoring/otel-collector unchanged"), out());
         assertTrue(again.summary().startsWith("unchanged: all 6 objects"), again.summary());
         assertEquals(before, resourceVersions(), "a no-op server-side apply writes nothing on 1.35");
@@ -393,7 +394,80 @@ class DeployRunnerTest {
 
         assertEquals(ExitCodes.OK, rerun.exitCode(), out());
         assertEquals(List.of("unchanged", "unchanged", "unchanged", "created", "created", "created"),
-                rerun.changes().stream().map(ObjectChange::action).toList(), "the re-run converges: " + rerun.changes());
+                rerun.changes().stream().map(c -> c.action().label()).toList(), "the re-run converges: " + rerun.changes());
+    }
+
+    /**
+     * The cluster as SignalGuard leaves it after SIGINT: the working thread is interrupted, here as
+     * the third apply begins, so the real fabric8 call to the real API server is the one cut short.
+     */
+    Cluster interruptedAtApply(int n) {
+        int[] applies = {0};
+        Cluster real = cluster;
+        return (Cluster) java.lang.reflect.Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[]{Cluster.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("apply") && ++applies[0] == n) {
+                        Thread.currentThread().interrupt();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void anInterruptDuringTheApplyNamesEveryObjectAppliedInTheErrorAndTheLedger() {
+        FakeTime time = healthyCluster();
+        Cluster real = cluster;
+        cluster = interruptedAtApply(3);
+        UserError e;
+        try {
+            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
+        } finally {
+            Thread.interrupted(); // the test thread goes on
+            cluster = real;
+        }
+
+        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("interrupted during the apply: applied 2 objects (2 created)"
+                + " [ConfigMap/monitoring/otel-collector-config created, Deployment/monitoring/otel-collector created]"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("the apply of Service/monitoring/otel-collector was cut short (it may or may not"
+                + " have reached the API server); not applied: ServiceMonitor/monitoring/otel-collector,"
+                + " PrometheusRule/monitoring/claude-code, ConfigMap/monitoring/claude-code-dashboard"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("recorded as interrupted in the ledger; run 'migrate deploy' again to apply the"
+                + " rest and wait for the rollout"), e.getMessage());
+        assertTrue(out().contains("  Deployment/monitoring/otel-collector created"), out());
+        // What the API server holds agrees: the two objects exist, the three after the cut do not.
+        assertNotNull(deployment());
+        assertEquals(null, c.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                .inNamespace(Homelab.NS).withName("otel-collector").get());
+
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome());
+        assertEquals("ConfigMap/monitoring/otel-collector-config=created,Deployment/monitoring/otel-collector=created",
+                rec.details().get("changed"));
+        assertEquals(e.getMessage(), rec.summary());
+
+        DeployResult rerun = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+        assertEquals(ExitCodes.OK, rerun.exitCode(), out());
+    }
+
+    @Test
+    void anInterruptBetweenTheApplyAndTheWaitsNamesWhatWasApplied() {
+        FakeTime time = new FakeTime().onSleep(() -> Thread.currentThread().interrupt()); // SIGINT at the first wait
+        UserError e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
+        Thread.interrupted();
+
+        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("interrupted while waiting, after the apply: applied 6 objects (6 created)"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("; run 'migrate deploy' again to wait for the rollout"), e.getMessage());
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome(), rec.toString());
+        assertEquals(6, rec.details().get("changed").split(",").length, rec.toString());
     }
 
     @Test

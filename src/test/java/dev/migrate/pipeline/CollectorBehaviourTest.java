@@ -24,7 +24,7 @@ class CollectorBehaviourTest {
     static final String WITHOUT_DELTATOCUMULATIVE = "service::pipelines::metrics::processors=[memory_limiter, transform/identity, batch]";
 
     /**
-     * Suspicion 4 of issue 8: a one-shot delta counter reads 1 with or without deltatocumulative, and
+     * A one-shot delta counter reads 1 with or without deltatocumulative, and
      * so does a stream whose points chain (the exporter accumulates those itself). What the processor
      * fixes is a stream that skips an export interval: its next point does not start where the last
      * one ended, and the exporter alone replaces the running total with it. The Java SDK used here chains

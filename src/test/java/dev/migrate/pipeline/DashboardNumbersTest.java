@@ -107,7 +107,7 @@ class DashboardNumbersTest {
         assertEquals(Map.of("added", 12.0, "removed", 3.0), by("Lines of code", "type"));
     }
 
-    /** Suspicion 5 of issue 8: a client still sending unit "count" is counted under its other name too. */
+    /** A client still sending unit "count" is counted under its other name too. */
     @Test
     void editDecisionsCountBothTheCurrentAndTheOldName() {
         assertEquals(Map.of("Edit", 1.0, "Write", 1.0), by("Edit decisions by tool", "tool_name"));

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -138,7 +139,7 @@ public final class ComposeFixture {
                 "coverageSeconds", String.valueOf(proved.toSeconds()))));
     }
 
-    /** A verify runner double whose checks pass now (the lead wires verify's real runner). */
+    /** A verify runner double whose checks pass now (Docker tests have no new pipeline to verify). */
     public static PipelineCheck.Factory verifyPasses() {
         return settings -> () -> List.of(CheckResult.pass("collector-up", "up{job=\"otel-collector\"} = 1"));
     }
@@ -199,10 +200,16 @@ public final class ComposeFixture {
 
     /** Commands as the CLI makes them, but retire with {@code verify} for its last look at the pipeline. */
     public static CommandLine.IFactory commands(PipelineCheck.Factory verify) {
+        return commands(verify, key -> {
+        });
+    }
+
+    /** The same, with {@code afterAction} called after each journaled retire action (to pause there). */
+    public static CommandLine.IFactory commands(PipelineCheck.Factory verify, Consumer<String> afterAction) {
         return new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
-                return type == RetireCommand.class && verify != null ? type.cast(new RetireCommand(verify))
+                return type == RetireCommand.class && verify != null ? type.cast(new RetireCommand(verify, afterAction))
                         : CommandLine.defaultFactory().create(type);
             }
         };

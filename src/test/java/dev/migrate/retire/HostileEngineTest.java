@@ -79,12 +79,15 @@ class HostileEngineTest {
         Ledger ledger = new Ledger(tmp.resolve("state"));
         ledger.append(new StepRecord("soak", Instant.now(), Instant.now(), settings.digest(), StepRecord.PASSED, "", "",
                 Map.of(Gate.SOAK_DURATION_SECONDS, "86400")));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintWriter writer = new java.io.PrintWriter(text, true);
         Retirer retirer = new Retirer(engine, ledger, settings, ComposeFixture.verifyPasses().create(settings), d -> 1L << 40,
-                new PrintStream(bytes, true, StandardCharsets.UTF_8), false, Map.of());
+                dev.migrate.io.ProgressSink.of(writer, writer), key -> {
+        });
         retirer.run(new Retirer.Options("hostile", tmp.resolve("deep/er/backups"), true, List.of(1), Duration.ofSeconds(1),
                 yes, false, "", ""));
-        return bytes.toString(StandardCharsets.UTF_8);
+        writer.flush();
+        return text.toString();
     }
 
     /** One container of project "hostile", mounting one volume; records every call that would change something. */

@@ -254,14 +254,14 @@ class RetireEngineTest extends EngineTestBase {
         assertEquals(Set.of(), containerNames(dockerd, "t8-mon"));
     }
 
-    /** Starts `migrate` in a fresh JVM with the test-only pause hook and returns once it pauses. */
+    /** Starts `migrate` in a fresh JVM that pauses after the first action of kind {@code pauseAfter} and returns once it pauses. */
     static Process startPaused(String[] args, String pauseAfter, int seconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RetireProcessMain.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put(JournaledActions.TEST_PAUSE_ENV, pauseAfter);
-        pb.environment().put(JournaledActions.TEST_PAUSE_SECONDS_ENV, String.valueOf(seconds));
+        pb.environment().put(RetireProcessMain.PAUSE_AFTER, pauseAfter);
+        pb.environment().put(RetireProcessMain.PAUSE_SECONDS, String.valueOf(seconds));
         Process p = pb.start();
         StringBuilder seen = new StringBuilder();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
@@ -270,7 +270,7 @@ class RetireEngineTest extends EngineTestBase {
                 String line;
                 while ((line = r.readLine()) != null) {
                     seen.append(line).append('\n');
-                    if (line.contains("TEST-ONLY") && line.contains("pausing")) {
+                    if (line.startsWith("test: pausing")) {
                         return line;
                     }
                 }
@@ -289,7 +289,7 @@ class RetireEngineTest extends EngineTestBase {
         }
     }
 
-    /** Starts `migrate` in a fresh JVM with the test-only pause hook and kills it -9 during the pause. */
+    /** Starts `migrate` in a fresh JVM that pauses after the first action of kind {@code pauseAfter} and kills it -9 during the pause. */
     static void killMidway(String[] args, String pauseAfter) throws Exception {
         Process p = startPaused(args, pauseAfter, 120);
         p.destroyForcibly(); // SIGKILL

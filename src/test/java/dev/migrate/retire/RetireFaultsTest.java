@@ -11,9 +11,7 @@ import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.DockerdProcess;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -125,7 +123,7 @@ class RetireFaultsTest extends EngineTestBase {
             assertTrue(split.getMessage().contains("rerun with --backup-dir " + backups), split.getMessage());
             // the operator frees space there; the rerun resumes the same run
             DockerdProcess.run(List.of("mount", "-o", "remount,size=256m", backups.toString()), null, null);
-            assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", backups, port)));
+            assertEquals(ExitCodes.OK, retirer(state, FreeSpace.FILE_STORE).run(options("t4-mon", backups, port)).exitCode());
             assertEquals(Set.of(), containerNames(dockerd, "t4-mon"));
             assertFalse(volumeNames(dockerd).contains("t4-mon_claude_prometheus_data"));
             assertEquals("", dockerd.docker("ps", "-aq", "--filter", "label=" + DockerEngine.HELPER_LABEL).strip());
@@ -226,7 +224,8 @@ class RetireFaultsTest extends EngineTestBase {
         DockerEngine engine = new ApiDockerEngine(new DockerHost(dockerd.host(), "test"));
         Settings settings = Settings.defaults().with(Map.of("compose-project", projectOf(state), "state-dir", state.toString()));
         return new Retirer(engine, new Ledger(state), settings, verifyPasses().create(settings), freeSpace,
-                new PrintStream(new ByteArrayOutputStream()), false, Map.of());
+                dev.migrate.io.ProgressSink.NONE, key -> {
+        });
     }
 
     /** Each test's state dir sits next to its compose dirs; the project is the only t*-mon there. */

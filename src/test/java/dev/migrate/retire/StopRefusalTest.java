@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,8 @@ class StopRefusalTest {
         ledger.append(new StepRecord("soak", Instant.now(), Instant.now(), settings.digest(), StepRecord.PASSED, "", "",
                 Map.of(Gate.SOAK_DURATION_SECONDS, "86400")));
         Retirer retirer = new Retirer(engine, ledger, settings, ComposeFixture.verifyPasses().create(settings), dir -> 1L << 40,
-                new PrintStream(new ByteArrayOutputStream()), false, Map.of());
+                dev.migrate.io.ProgressSink.NONE, key -> {
+        });
         Path backups = Files.createDirectories(tmp.resolve("b"));
         Retirer.Options o = new Retirer.Options("fake", backups, true, List.of(ComposeFixture.freePort()), Duration.ofSeconds(1),
                 true, false, "", "");
@@ -57,7 +59,7 @@ class StopRefusalTest {
         Retirer.Options moved = new Retirer.Options("fake", other, true, o.ports(), o.stopTimeout(), true, false, "", "");
         assertThrows(UnsupportedOperationException.class, () -> retirer.run(moved), "goes on to archive");
         assertEquals(List.of("stop:b", "helpers"), engine.calls);
-        Path archiveDir = Path.of(new Journal(tmp.resolve("retire/journal.jsonl")).last("fake").orElseThrow().plan().archiveDir());
+        Path archiveDir = Path.of(new Journal(tmp.resolve("retire/journal.jsonl")).last("fake").run().orElseThrow().plan().archiveDir());
         assertEquals(other, archiveDir.getParent());
     }
 

@@ -236,4 +236,22 @@ class AnalyzerTest {
         unseen.add(new Measurement("refused", Result.FAIL, 3.0, "refused 3"), NOW);
         assertEquals(Status.FAIL, unseen.result().status(), "an optional check's failures count");
     }
+
+    @Test
+    void theTimeOfTheLastProblemReadsToTheSecond() throws Exception {
+        AnalysisCheck c = check("""
+                - name: up
+                  kind: promql
+                  query: up
+                  successCondition: result == 1
+                  failureCondition: result == 0
+                  noData: fail
+                  failureLimit: 0
+                """);
+        CheckTally t = new CheckTally(c);
+        // A real clock's instant: Instant.now() carries a fraction of a second down to the nanosecond.
+        t.add(new Measurement("up", Result.FAIL, 0.0, "up == 0 for job=otel-collector"), Instant.parse("2026-11-27T00:01:00.123456789Z"));
+        String observed = t.result().observed();
+        assertTrue(observed.endsWith("; last problem at 2026-11-27T00:01:00Z: up == 0 for job=otel-collector"), observed);
+    }
 }

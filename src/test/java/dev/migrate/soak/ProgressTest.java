@@ -3,7 +3,7 @@ package dev.migrate.soak;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,7 @@ class ProgressTest {
     @Test
     void theTerminalBarRedrawsOneLineWithTheLastFailure() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Progress bar = new Progress.Bar(new PrintStream(buf, true, StandardCharsets.UTF_8), 200);
+        Progress bar = new Progress.Bar(new PrintWriter(buf, true, StandardCharsets.UTF_8), 200);
         SoakState s = state();
         for (int i = 0; i < 3; i++) {
             Instant at = T0.plus(Duration.ofHours(6)).plusSeconds(60L * i);
@@ -51,7 +51,7 @@ class ProgressTest {
     @Test
     void withoutATerminalItPrintsAPlainLineEveryPeriodAndEveryFailure() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Progress lines = new Progress.Lines(new PrintStream(buf, true, StandardCharsets.UTF_8), Duration.ofMinutes(10));
+        Progress lines = new Progress.Lines(new PrintWriter(buf, true, StandardCharsets.UTF_8), Duration.ofMinutes(10));
         SoakState s = state();
         for (int i = 0; i < 60; i++) {
             Instant at = T0.plusSeconds(60L * i);

@@ -33,8 +33,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A client shaped like Claude Code's telemetry (Claude Code docs "Monitoring", REFERENCE.md §4 and
- * §8), built on the OpenTelemetry Java SDK as Claude Code's exporters are configured by default:
+ * A client shaped like Claude Code's telemetry (Claude Code docs "Monitoring", including what 2026
+ * added), built on the OpenTelemetry Java SDK as Claude Code's exporters are configured by default:
  * OTLP over gRPC or http/protobuf, delta temporality for counters
  * (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta), resource {@code service.name} (claude-code,
  * or claude-code-desktop) with {@code service.version}, {@code os.type}, {@code host.arch} and

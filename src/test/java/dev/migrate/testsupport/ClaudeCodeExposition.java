@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Exposition text shaped exactly as the collector's prometheus exporter (contrib 0.14x, default
- * add_metric_suffixes: true) emits Claude Code's metrics (shared REFERENCE.md §4): OTLP
+ * add_metric_suffixes: true) emits Claude Code's metrics (Claude Code docs, "Monitoring"): OTLP
  * {@code claude_code.cost.usage} (unit USD) becomes {@code claude_code_cost_usage_USD_total};
  * the resource's service.name becomes {@code job} (which Prometheus renames {@code exported_job}
  * on scrape, because the ServiceMonitor's job wins); resource attributes go to {@code target_info};

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A real Docker engine for tests, started as shared TESTING.md says: no bridge and no NAT
+ * A real Docker engine for tests, started with no bridge and no NAT
  * (--bridge=none --iptables=false --ip-forward=false --ip-masq=false), its own data root, exec
  * root, pid file and socket under a temp dir (dockerd runs its own managed containerd). Stopped
  * by PID. Images come from {@link #importBusybox}: no registry is reachable.

@@ -370,7 +370,7 @@ public final class KubeApiServer {
     }
 
     private void installRbac() {
-        // The RoleBindings live in the homelab's namespace (REFERENCE.md §1), so it exists from the start.
+        // The RoleBindings live in the homelab's namespace (monitoring), so it exists from the start.
         admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                 .withName("monitoring").endMetadata().build()).create();
         try (InputStream in = KubeApiServer.class.getResourceAsStream("rbac.yaml")) {

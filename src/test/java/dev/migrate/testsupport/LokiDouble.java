@@ -141,7 +141,7 @@ public final class LokiDouble implements AutoCloseable {
         lines.add(new Line(Map.copyOf(stream), at, line, Map.copyOf(metadata)));
     }
 
-    /** A Claude Code event as Loki stores it after native OTLP ingestion (REFERENCE.md §5). */
+    /** A Claude Code event as Loki stores it after native OTLP ingestion: service.name becomes the index label service_name, log attributes become structured metadata with dots turned into underscores. */
     public void addEvent(String serviceName, String eventName, Instant at) {
         add(Map.of("service_name", serviceName), at, "claude_code." + eventName,
                 Map.of("event_name", eventName, "session_id", "s-1", "machine_name", "laptop"));

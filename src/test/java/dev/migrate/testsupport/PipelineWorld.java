@@ -25,12 +25,14 @@ public final class PipelineWorld implements AutoCloseable {
     /** The rules the world's Prometheus runs: the rendered PrometheusRule's groups, as the operator loads them. */
     public static final String RULES = Rendered.prometheusRules(Rendered.bundle());
 
-    public final FakeHttpServer broken = FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error"));
-    public final FakeHttpServer unsuffixed = FakeHttpServer.start();
-    public final LokiDouble loki = new LokiDouble();
+    /** Everything the constructor started, in order: closed in reverse by {@link #close()}, or at once if a start fails. */
+    private final List<AutoCloseable> started = new ArrayList<>();
+    public final FakeHttpServer broken;
+    public final FakeHttpServer unsuffixed;
+    public final LokiDouble loki;
     /** Replaced by {@link #restartCollector()} (same ports, as a restarted pod behind its Service). */
     public volatile CollectorProcess collector;
-    public final FakeHttpServer grafana = FakeHttpServer.start();
+    public final FakeHttpServer grafana;
     public final PrometheusProcess prometheus;
     public final AlertmanagerProcess alertmanager;
     private final ClaudeCodeClient cli;
@@ -41,37 +43,56 @@ public final class PipelineWorld implements AutoCloseable {
 
     /** @param sessions sessions per service (claude-code and claude-code-desktop), each with the six session metrics */
     public PipelineWorld(int sessions) {
-        unsuffixed.on("/metrics", Reply.text(200, ClaudeCodeExposition.text("other", ClaudeCodeExposition.unsuffixed(
-                ClaudeCodeExposition.SESSION_METRICS).stream().map(n -> n.replace("claude_code_", "other_code_")).toList(), 1)));
-        collector = CollectorProcess.startBundle(loki.url() + "/otlp");
-        cli = new ClaudeCodeClient(collector.grpcEndpoint(), "grpc", "claude-code", "laptop");
-        desktop = new ClaudeCodeClient(collector.httpEndpoint(), "http/protobuf", "claude-code-desktop", "laptop");
-        grafana.on("/api/dashboards/uid/claude-code", Reply.json("{\"dashboard\":" + DASHBOARD
-                        + ",\"meta\":{\"slug\":\"claude-code\",\"folderTitle\":\"Claude Code\"}}"))
-                .on("/api/datasources/uid/prometheus", Reply.json("{\"id\":1,\"uid\":\"prometheus\",\"name\":\"Prometheus\","
-                        + "\"type\":\"prometheus\",\"url\":\"http://prometheus-kube-prometheus-prometheus.monitoring:9090/\"}"))
-                .on("/api/datasources/uid/loki", Reply.json("{\"id\":2,\"uid\":\"loki\",\"name\":\"Loki\",\"type\":\"loki\","
-                        + "\"url\":\"http://loki.monitoring:3100\"}"));
-        String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
-                + "scrape_configs:\n" + collectorJob(collector)
-                + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
-        prometheus = PrometheusProcess.start(config, Map.of("rules.yml", RULES));
-        alertmanager = AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE);
-        sessions(sessions);
-        // The five classic events from the CLI, one from Desktop.
-        for (String event : List.of("api_request", "api_request", "tool_result", "user_prompt", "tool_decision")) {
-            cli.event("s-000000", event, Map.of("model", "claude-sonnet-4-5"));
+        try {
+            broken = started(FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error")));
+            unsuffixed = started(FakeHttpServer.start());
+            loki = started(new LokiDouble());
+            grafana = started(FakeHttpServer.start());
+            unsuffixed.on("/metrics", Reply.text(200, ClaudeCodeExposition.text("other", ClaudeCodeExposition.unsuffixed(
+                    ClaudeCodeExposition.SESSION_METRICS).stream().map(n -> n.replace("claude_code_", "other_code_")).toList(), 1)));
+            collector = CollectorProcess.startBundle(loki.url() + "/otlp");
+            started.add(() -> collector.close()); // the one running now, after a restart too
+            cli = started(new ClaudeCodeClient(collector.grpcEndpoint(), "grpc", "claude-code", "laptop"));
+            desktop = started(new ClaudeCodeClient(collector.httpEndpoint(), "http/protobuf", "claude-code-desktop", "laptop"));
+            grafana.on("/api/dashboards/uid/claude-code", Reply.json("{\"dashboard\":" + DASHBOARD
+                            + ",\"meta\":{\"slug\":\"claude-code\",\"folderTitle\":\"Claude Code\"}}"))
+                    .on("/api/datasources/uid/prometheus", Reply.json("{\"id\":1,\"uid\":\"prometheus\",\"name\":\"Prometheus\","
+                            + "\"type\":\"prometheus\",\"url\":\"http://prometheus-kube-prometheus-prometheus.monitoring:9090/\"}"))
+                    .on("/api/datasources/uid/loki", Reply.json("{\"id\":2,\"uid\":\"loki\",\"name\":\"Loki\",\"type\":\"loki\","
+                            + "\"url\":\"http://loki.monitoring:3100\"}"));
+            String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
+                    + "scrape_configs:\n" + collectorJob(collector)
+                    + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
+            prometheus = started(PrometheusProcess.start(config, Map.of("rules.yml", RULES)));
+            alertmanager = started(AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE));
+            sessions(sessions);
+            // The five classic events from the CLI, one from Desktop.
+            for (String event : List.of("api_request", "api_request", "tool_result", "user_prompt", "tool_decision")) {
+                cli.event("s-000000", event, Map.of("model", "claude-sonnet-4-5"));
+            }
+            desktop.event("s-000000", "api_request", Map.of("model", "claude-sonnet-4-5"));
+            cli.export();
+            desktop.export();
+            telemetry2026 = started(Telemetry2026.start(collector));
+            prometheus.awaitQuery("count(claude_code_cost_usage_USD_total) >= " + 2 * sessions, Duration.ofSeconds(30));
+            prometheus.awaitQuery("claude_code_cost_usage_USD_total{session_id=\"collide\"}", Duration.ofSeconds(30));
+            prometheus.awaitQuery("other_code_cost_usage", Duration.ofSeconds(30));
+            prometheus.awaitQuery("up{job=\"broken-collector\"} == 0", Duration.ofSeconds(30));
+            prometheus.awaitQuery("otelcol_receiver_accepted_log_records_total", Duration.ofSeconds(30));
+            awaitLoki(6 + Telemetry2026.eventCount(), Duration.ofSeconds(30));
+        } catch (RuntimeException | Error e) {
+            try {
+                close(); // a world that failed to start leaves no process behind
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        desktop.event("s-000000", "api_request", Map.of("model", "claude-sonnet-4-5"));
-        cli.export();
-        desktop.export();
-        telemetry2026 = Telemetry2026.start(collector);
-        prometheus.awaitQuery("count(claude_code_cost_usage_USD_total) >= " + 2 * sessions, Duration.ofSeconds(30));
-        prometheus.awaitQuery("claude_code_cost_usage_USD_total{session_id=\"collide\"}", Duration.ofSeconds(30));
-        prometheus.awaitQuery("other_code_cost_usage", Duration.ofSeconds(30));
-        prometheus.awaitQuery("up{job=\"broken-collector\"} == 0", Duration.ofSeconds(30));
-        prometheus.awaitQuery("otelcol_receiver_accepted_log_records_total", Duration.ofSeconds(30));
-        awaitLoki(6 + Telemetry2026.eventCount(), Duration.ofSeconds(30));
+    }
+
+    private <T extends AutoCloseable> T started(T t) {
+        started.add(t);
+        return t;
     }
 
     /** The scrape job the ServiceMonitor makes: job otel-collector, the exporter and the collector's own metrics. */
@@ -156,15 +177,21 @@ public final class PipelineWorld implements AutoCloseable {
 
     @Override
     public void close() {
-        telemetry2026.close();
-        cli.close();
-        desktop.close();
-        alertmanager.close();
-        prometheus.close();
-        collector.close();
-        loki.close();
-        grafana.close();
-        broken.close();
-        unsuffixed.close();
+        RuntimeException failed = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failed == null) {
+                    failed = new IllegalStateException("closing the pipeline world", e);
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        started.clear();
+        if (failed != null) {
+            throw failed;
+        }
     }
 }

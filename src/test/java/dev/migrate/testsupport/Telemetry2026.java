@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The telemetry Claude Code added in 2026 (Claude Code docs "Monitoring", shared REFERENCE.md §8), sent
+ * The telemetry Claude Code added in 2026 (Claude Code docs "Monitoring"), sent
  * through the real collector by {@link ClaudeCodeClient}: metric points with the new attributes
  * (query_source, effort, speed, agent.name, skill.name, plugin.name, mcp_server.name, mcp_tool.name on cost
  * and tokens; start_type on session.count, agents_view included; model on lines_of_code), from the CLI

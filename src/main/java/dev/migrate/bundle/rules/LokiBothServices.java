@@ -14,7 +14,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Every LogQL stream selector on service_name covers both apps: Claude Code Desktop sessions report
- * service.name claude-code-desktop (shared REFERENCE.md §8), so {service_name="claude-code"} silently
+ * service.name claude-code-desktop (Claude Code docs, "Monitoring"), so {service_name="claude-code"} silently
  * leaves them out. Loki's =~ is anchored, like Java's matches().
  */
 public final class LokiBothServices extends DashboardRule {

@@ -14,7 +14,7 @@ import java.util.Map;
  * a pull prometheus reader in service.telemetry.metrics on the Deployment's {@code telemetry} port.
  * Listening on 0.0.0.0 is {@link ListenEndpoints}' job; the names the reader gives are
  * {@link SelfMetricNames}' (the real collector 0.149 gives no {@code __datapoints__} names with any
- * of its options, so {@code without_units} is no longer demanded here).
+ * of its options, so the reader's {@code without_units} is not demanded).
  */
 public final class SelfMetrics extends CollectorRule {
     public static final String NAME = "collector.self-metrics";

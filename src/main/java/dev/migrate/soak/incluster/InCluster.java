@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ import java.util.function.Consumer;
 public final class InCluster {
     public static final String LOCAL_COPY = "cluster-journal.jsonl";
 
-    /** Opens the cluster the operator named; the lead may wire the shared cluster edge here instead. */
+    /** Opens the cluster the operator named. */
     public interface Connector {
         SoakCluster connect(Settings settings);
     }
@@ -57,7 +57,13 @@ public final class InCluster {
     private InCluster() {
     }
 
-    public static int render(Settings settings, boolean apply, Connector connector, PrintStream out) {
+    public static int render(Settings settings, boolean apply, Connector connector, PrintWriter out) {
+        boolean noImage = settings.soakImage().isEmpty();
+        if (apply && noImage) {
+            throw new UserError("--apply needs the setting soak-image, the image of this tool the Job runs (there is no"
+                    + " published one): build it with 'mvn -Psoak-image package jib:build -Dsoak.image=REGISTRY/migrate:VERSION'"
+                    + " (RUNBOOK, \"Building the soak image\") and set soak-image: REGISTRY/migrate:VERSION in migrate.yaml");
+        }
         Map<String, String> checkFiles = new LinkedHashMap<>();
         if (settings.checksDir().isPresent()) {
             Path dir = settings.checksDir().get();
@@ -75,6 +81,10 @@ public final class InCluster {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+        if (noImage) {
+            out.println("# the Job has no image: set soak-image in migrate.yaml to an image of this tool built with"
+                    + " -Psoak-image (RUNBOOK, \"Building the soak image\"); --apply refuses until it is set");
         }
         if (!apply) {
             out.println("# nothing applied: add --apply to create these in namespace " + settings.namespace()
@@ -104,7 +114,7 @@ public final class InCluster {
     }
 
     public static int attach(Settings settings, SoakSession session, AnalysisCatalogue catalogue, Connector connector,
-                             SoakClock clock, PrintStream out, Consumer<String> warn) {
+                             SoakClock clock, PrintWriter out, Consumer<String> warn) {
         String ns = settings.namespace();
         Path copy = session.dir().resolve(LOCAL_COPY);
         try (SoakCluster cluster = connector.connect(settings)) {
@@ -134,7 +144,7 @@ public final class InCluster {
         }
     }
 
-    private static int finish(Settings settings, SoakSession session, Follower f, Path copy, PrintStream out,
+    private static int finish(Settings settings, SoakSession session, Follower f, Path copy, PrintWriter out,
                               Consumer<String> warn) {
         SoakState state = f.state;
         if (!state.header().settingsDigest().equals(settings.digest())) {

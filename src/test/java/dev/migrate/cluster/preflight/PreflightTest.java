@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every preflight check, passing on the homelab as REFERENCE.md describes it and failing on each way
+ * Every preflight check, passing on the homelab as {@link dev.migrate.cluster.Homelab} seeds it and failing on each way
  * it differs, against a real kube-apiserver 1.35 with the real prometheus-operator and Cilium CRDs
  * and real RBAC ({@link KubeApiServer}). Loki stays a double (AGPL, and the real service proxy
  * will not reach 127.0.0.1), served at --loki-url; the proxy path is checked on the real server

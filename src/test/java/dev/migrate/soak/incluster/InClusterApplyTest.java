@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +51,7 @@ class InClusterApplyTest {
 
     String apply(Settings s) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = InCluster.render(s, true, InCluster.FABRIC8, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code = InCluster.render(s, true, InCluster.FABRIC8, new PrintWriter(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCodes.OK, code, out);
         return out;
@@ -110,7 +110,7 @@ class InClusterApplyTest {
         String rv = c.batch().v1().jobs().inNamespace(Homelab.NS).withName("migrate-soak").get().getMetadata().getResourceVersion();
 
         UserError e = assertThrows(UserError.class, () -> InCluster.render(settings("registry.home.arpa/migrate:0.2.0"), true,
-                InCluster.FABRIC8, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+                InCluster.FABRIC8, new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
 
         assertEquals(ExitCodes.REFUSED, e.exitCode());
         assertTrue(e.getMessage().startsWith("Job/monitoring/migrate-soak already exists with other settings"), e.getMessage());

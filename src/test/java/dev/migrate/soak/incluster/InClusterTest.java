@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,9 +71,9 @@ class InClusterTest {
         return s -> new Fabric8SoakCluster(client, false); // the extension owns the client
     }
 
-    static String capture(java.util.function.Function<PrintStream, Integer> body, int expected) {
+    static String capture(java.util.function.Function<PrintWriter, Integer> body, int expected) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = body.apply(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code = body.apply(new PrintWriter(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(expected, code, out);
         return out;
@@ -196,7 +196,7 @@ class InClusterTest {
     void attachWithoutAJobSaysHowToStartIt() {
         Settings local = settings();
         UserError e = assertThrows(UserError.class, () -> InCluster.attach(local, new SoakSession(new Ledger(local.stateDir())),
-                SoakTestCatalogue.catalogue(), mock(), new SimulatedClock(Instant.EPOCH), new PrintStream(new ByteArrayOutputStream()), warnings::add));
+                SoakTestCatalogue.catalogue(), mock(), new SimulatedClock(Instant.EPOCH), new PrintWriter(new ByteArrayOutputStream(), true), warnings::add));
         assertEquals("no pod of Job monitoring/migrate-soak yet; start it with 'migrate soak --in-cluster --apply'", e.getMessage());
     }
 }
