@@ -101,6 +101,7 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
         cli.registerConverter(Path.class, Main::path);
+        dev.migrate.cli.HelpLayout.install(cli);
         try {
             return cli.execute(args);
         } finally {

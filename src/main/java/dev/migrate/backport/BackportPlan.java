@@ -31,6 +31,8 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
     public static final List<String> COMPOSE_NAMES = List.of("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml");
     /** Suffix of the copy kept of each v1.1.1 file the upgrade replaces (Grafana and Prometheus ignore such names). */
     public static final String V1_SUFFIX = "." + OldStack.VERSION;
+    /** Suffix of the copy kept of a file an earlier backport without a record of its writes would change. */
+    public static final String PREVIOUS_SUFFIX = ".previous";
     private static final TypeReference<LinkedHashMap<String, Object>> TREE = new TypeReference<>() {
     };
 
@@ -44,6 +46,7 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
         files.add(new OutputFile(ComposeFile.FILE, ComposeFile.text(s)));
         files.addAll(StackFiles.of(s));
         files.addAll(KubernetesGuide.of(s));
+        files.add(ReleaseSnippets.of(s));
         List<CheckResult> rules = new ArrayList<>(s.bundleRules());
         rules.addAll(ComposeRules.check(ComposeFile.tree(s), s.project(), dirProject));
         return new BackportPlan(s, dirProject, files, rules);
@@ -59,12 +62,23 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
     }
 
     /**
-     * Decides whether the directory may take the stack, and returns the files to write (plus a copy
-     * of a v1.1.1 compose file it replaces). Allowed: an empty or new directory, a directory this
-     * command wrote for the same project, and the v1.1.1 directory of the project itself (the upgrade).
-     * Refused: a Compose file of another project, or a non-empty directory with no Compose file.
+     * Decides whether the directory may take the stack, and returns the files to write plus the
+     * copies that keep what was there. Allowed: an empty or new directory, a directory this command
+     * wrote for the same project, and the v1.1.1 directory of the project itself (the upgrade).
+     * Refused: a Compose file of another project, a non-empty directory with no Compose file, and,
+     * without {@code force}, a directory where a person edited a file this command wrote.
+     * Nothing a person wrote is ever replaced without a copy next to it:
+     * <ul>
+     *   <li>an earlier backport: a file edited since it was written is refused, or with --force kept as
+     *   {@code <file>.edited} ({@link OutputDirectory#keepingEdits}); a backport written before the
+     *   directory recorded what it wrote cannot tell edits from its own text, so every file it changes
+     *   is kept as {@code <file>.previous};</li>
+     *   <li>the v1.1.1 directory: every file the upgrade replaces is kept as {@code <file>.v1.1.1}, or,
+     *   when a different copy of that name is already there (an earlier attempt), under the next free
+     *   name ({@code .v1.1.1-2} ...), so neither the edited file nor the older copy is lost.</li>
+     * </ul>
      */
-    public List<OutputFile> forTarget(OutputDirectory out) {
+    public List<OutputFile> forTarget(OutputDirectory out, boolean force) {
         List<String> entries = out.entries();
         if (entries.isEmpty()) {
             return files;
@@ -90,7 +104,8 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
                 throw new UserError("--out " + out.dir() + " holds the backport of another Compose project ('" + marked
                         + "', not '" + project + "'); choose another directory or set compose-project: " + marked);
             }
-            return files; // our own earlier backport of this project: bring it up to date
+            // our own earlier backport of this project: bring it up to date, keeping what a person changed
+            return out.written().isEmpty() ? withCopies(out, PREVIOUS_SUFFIX) : out.keepingEdits(files, force, "migrate backport");
         }
         boolean v1 = OldStack.VOLUMES.stream().allMatch(v -> Trees.at(tree, "volumes") instanceof Map<?, ?> m
                 && m.containsKey(v.key()));
@@ -101,15 +116,29 @@ public record BackportPlan(BackportSources sources, String dirProject, List<Outp
                     + services + ") than the " + OldStack.VERSION + " stack of '" + project + "'; choose an empty directory"
                     + " or the " + OldStack.VERSION + " directory (named " + project + ")");
         }
-        // The upgrade keeps a copy of every v1.1.1 file it replaces, to go back to.
-        List<OutputFile> withCopies = new ArrayList<>(files);
+        return withCopies(out, V1_SUFFIX);
+    }
+
+    /** The files, plus a copy of every existing file they change (unless an identical copy of that name is there). */
+    private List<OutputFile> withCopies(OutputDirectory out, String suffix) {
+        List<OutputFile> result = new ArrayList<>(files);
+        List<String> taken = new ArrayList<>(files.stream().map(OutputFile::path).toList());
         for (OutputFile f : files) {
             Optional<String> old = out.read(f.path());
-            if (old.isPresent() && !old.get().equals(f.content()) && out.read(f.path() + V1_SUFFIX).isEmpty()) {
-                withCopies.add(new OutputFile(f.path() + V1_SUFFIX, old.get()));
+            if (old.isEmpty() || old.get().equals(f.content()) || old.equals(out.read(f.path() + suffix))) {
+                continue;
             }
+            String copy = out.freeName(f.path(), suffix, taken);
+            taken.add(copy);
+            result.add(new OutputFile(copy, old.get()));
         }
-        return withCopies;
+        return result;
+    }
+
+    /** Whether a file of a write is a copy of what was there, not part of the stack (for the summary). */
+    public static boolean isCopy(String path) {
+        return path.matches(".*(" + java.util.regex.Pattern.quote(V1_SUFFIX) + "|" + java.util.regex.Pattern.quote(PREVIOUS_SUFFIX)
+                + "|" + java.util.regex.Pattern.quote(OutputDirectory.EDITED_SUFFIX) + ")(-\\d+)?");
     }
 
     private static String preview(List<String> entries) {

@@ -54,7 +54,9 @@ public final class ComposeFile {
         c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
         collector.put("environment", env);
         collector.put("volumes", List.of("./" + StackFiles.COLLECTOR_CONFIG + ":" + COLLECTOR_CONFIG_IN_CONTAINER + ":ro"));
-        collector.put("ports", ports(s.containerPort("otlp-grpc"), s.containerPort("otlp-http"), s.containerPort("prometheus")));
+        collector.put("ports", List.of(port(OldStack.OTEL_GRPC_PORT, s.containerPort("otlp-grpc")),
+                port(OldStack.OTEL_HTTP_PORT, s.containerPort("otlp-http")),
+                port(OldStack.OTEL_METRICS_PORT, s.containerPort("prometheus"))));
         String memory = composeMemory(c.path("resources").path("limits").path("memory").asText());
         if (!memory.isEmpty()) {
             collector.put("mem_limit", memory); // above memory_limiter's limit_mib, as the bundle rule checks
@@ -64,11 +66,11 @@ public final class ComposeFile {
 
         Map<String, Object> prometheus = service(s.settings().backportPrometheusImage(), OldStack.PROMETHEUS);
         prometheus.put("command", List.of("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
-                "--storage.tsdb.retention.time=" + Values.format(s.settings().backportPrometheusRetention())));
+                "--storage.tsdb.retention.time=" + retention(s).ref()));
         prometheus.put("volumes", List.of("./" + StackFiles.PROMETHEUS_CONFIG + ":/etc/prometheus/prometheus.yml:ro",
                 "./" + StackFiles.PROMETHEUS_RULES_DIR + ":/etc/prometheus/rules:ro",
                 OldStack.VOLUMES.get(0).key() + ":" + OldStack.VOLUMES.get(0).mount()));
-        prometheus.put("ports", ports(9090));
+        prometheus.put("ports", List.of(port(OldStack.PROMETHEUS_PORT, 9090)));
         prometheus.put("depends_on", List.of(OldStack.COLLECTOR));
         services.put(OldStack.PROMETHEUS, prometheus);
 
@@ -76,14 +78,19 @@ public final class ComposeFile {
         grafana.put("volumes", List.of(OldStack.VOLUMES.get(1).key() + ":" + OldStack.VOLUMES.get(1).mount(),
                 "./" + StackFiles.GRAFANA_PROVISIONING + ":/etc/grafana/provisioning:ro",
                 "./" + StackFiles.GRAFANA_DASHBOARDS + ":" + StackFiles.DASHBOARDS_IN_CONTAINER + ":ro"));
-        grafana.put("ports", List.of("3030:3000"));
+        Map<String, Object> grafanaEnv = new LinkedHashMap<>();
+        grafanaEnv.put("GF_SECURITY_ADMIN_USER", OldStack.GRAFANA_ADMIN_USER.ref());
+        grafanaEnv.put("GF_SECURITY_ADMIN_PASSWORD", OldStack.GRAFANA_ADMIN_PASSWORD.ref());
+        grafanaEnv.put("GF_USERS_ALLOW_SIGN_UP", "false"); // as v1.1.1
+        grafana.put("environment", grafanaEnv);
+        grafana.put("ports", List.of(port(OldStack.GRAFANA_PORT, 3000)));
         grafana.put("depends_on", List.of(OldStack.PROMETHEUS, LOKI));
         services.put(OldStack.GRAFANA, grafana);
 
         Map<String, Object> loki = service(s.settings().backportLokiImage(), LOKI_CONTAINER);
         loki.put("command", List.of("-config.file=/etc/loki/loki.yaml"));
         loki.put("volumes", List.of("./" + StackFiles.LOKI_CONFIG + ":/etc/loki/loki.yaml:ro", LOKI_VOLUME + ":/loki"));
-        loki.put("ports", ports(3100));
+        loki.put("ports", List.of(port(OldStack.LOKI_PORT, 3100)));
         services.put(LOKI, loki);
         root.put("services", services);
 
@@ -102,6 +109,9 @@ public final class ComposeFile {
                     + "# collector config, dashboard and alert rules as the Kubernetes bundle. Regenerate it rather than\n"
                     + "# editing it. Upgrading from " + OldStack.VERSION + ": `docker compose up -d` in the same directory\n"
                     + "# replaces the three old containers and keeps the Prometheus and Grafana data (volumes: below).\n"
+                    + "# It reads the same variables as " + OldStack.VERSION + ", from the environment or .env, with the same defaults:\n"
+                    + String.join("", variables(s).stream().map(v -> "#   " + v.name() + " (default " + v.defaultValue() + "): "
+                    + v.what() + "\n").toList())
                     + Json.YAML.writeValueAsString(tree(s));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of maps and strings is always YAML", e);
@@ -116,12 +126,27 @@ public final class ComposeFile {
         return m;
     }
 
-    private static List<String> ports(int... ports) {
-        List<String> out = new ArrayList<>();
-        for (int p : ports) {
-            out.add(p + ":" + p);
-        }
-        return out;
+    /** "${VAR:-default}:container": the host port v1.1.1's variable names, with its default. */
+    private static String port(OldStack.Variable hostPort, int containerPort) {
+        return hostPort.ref() + ":" + containerPort;
+    }
+
+    /** v1.1.1's PROMETHEUS_RETENTION, defaulting to the backport-prometheus-retention setting. */
+    static OldStack.Variable retention(BackportSources s) {
+        return new OldStack.Variable(OldStack.PROMETHEUS_RETENTION, Values.format(s.settings().backportPrometheusRetention()),
+                "how long Prometheus keeps data");
+    }
+
+    /** Every variable the file reads, for its header and the README snippet. */
+    public static List<OldStack.Variable> variables(BackportSources s) {
+        return List.of(OldStack.OTEL_GRPC_PORT, OldStack.OTEL_HTTP_PORT, OldStack.OTEL_METRICS_PORT, OldStack.PROMETHEUS_PORT,
+                retention(s), OldStack.GRAFANA_PORT, OldStack.GRAFANA_ADMIN_USER, OldStack.GRAFANA_ADMIN_PASSWORD,
+                OldStack.LOKI_PORT);
+    }
+
+    /** A Compose value with every ${VAR:-default} replaced by its default (what Compose uses when VAR is unset). */
+    public static String withDefaults(String value) {
+        return value.replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*:-([^}]*)}", "$1");
     }
 
     /** A Kubernetes memory quantity as Compose writes it (binary units): 600Mi -> 600m; empty if not Mi/Gi. */

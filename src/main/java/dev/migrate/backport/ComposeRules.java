@@ -104,7 +104,7 @@ public final class ComposeRules {
         for (String service : services(compose)) {
             if (Trees.at(compose, "services", service, "ports") instanceof List<?> ports) {
                 for (Object p : ports) {
-                    String[] parts = String.valueOf(p).split(":");
+                    String[] parts = ComposeFile.withDefaults(String.valueOf(p)).split(":");
                     if (parts.length >= 2 && parts[parts.length - 2].matches("\\d+")) {
                         published.add(Integer.parseInt(parts[parts.length - 2]));
                     }

@@ -1,7 +1,6 @@
 package dev.migrate.backport;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.migrate.Json;
+import dev.migrate.bundle.ManifestFiles;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.bundle.ObjectSummary;
 import dev.migrate.data.OutputDirectory.OutputFile;
@@ -9,12 +8,11 @@ import dev.migrate.settings.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * docs/kubernetes.md and kubernetes/NN-kind-name.yaml: the bundle exactly as `migrate deploy` would
- * apply it (same renderer, same settings), for users who deploy with plain kubectl. The files are
- * numbered in apply order, which is the order `kubectl apply -f kubernetes/` reads them in.
+ * docs/kubernetes.md and kubernetes/: the bundle exactly as `migrate deploy` would apply it (same
+ * renderer, same settings), for users who deploy with plain kubectl, in the same files and
+ * kustomization.yaml as `migrate deploy --dry-run --out` writes ({@link ManifestFiles}).
  */
 public final class KubernetesGuide {
     public static final String DOC = "docs/kubernetes.md";
@@ -25,17 +23,12 @@ public final class KubernetesGuide {
 
     public static List<OutputFile> of(BackportSources s) {
         List<OutputFile> files = new ArrayList<>();
+        for (OutputFile f : ManifestFiles.of(s.kubernetes(), "migrate backport")) {
+            files.add(new OutputFile(DIR + "/" + f.path(), f.content()));
+        }
         List<String[]> rows = new ArrayList<>();
-        int i = 0;
         for (ManifestObject o : s.kubernetes().objects()) {
-            String file = String.format(Locale.ROOT, "%s/%02d-%s-%s.yaml", DIR, ++i, o.kind().toLowerCase(Locale.ROOT), o.name());
-            try {
-                files.add(new OutputFile(file, "# " + o.id() + ", rendered by migrate backport from the bundle `migrate deploy` applies.\n"
-                        + Json.YAML.writeValueAsString(o.body())));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("rendered objects are always YAML", e);
-            }
-            rows.add(new String[] {file, o.kind() + " " + o.namespace() + "/" + o.name(), ObjectSummary.of(o)});
+            rows.add(new String[] {DIR + "/" + ManifestFiles.fileOf(o), o.kind() + " " + o.namespace() + "/" + o.name(), ObjectSummary.of(o)});
         }
         files.add(0, new OutputFile(DOC, doc(s, rows)));
         return files;
@@ -63,7 +56,7 @@ public final class KubernetesGuide {
                 .append(" |\n"));
         b.append("\n## Deploy\n\n```sh\n");
         b.append("kubectl").append(ctx).append(" create namespace ").append(ns).append("   # if it does not exist yet\n");
-        b.append("kubectl").append(ctx).append(" apply --server-side --field-manager=claude-monitoring -f ").append(DIR).append("/\n");
+        b.append("kubectl").append(ctx).append(" apply --server-side --field-manager=claude-monitoring -k ").append(DIR).append("/\n");
         b.append("kubectl").append(ctx).append(" -n ").append(ns).append(" rollout status deployment/otel-collector --timeout=5m\n");
         b.append("kubectl").append(ctx).append(" -n ").append(ns)
                 .append(" get service otel-collector -o jsonpath='{.status.loadBalancer.ingress[0].ip}'   # ")
@@ -81,7 +74,7 @@ public final class KubernetesGuide {
                 .append(" the stack for good, which `restart: always` in ").append(OldStack.VERSION).append(" did not.\n\n");
         b.append("To move to Kubernetes: deploy as above, point the clients at the VIP, and only then remove the Compose")
                 .append(" stack (`migrate retire` archives its volumes first). The Compose data does not move into the cluster.\n\n");
-        b.append("## Removing it\n\n```sh\nkubectl").append(ctx).append(" delete -f ").append(DIR).append("/\n```\n");
+        b.append("## Removing it\n\n```sh\nkubectl").append(ctx).append(" delete -k ").append(DIR).append("/\n```\n");
         return b.toString();
     }
 }

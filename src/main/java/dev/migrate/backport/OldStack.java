@@ -28,6 +28,32 @@ public final class OldStack {
         }
     }
 
+    /**
+     * A variable v1.1.1's docker-compose.yml reads from the environment or .env, with its default
+     * there ({@code ${GRAFANA_PORT:-3030}}). The backport reads the same names with the same defaults,
+     * so a user's overrides keep working and their .env is used as it is.
+     */
+    public record Variable(String name, String defaultValue, String what) {
+        /** The Compose expression: the value, or the default when unset or empty. */
+        public String ref() {
+            return "${" + name + ":-" + defaultValue + "}";
+        }
+    }
+
+    public static final Variable OTEL_GRPC_PORT = new Variable("OTEL_GRPC_PORT", "4317", "host port of OTLP gRPC");
+    public static final Variable OTEL_HTTP_PORT = new Variable("OTEL_HTTP_PORT", "4318", "host port of OTLP HTTP");
+    public static final Variable OTEL_METRICS_PORT = new Variable("OTEL_METRICS_PORT", "8889",
+            "host port of the collector's Prometheus exporter");
+    public static final Variable PROMETHEUS_PORT = new Variable("PROMETHEUS_PORT", "9090", "host port of Prometheus");
+    public static final Variable GRAFANA_PORT = new Variable("GRAFANA_PORT", "3030", "host port of Grafana");
+    public static final Variable GRAFANA_ADMIN_USER = new Variable("GRAFANA_ADMIN_USER", "admin", "Grafana's admin user");
+    public static final Variable GRAFANA_ADMIN_PASSWORD = new Variable("GRAFANA_ADMIN_PASSWORD", "admin",
+            "Grafana's admin password (used when grafana.db is first created)");
+    /** Prometheus' retention; its default in the backport is the backport-prometheus-retention setting (v1.1.1: 200h). */
+    public static final String PROMETHEUS_RETENTION = "PROMETHEUS_RETENTION";
+    /** Not in v1.1.1: Loki's host port, named the same way. */
+    public static final Variable LOKI_PORT = new Variable("LOKI_PORT", "3100", "host port of Loki (new in the backport)");
+
     public static final List<Volume> VOLUMES = List.of(
             new Volume("claude_prometheus_data", PROMETHEUS, "/prometheus"),
             new Volume("claude_grafana_data", GRAFANA, "/var/lib/grafana"));

@@ -31,8 +31,11 @@ import java.util.regex.Pattern;
                         + "the env block of Claude Code's settings.json, and --write-settings merges it into "
                         + "~/.claude/settings.json (or, with --managed, the machine's managed-settings.json), keeping every "
                         + "other key.",
-                "Example: eval \"$(migrate client-env --machine-name laptop)\"",
-                "Example: migrate client-env --machine-name laptop --write-settings"})
+                "",
+                "Examples:",
+                "  eval \"$(migrate client-env --machine-name laptop)\"",
+                "  migrate client-env --shell fish --machine-name laptop",
+                "  migrate client-env --machine-name laptop --write-settings"})
 public final class ClientEnvCommand implements Callable<Integer> {
     /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
     private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");

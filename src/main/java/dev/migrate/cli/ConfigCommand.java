@@ -18,7 +18,11 @@ import java.util.concurrent.Callable;
 @Command(name = "config", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Print the effective settings and where each value came from.",
         description = {"Print the effective settings and where each value came from",
-                "(default < migrate.yaml < MIGRATE_* environment < flags)."})
+                "(default < migrate.yaml < MIGRATE_* environment < flags).",
+                "",
+                "Examples:",
+                "  migrate config",
+                "  migrate config --config ~/homelab/migrate.yaml --context homelab"})
 public final class ConfigCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settingsOptions;

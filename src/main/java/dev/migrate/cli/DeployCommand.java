@@ -5,7 +5,10 @@ import dev.migrate.Json;
 import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.BundlePlan;
+import dev.migrate.bundle.ManifestFiles;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.data.OutputDirectory;
+import dev.migrate.data.OutputDirectory.OutputFile;
 import dev.migrate.bundle.Prepared;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.cluster.Cluster;
@@ -49,6 +52,7 @@ import java.util.concurrent.Callable;
                 "  migrate deploy --dry-run",
                 "  migrate deploy --dry-run --vip 10.10.30.23 --trusted-cidr 10.10.0.0/16 -o json",
                 "  migrate deploy --dry-run --collector-config my-collector.yaml --show-manifests",
+                "  migrate deploy --dry-run --out ~/homelab/manifests/monitoring",
                 "  migrate deploy --context homelab --diff",
                 "  migrate deploy --context homelab --kubeconfig ~/.kube/homelab.yaml --timeout 10m"},
         footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
@@ -73,6 +77,15 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
     @Option(names = "--dashboard", paramLabel = "FILE",
             description = "Your own Grafana dashboard JSON instead of the built-in one (validated the same way).")
     Path dashboard;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "With --dry-run: also write the manifests into DIR as files for git (otel-collector.yaml,"
+                    + " claude-alerts.yaml ... and a kustomization.yaml) for kubectl apply -k, Flux or Argo CD.")
+    Path out;
+
+    @Option(names = "--force",
+            description = "With --out: replace files there that were changed by hand (each is kept as <file>.edited).")
+    boolean force;
 
     @Option(names = "--show-manifests",
             description = "Also print every rendered object in full (YAML in text output, under \"manifests\" in JSON).")
@@ -111,14 +124,32 @@ public final class DeployCommand implements Callable<Integer>, SettingsOptions.F
         if (dryRun && options.diffOnly()) {
             throw new UserError("--diff asks the cluster what would change and --dry-run touches no cluster: use one of them");
         }
+        if (out == null && force) {
+            throw new UserError("--force replaces hand-edited files in --out DIR: give --dry-run --out DIR with it");
+        }
+        // --out writes files for git and applies nothing: deploy applies from the same render in memory,
+        // so a run that both wrote and applied would be two results with one exit code.
+        if (out != null && !dryRun) {
+            throw new UserError("--out writes the manifests as files and applies nothing: add --dry-run (then apply the"
+                    + " directory with kubectl apply -k, Flux or Argo CD, or run migrate deploy without --out)");
+        }
+        OutputDirectory outDir = out == null ? null : OutputDirectory.check(out, settings.stateDir(), "--out").tracked();
         Prepared prepared = Prepared.of(settings);
         BundlePlan plan = prepared.plan();
         List<CheckResult> failures = plan.failures();
+        List<OutputFile> files = outDir == null ? List.of()
+                : ManifestFiles.forTarget(ManifestFiles.of(prepared.bundle(), ManifestFiles.DEPLOY_OUT), outDir, force);
         if (dryRun || !failures.isEmpty()) {
             print(plan, prepared.bundle());
         }
-        BundlePlan.throwIfFailed(plan.rules(), dryRun ? "" : " (nothing was applied)");
+        BundlePlan.throwIfFailed(plan.rules(), dryRun ? (outDir == null ? "" : " (nothing was written)") : " (nothing was applied)");
         if (dryRun) {
+            if (outDir != null) {
+                List<Path> written = outDir.write(files);
+                PrintStream to = output.json() ? System.err : System.out;
+                written.forEach(p -> to.println("wrote " + p));
+                to.println("apply them with: kubectl apply --server-side --field-manager=migrate -k " + outDir.dir());
+            }
             return ExitCodes.OK;
         }
         if (!options.diffOnly()) {

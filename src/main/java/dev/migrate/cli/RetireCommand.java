@@ -36,7 +36,12 @@ import java.util.concurrent.Callable;
                 + "they are gone and the old ports are free. Without --yes it only prints the plan.",
                 "",
                 "Never prunes; never touches the compose directory or anything outside the project. An interrupted "
-                        + "retire resumes where it stopped when run again with --yes."})
+                        + "retire resumes where it stopped when run again with --yes.",
+                "",
+                "Examples:",
+                "  migrate retire",
+                "  migrate retire --yes --backup-dir ~/migrate-backups",
+                "  migrate retire --restore --backup-dir ~/migrate-backups"})
 public final class RetireCommand implements Callable<Integer> {
     /** Verify's checks for the gate; null means the real ones, run through {@link #pipeline}. */
     private final PipelineCheck.Factory verifyNow;

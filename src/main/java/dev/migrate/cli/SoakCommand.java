@@ -44,7 +44,12 @@ import java.util.function.Consumer;
         description = {"Re-run the pipeline checks every interval for the whole duration (default 24h every 60s) and "
                 + "record a verdict that 'migrate retire' trusts. Resumes from its journal after a sleep, crash or "
                 + "reboot; unobserved time is reported as a gap, never counted as healthy.",
-                "Checks: checks/soak.yaml (or soak.yaml in the checks-dir setting)."},
+                "Checks: checks/soak.yaml (or soak.yaml in the checks-dir setting).",
+                "",
+                "Examples:",
+                "  migrate soak --context homelab",
+                "  migrate soak --context homelab --duration 24h --interval 60s",
+                "  migrate soak --report"},
         footer = {"", "Files: <state-dir>/soak/journal.jsonl and report.{txt,json,html}.",
                 "Exit codes: 0 passed, 1 failed, 2 bad input, 3 inconclusive (e.g. gaps), 4 refused, 130 stopped (resumable)."})
 public final class SoakCommand implements java.util.concurrent.Callable<Integer> {

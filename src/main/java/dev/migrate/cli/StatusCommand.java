@@ -18,7 +18,11 @@ import java.util.concurrent.Callable;
 /** `migrate status`: where the migration stands, read from the ledger, and the next step. */
 @Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
         header = "Show where the migration stands and what to run next.",
-        description = "Show the last run of each step from the state directory and what to do next.")
+        description = {"Show the last run of each step from the state directory and what to do next.",
+                "",
+                "Examples:",
+                "  migrate status",
+                "  migrate status -o json"})
 public final class StatusCommand implements Callable<Integer> {
     /** The steps in the order a migration takes them; the record (written with `record --out`) is the last. */
     public static final List<String> STEPS = List.of("deploy", "verify", "soak", "retire", RecordCommand.STEP);

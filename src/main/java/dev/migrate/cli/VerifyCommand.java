@@ -36,7 +36,12 @@ import java.util.Map;
                 + "record arrive in Prometheus and Loki, Claude Code's metrics and events are there under the "
                 + "right names, the dashboard's queries run, the alert rules are loaded.",
                 "Checks are declared in checks/verify.yaml and run concurrently, each with its own timeout. "
-                        + "A check whose endpoint is not given is skipped, with the flag to give."},
+                        + "A check whose endpoint is not given is skipped, with the flag to give.",
+                "",
+                "Examples:",
+                "  migrate verify --context homelab",
+                "  migrate verify --prometheus-url http://10.10.30.30:9090 --loki-url http://10.10.30.31:3100",
+                "  migrate verify --context homelab -o json --junit verify.xml"},
         footer = {"", "Exit codes: 0 all passed, 1 a check failed, 3 nothing failed but something was inconclusive"
                 + " (or nothing could be checked), 2 bad input."})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {

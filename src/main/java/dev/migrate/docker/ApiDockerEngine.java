@@ -212,6 +212,30 @@ public final class ApiDockerEngine implements DockerEngine {
     }
 
     @Override
+    public Optional<ImageInfo> image(String idOrReference) {
+        JsonNode i;
+        try {
+            i = api.json("GET", "/images/" + idOrReference + "/json", null);
+        } catch (EngineException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        List<String> tags = new ArrayList<>();
+        i.path("RepoTags").forEach(t -> tags.add(t.asText()));
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode e : i.path("Config").path("Env")) {
+            String kv = e.asText();
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return Optional.of(new ImageInfo(i.path("Id").asText(), tags, labels(i.path("Config").path("Labels")), env));
+    }
+
+    @Override
     public void removeContainer(String containerId) {
         api.call("DELETE", "/containers/" + containerId + "?v=0", null);
     }

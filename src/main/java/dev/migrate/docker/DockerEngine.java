@@ -60,6 +60,9 @@ public interface DockerEngine extends AutoCloseable {
     /** Whether an image with this reference or id exists locally. */
     boolean hasImage(String image);
 
+    /** What an image's build left in it (tags, labels, environment); empty when the engine has no such image. */
+    Optional<ImageInfo> image(String idOrReference);
+
     void removeContainer(String containerId);
 
     /** Removes exactly this volume (never a prune, never force). */
@@ -119,6 +122,19 @@ public interface DockerEngine extends AutoCloseable {
 
         public boolean running() {
             return "running".equals(state) || "restarting".equals(state) || "paused".equals(state);
+        }
+    }
+
+    /**
+     * @param repoTags the references the image was pulled or tagged as (grafana/grafana:latest ...)
+     * @param labels   Config.Labels
+     * @param env      Config.Env as name to value
+     */
+    record ImageInfo(String id, List<String> repoTags, Map<String, String> labels, Map<String, String> env) {
+        public ImageInfo {
+            repoTags = List.copyOf(repoTags);
+            labels = Map.copyOf(labels);
+            env = Map.copyOf(env);
         }
     }
 

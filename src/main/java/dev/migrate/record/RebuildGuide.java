@@ -1,5 +1,7 @@
 package dev.migrate.record;
 
+import dev.migrate.bundle.ManifestFiles;
+
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.ledger.StepRecord;
 import dev.migrate.retire.ArchiveManifest;
@@ -128,6 +130,14 @@ public final class RebuildGuide {
                 .append(" of proof\n");
         b.append("migrate status                  # deploy, verify and soak passed\n");
         b.append("```\n\n");
+        List<String> files = ManifestFiles.of(s.bundle(), ManifestFiles.DEPLOY_OUT).stream().map(f -> "`" + f.path() + "`").toList();
+        b.append("The same objects as files for the homelab repository (GitOps, or `kubectl apply -k`):\n\n```sh\n");
+        b.append("migrate deploy --dry-run --out manifests/monitoring   # writes ").append(files.size()).append(" files\n");
+        b.append("kubectl apply --server-side --field-manager=migrate -k manifests/monitoring\n```\n\n");
+        b.append("It writes ").append(String.join(", ", files.subList(0, files.size() - 1))).append(" and ")
+                .append(files.get(files.size() - 1)).append(" (listing the others), each object exactly as `migrate deploy`")
+                .append(" applies it. Commit them; run the command again after a settings change (it replaces only its own")
+                .append(" files, and refuses if one was edited by hand).\n\n");
     }
 
     private static void clientEnv(StringBuilder b, RecordSources s) {

@@ -122,9 +122,9 @@ class BackportCommandTest {
         assertEquals("744h", loki.at("/limits_config/retention_period").asText());
         assertEquals("v13", loki.at("/schema_config/configs/0/schema").asText());
         String k8s = Files.readString(out.resolve("docs/kubernetes.md"));
-        assertTrue(k8s.contains("kubectl --context CONTEXT apply --server-side --field-manager=claude-monitoring -f kubernetes/"), k8s);
+        assertTrue(k8s.contains("kubectl --context CONTEXT apply --server-side --field-manager=claude-monitoring -k kubernetes/"), k8s);
         assertTrue(k8s.contains("## Upgrading from v1.1.1"), k8s);
-        assertTrue(Files.readString(out.resolve("kubernetes/02-deployment-otel-collector.yaml"))
+        assertTrue(Files.readString(out.resolve("kubernetes/otel-collector.yaml"))
                 .contains("http://loki.monitoring.svc.cluster.local:3100/otlp"), "the Kubernetes manifests keep the in-cluster Loki");
 
         CliRun custom = backport("--out", dir.resolve("custom").toString(), "--config",
@@ -209,7 +209,7 @@ class BackportCommandTest {
         CliRun run = backport("--out", v1.toString());
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         assertEquals(old, Files.readString(v1.resolve("docker-compose.yml" + BackportPlan.V1_SUFFIX)), "the v1.1.1 file is kept");
-        assertTrue(run.out().contains("kept the replaced v1.1.1 file as docker-compose.yml.v1.1.1"), run.out());
+        assertTrue(run.out().contains("kept the replaced file as docker-compose.yml.v1.1.1"), run.out());
         assertTrue(Files.readString(v1.resolve("docker-compose.yml")).contains("x-migrate:"));
 
         Path elsewhere = Files.createDirectories(dir.resolve("up/monitoring-old"));

@@ -45,6 +45,7 @@ final class HostileInputs {
         recordAndBackport(out);
         environmentAndWorkingDirectory(out);
         hardeningWorldLockPaths(out);
+        generatedFilesKeepWhatAPersonWrote(out);
         return out;
     }
 
@@ -424,6 +425,72 @@ final class HostileInputs {
     }
 
     // --- helpers ---
+
+    /**
+     * Generated-file directories (issue 17 item 3, issue 19 findings 3-4): `deploy --dry-run --out`
+     * and `backport --out` never replace what a person wrote or edited without being told to.
+     */
+    private static void generatedFilesKeepWhatAPersonWrote(List<HostileCase> out) {
+        c(out, "deploy/out-someone-elses-manifests", "deploy", USAGE, "holds manifests migrate did not write (grafana.yaml,"
+                + " kustomization.yaml)", "--dry-run", "--out", "{d}/monitoring")
+                .file("monitoring/kustomization.yaml", "resources: [grafana.yaml]\n")
+                .file("monitoring/grafana.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana}\n");
+        c(out, "deploy/out-a-directory-of-manifests", "deploy", USAGE, "holds manifests migrate did not write (base)",
+                "--dry-run", "--out", "{d}/monitoring")
+                .file("monitoring/base/deployment.yaml", "kind: Deployment\n");
+        c(out, "deploy/out-without-dry-run", "deploy", USAGE, "--out writes the manifests as files and applies nothing",
+                "--out", "{d}/monitoring", "--kubeconfig", "{kube}", "--context", "homelab");
+        c(out, "deploy/force-without-out", "deploy", USAGE, "--force", "--dry-run", "--force");
+        c(out, "deploy/out-is-a-file", "deploy", USAGE, "--out {d}/afile is a file, not a directory",
+                "--dry-run", "--out", "{d}/afile").file("afile", "x\n");
+        c(out, "deploy/out-in-state-dir", "deploy", USAGE, "is inside the state directory", "--dry-run", "--out", "{state}/manifests");
+        c(out, "deploy/out-symlink-into-state-dir", "deploy", USAGE, "leads into the state directory",
+                "--dry-run", "--out", "{d}/link/manifests")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link"), d.resolve("state")));
+        c(out, "backport/out-symlink-into-state-dir", "backport", USAGE, "leads into the state directory", "--out", "{d}/link")
+                .setup(d -> Files.createSymbolicLink(d.resolve("link"), d.resolve("state")));
+        c(out, "backport/out-generated-file-is-a-directory", "backport", USAGE,
+                "claude-monitoring/prometheus/prometheus.yml is a directory where migrate writes a file", "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Path prometheus = d.resolve("claude-monitoring/prometheus/prometheus.yml");
+                    Files.delete(prometheus);
+                    Files.createDirectories(prometheus.resolve("mine"));
+                });
+        c(out, "deploy/out-file-edited-by-hand", "deploy", USAGE, "otel-collector-servicemonitor.yaml was changed by hand",
+                "--dry-run", "--out", "{d}/monitoring")
+                .setup(d -> {
+                    generate(d, "deploy", "--dry-run", "--out", d.resolve("monitoring").toString());
+                    Path monitor = d.resolve("monitoring/otel-collector-servicemonitor.yaml");
+                    Files.writeString(monitor, Files.readString(monitor).replace("interval: 15s", "interval: 30s"));
+                });
+        c(out, "backport/out-file-edited-by-hand", "backport", USAGE, "prometheus/prometheus.yml was changed by hand",
+                "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Path prometheus = d.resolve("claude-monitoring/prometheus/prometheus.yml");
+                    Files.writeString(prometheus, Files.readString(prometheus) + "# scrape my node exporter too\n");
+                });
+        c(out, "backport/out-two-files-edited-by-hand", "backport", USAGE,
+                "grafana/dashboards/claude-code.json, prometheus/rules/claude-code-alerts.yml were changed by hand",
+                "--out", "{d}/claude-monitoring")
+                .setup(d -> {
+                    generate(d, "backport", "--out", d.resolve("claude-monitoring").toString());
+                    Files.writeString(d.resolve("claude-monitoring/grafana/dashboards/claude-code.json"), "{}\n");
+                    Files.writeString(d.resolve("claude-monitoring/prometheus/rules/claude-code-alerts.yml"), "groups: []\n");
+                });
+    }
+
+    /** Runs migrate in the case directory before the case (the files an earlier run wrote); fails if it fails. */
+    private static void generate(Path d, String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--config", d.resolve("migrate.yaml").toString(),
+                "--state-dir", d.resolve("state").toString()));
+        all.addAll(List.of(args));
+        dev.migrate.testsupport.CliRun run = dev.migrate.testsupport.CliRun.of(all.toArray(String[]::new));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("setup: migrate " + all + " failed: " + run.err());
+        }
+    }
 
     /**
      * Issue 19 (data lost, untrusted names, Docker deadline): the one state-directory lock, the

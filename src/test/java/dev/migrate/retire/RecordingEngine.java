@@ -58,6 +58,11 @@ abstract class RecordingEngine implements DockerEngine {
     }
 
     @Override
+    public java.util.Optional<ImageInfo> image(String idOrReference) {
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public void removeContainer(String containerId) {
         calls.add("rm:" + containerId);
     }

@@ -146,6 +146,24 @@ public final class DockerdProcess implements AutoCloseable {
         docker("import", tar.toString(), tag);
     }
 
+    /**
+     * Another image from the same busybox root filesystem (after {@link #importBusybox}), with
+     * Dockerfile instructions applied by `docker import --change`, e.g. "LABEL org.opencontainers.image.version=13.0.1"
+     * or "ENV GRAFANA_VERSION=13.0.0": how a test gives an image the metadata a published one carries, without a registry.
+     */
+    public void importImage(String tag, String... changes) {
+        Path tar = dir.resolve("rootfs.tar");
+        if (!Files.exists(tar)) {
+            fail("importImage needs importBusybox first (it reuses its root filesystem)");
+        }
+        List<String> args = new ArrayList<>(List.of("import"));
+        for (String c : changes) {
+            args.addAll(List.of("--change", c));
+        }
+        args.addAll(List.of(tar.toString(), tag));
+        docker(args.toArray(String[]::new));
+    }
+
     private static String docker() {
         for (String p : List.of("/usr/bin/docker", "/usr/local/bin/docker")) {
             if (Files.isExecutable(Path.of(p))) {
