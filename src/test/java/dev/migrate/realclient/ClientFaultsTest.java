@@ -111,6 +111,8 @@ class ClientFaultsTest {
         }
         world.prometheus.awaitQuery("up{job=\"otel-collector\"} == 1", Duration.ofSeconds(30));
         Run kept = u.prompt("hello after the outage", "--output-format", "json").ok();
+        System.out.printf("collector down: the client's session took %d ms (after the outage: %d ms)%n",
+                lost.took().toMillis(), kept.took().toMillis());
         double lostCost = result(lost).path("total_cost_usd").asDouble();
         double keptCost = result(kept).path("total_cost_usd").asDouble();
         assertTrue(lostCost > 0 && keptCost > 0, lost.out() + kept.out());
@@ -193,7 +195,9 @@ class ClientFaultsTest {
                 world.collector.httpEndpoint());
         RealClaudeCode right = world.user("right-box", "grpc");
         Run lost = wrong.prompt("hello on the wrong port", "--output-format", "json").ok();
-        right.prompt("hello", "--output-format", "json").ok();
+        Run fine = right.prompt("hello", "--output-format", "json").ok();
+        System.out.printf("gRPC to the OTLP/HTTP port: the client's session took %d ms (the right port: %d ms)%n",
+                lost.took().toMillis(), fine.took().toMillis());
         world.prometheus.awaitQuery("claude_code_session_count_total{machine_name=\"right-box\"}", Duration.ofSeconds(30));
         Thread.sleep(3000); // export intervals for a late arrival
         String session = result(lost).path("session_id").asText();
