@@ -58,6 +58,14 @@ public final class ClientEnvCommand implements Callable<Integer> {
             description = "Syntax: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Shell shell = Shell.bash;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "The collector endpoint clients send to"
+            + " (default: http://<vip>:4317 for grpc, :4318 for http/protobuf), e.g. a collector outside the homelab's VIP.")
+    String otlpEndpoint;
+
+    @Option(names = "--protocol", paramLabel = "PROTO", defaultValue = "grpc",
+            description = "OTLP protocol the clients use: grpc or http/protobuf (default: ${DEFAULT-VALUE}).")
+    String protocol = "grpc";
+
     @Option(names = "--tool-details", description = "Also set OTEL_LOG_TOOL_DETAILS=1: real MCP server and tool names on the"
             + " dashboard instead of 'custom', and refusal categories. It also sends every tool's parameters (Bash"
             + " commands, file paths, MCP arguments) to the collector and Loki, where anyone who reads Loki sees them.")
@@ -102,8 +110,13 @@ public final class ClientEnvCommand implements Callable<Integer> {
         if (managed && settingsFile != null) {
             throw new UserError("--managed and --settings-file name two files; give one of them");
         }
+        if (!protocol.equals("grpc") && !protocol.equals("http/protobuf")) {
+            throw new UserError("--protocol '" + protocol + "' is not supported by the collector; use grpc or http/protobuf");
+        }
+        String endpoint = otlpEndpoint == null ? null
+                : dev.migrate.endpoints.HttpEndpoint.parseUrl("--otlp-endpoint", otlpEndpoint).toString().replaceAll("/$", "");
         Settings settings = settingsOptions.load();
-        Map<String, Line> env = env(settings.vip(), machineName);
+        Map<String, Line> env = env(settings.vip(), machineName, protocol, endpoint);
         if (toolDetails) {
             env.put("OTEL_LOG_TOOL_DETAILS", new Line("1", "WARNING: " + TOOL_DETAILS_WARNING));
         }
@@ -198,12 +211,20 @@ public final class ClientEnvCommand implements Callable<Integer> {
     }
 
     static Map<String, Line> env(String vip, String machine) {
+        return env(vip, machine, "grpc", null);
+    }
+
+    /** @param endpoint the collector's OTLP endpoint, or null for the VIP's port of {@code protocol} */
+    static Map<String, Line> env(String vip, String machine, String protocol, String endpoint) {
+        boolean grpc = protocol.equals("grpc");
         Map<String, Line> env = new LinkedHashMap<>();
         env.put("CLAUDE_CODE_ENABLE_TELEMETRY", new Line("1", "Claude Code telemetry on (off by default)"));
         env.put("OTEL_METRICS_EXPORTER", new Line("otlp", ""));
         env.put("OTEL_LOGS_EXPORTER", new Line("otlp", "events (api_request, tool_result ...) go to Loki"));
-        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", new Line("grpc", "no default in Claude Code: it must be set"));
-        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", new Line("http://" + vip + ":4317", "the homelab collector's VIP (OTLP gRPC)"));
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", new Line(protocol, "no default in Claude Code: it must be set"));
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint != null ? new Line(endpoint, "the collector (--otlp-endpoint)")
+                : new Line("http://" + vip + (grpc ? ":4317" : ":4318"), "the homelab collector's VIP (OTLP "
+                + (grpc ? "gRPC" : "HTTP") + ")"));
         env.put("OTEL_METRIC_EXPORT_INTERVAL", new Line("5000", "ms; the default 60000 makes dashboards lag a minute"));
         env.put("OTEL_LOGS_EXPORT_INTERVAL", new Line("5000", "ms"));
         env.put("OTEL_RESOURCE_ATTRIBUTES", new Line("machine.name=" + machine, "becomes the machine_name label (without it:"

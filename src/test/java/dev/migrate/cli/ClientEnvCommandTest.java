@@ -29,6 +29,23 @@ class ClientEnvCommandTest {
     }
 
     @Test
+    void anotherCollectorEndpointAndProtocol() {
+        CliRun http = CliRun.of("client-env", "--machine-name", "laptop", "--protocol", "http/protobuf");
+        assertEquals(0, http.exitCode(), http.err());
+        assertTrue(http.out().contains("export OTEL_EXPORTER_OTLP_PROTOCOL='http/protobuf'\n")
+                && http.out().contains("export OTEL_EXPORTER_OTLP_ENDPOINT='http://10.10.30.22:4318'\n"), http.out());
+        CliRun other = CliRun.of("client-env", "--machine-name", "laptop", "--otlp-endpoint", "http://127.0.0.1:14317/", "--settings");
+        assertEquals(0, other.exitCode(), other.err());
+        assertTrue(other.out().contains("\"OTEL_EXPORTER_OTLP_ENDPOINT\" : \"http://127.0.0.1:14317\""), other.out());
+        CliRun badProtocol = CliRun.of("client-env", "--machine-name", "laptop", "--protocol", "http/json");
+        assertEquals(dev.migrate.ExitCodes.USAGE, badProtocol.exitCode());
+        assertTrue(badProtocol.errorLine().contains("--protocol 'http/json'"), badProtocol.err());
+        CliRun badUrl = CliRun.of("client-env", "--machine-name", "laptop", "--otlp-endpoint", "collector:4317");
+        assertEquals(dev.migrate.ExitCodes.USAGE, badUrl.exitCode());
+        assertTrue(badUrl.errorLine().contains("--otlp-endpoint"), badUrl.err());
+    }
+
+    @Test
     void otherShellsAndTheVipFromSettings() throws Exception {
         Path config = Files.writeString(tmp.resolve("migrate.yaml"), "vip: 10.10.30.40\n");
         CliRun fish = CliRun.of("client-env", "--config", config.toString(), "--machine-name", "mac-mini", "--shell", "fish");

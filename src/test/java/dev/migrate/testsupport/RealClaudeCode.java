@@ -57,6 +57,8 @@ public final class RealClaudeCode {
     private final Path home;
     private final Path work;
     private final Map<String, String> env = new LinkedHashMap<>();
+    /** What the client is started through (e.g. a private mount namespace), or nothing. */
+    private final List<String> launcher = new ArrayList<>();
 
     private RealClaudeCode(Path home, Map<String, String> env) {
         this.home = home;
@@ -143,6 +145,16 @@ public final class RealClaudeCode {
         return this;
     }
 
+    /**
+     * Starts the client through {@code prefix} (a command that ends by exec-ing its arguments), e.g. a
+     * private mount namespace that shows the client a file where the machine has none.
+     */
+    public RealClaudeCode launcher(List<String> prefix) {
+        launcher.clear();
+        launcher.addAll(prefix);
+        return this;
+    }
+
     public RealClaudeCode without(String name) {
         env.remove(name);
         return this;
@@ -191,7 +203,7 @@ public final class RealClaudeCode {
     /** @param stdin what the client reads on standard input (stream-json messages), or null for none */
     public Run run(Duration timeout, List<String> args, String stdin) {
         requirePrivateNetwork();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(RealComponents.claudeCode().toString());
         command.addAll(args);
         Path out = home.resolve("last.out");

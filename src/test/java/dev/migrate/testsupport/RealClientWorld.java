@@ -18,7 +18,8 @@ import java.util.Map;
 public final class RealClientWorld implements AutoCloseable {
     public final AnthropicApiDouble api = new AnthropicApiDouble();
     public final LokiDouble loki = new LokiDouble();
-    public final CollectorProcess collector;
+    /** Replaced by {@link #restartCollector()}: read it after a restart, not before. */
+    public volatile CollectorProcess collector;
     public final PrometheusProcess prometheus;
     public final FakeHttpServer grafana = FakeHttpServer.start();
     private final List<RealClaudeCode> users = new ArrayList<>();
@@ -60,6 +61,16 @@ public final class RealClientWorld implements AutoCloseable {
             users.add(u);
         }
         return u;
+    }
+
+    /** Kills the collector at once (SIGKILL, as an OOM kill would); its ports stay the clients' endpoints. */
+    public void killCollector() {
+        collector.kill();
+    }
+
+    /** Starts the collector again on the same ports; what it held in memory is gone, as in a restarted pod. */
+    public void restartCollector() {
+        collector = collector.restart();
     }
 
     /** Waits until the Loki double holds {@code count} records of {@code event}. */
