@@ -176,9 +176,12 @@ class RecordInputsTest {
         deployed();
         Files.writeString(config, "context: homelab\nprometheus-url: https://admin:s3cret@prom.home.arpa\n");
         CliRun run = record();
-        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
-        assertFalse(run.out().contains("s3cret") || run.out().contains("admin:"), run.out());
-        assertTrue(run.out().contains("prometheus-url: https://prom.home.arpa"), run.out());
+        // Every command refuses credentials in a URL setting (they would show in `ps` and reports), naming
+        // the file and line, with the password masked; nothing is recorded.
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+        assertFalse((run.out() + run.err()).contains("s3cret") || (run.out() + run.err()).contains("admin:"), run.err());
+        assertTrue(run.errorLine().contains(config + ":2: prometheus-url 'https://***@prom.home.arpa' is a URL with credentials"),
+                run.err());
     }
 
     /**
