@@ -629,9 +629,13 @@ public final class HomelabWorld implements AutoCloseable {
                 }
             }
             // The pod's volume mounts: /etc/prometheus/... lives under this pod's directory.
-            // and, as prometheus-config-reloader does, $(POD_NAME) from the pod's environment.
-            String mapped = config.replace("/etc/prometheus/", home.resolve("etc/prometheus") + "/")
-                    .replace("$(POD_NAME)", "prometheus-" + PROMETHEUS + "-0");
+            String mapped = config.replace("/etc/prometheus/", home.resolve("etc/prometheus") + "/");
+            // As prometheus-config-reloader does: $(NAME) from its container's environment in the operator's
+            // StatefulSet. The operator's sharding relabel keeps a target only when its hash mod shards equals
+            // $(SHARD); left unexpanded, it matches nothing and every target is dropped.
+            for (var e : reloaderEnv(c).entrySet()) {
+                mapped = mapped.replace("$(" + e.getKey() + ")", e.getValue());
+            }
             if (mapped.equals(lastConfig) && rules.equals(lastRules)) {
                 return false;
             }
@@ -658,6 +662,28 @@ public final class HomelabWorld implements AutoCloseable {
             lastConfig = mapped;
             lastRules = Map.copyOf(rules);
             return true;
+        }
+
+        /** The config-reloader container's environment (POD_NAME, SHARD) as the operator's StatefulSet sets it for pod 0. */
+        private static Map<String, String> reloaderEnv(KubernetesClient c) {
+            var sts = c.apps().statefulSets().inNamespace(NS).withName("prometheus-" + PROMETHEUS).get();
+            String pod = "prometheus-" + PROMETHEUS + "-0";
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("POD_NAME", pod);
+            if (sts == null) {
+                return env;
+            }
+            sts.getSpec().getTemplate().getSpec().getContainers().stream().filter(k -> "config-reloader".equals(k.getName()))
+                    .flatMap(k -> k.getEnv() == null ? java.util.stream.Stream.empty() : k.getEnv().stream())
+                    .forEach(e -> {
+                        if (e.getValue() != null) {
+                            env.put(e.getName(), e.getValue());
+                        } else if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
+                                && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
+                            env.put(e.getName(), pod);
+                        }
+                    });
+            return env;
         }
 
         @Override
