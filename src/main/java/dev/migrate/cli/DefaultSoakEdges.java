@@ -39,13 +39,32 @@ final class DefaultSoakEdges implements SoakEdges {
         this.settings = settings;
     }
 
+    /**
+     * {@code url} is the setting, else the in-cluster Service name. Without the setting, a soak on the
+     * laptop goes where verify goes (--api-proxy, else the context's API server service proxy): the
+     * in-cluster name resolves only inside the cluster, so the in-cluster Job, which has no kubeconfig,
+     * is the only one that uses it.
+     */
     @Override
     public PrometheusApi prometheus(String url) {
+        if (settings.prometheusUrl().isEmpty()) {
+            Optional<? extends PrometheusApi> routed = endpoints.clients(settings).prometheus();
+            if (routed.isPresent()) {
+                return routed.get();
+            }
+        }
         return endpoints.clients(settings.with(Map.of("prometheus-url", url))).prometheus().orElseThrow();
     }
 
+    /** As {@link #prometheus(String)}. */
     @Override
     public LokiApi loki(String url) {
+        if (settings.lokiUrl().isEmpty()) {
+            Optional<? extends LokiApi> routed = endpoints.clients(settings).loki();
+            if (routed.isPresent()) {
+                return routed.get();
+            }
+        }
         return endpoints.clients(settings.with(Map.of("loki-url", url))).loki().orElseThrow();
     }
 

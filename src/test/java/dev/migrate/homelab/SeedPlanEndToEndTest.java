@@ -6,6 +6,7 @@ import dev.migrate.testsupport.ClaudeCodeClient;
 import dev.migrate.testsupport.DockerdProcess;
 import dev.migrate.testsupport.HomelabWorld;
 import dev.migrate.testsupport.Laptop;
+import dev.migrate.testsupport.Telemetry2026;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,13 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       cluster share this box's network, so the cluster collector's 0.0.0.0:4317/4318/8889 and
  *       Prometheus's 9090 are taken here, which on a real laptop they are not.</li>
  * </ul>
- * <b>Not yet on this world</b> (the steps after client-env): the client's data reached no scrape target in
- * the first runs (the operator's job discovered no endpoint of the otel-collector Service), so the
- * test stops after client-env until that is understood.
  * <p>
  * The telemetry is sent by {@link ClaudeCodeClient} (the synthetic client shaped like Claude Code's
- * exporters) to the endpoint client-env prints; the sender is one line, swappable for the real
- * Claude Code client's harness.
+ * exporters: a CLI over gRPC to the endpoint client-env prints, the Desktop app over HTTP to the
+ * VIP's 4318) and by {@link Telemetry2026} in the background, so verify's metric-name, dashboard and
+ * Loki checks and the soak's client-rate checks see what a team's clients send.
  */
 class SeedPlanEndToEndTest {
     static HomelabWorld world;
@@ -103,10 +104,81 @@ class SeedPlanEndToEndTest {
 
         // What is left (see the class comment): the client's data through the operator's scrape job,
         // verify, soak, retire, record, backport and status on this world.
-        System.out.println("otel-collector endpoints: " + world.admin().endpoints().inNamespace(HomelabWorld.NS)
-                .withName("otel-collector").get());
-        System.out.printf("seed plan end to end (deploy, client-env): %d s (world start-up not included)%n",
+        // 3. the clients send to the VIP (a CLI over gRPC, the Desktop app over HTTP, and 2026's telemetry
+        //    in the background for the rest of the plan); the operator's job scrapes the collector's pod
+        //    through the Service's endpoints.
+        String http = "http://" + HomelabWorld.VIP + ":4318";
+        try (ClaudeCodeClient cli = new ClaudeCodeClient(endpoint, protocol, "claude-code", "laptop");
+             ClaudeCodeClient desktop = new ClaudeCodeClient(http, "http/protobuf", "claude-code-desktop", "desk");
+             Telemetry2026 ongoing = Telemetry2026.start(endpoint, http)) {
+            String model = "claude-sonnet-4-5";
+            cli.sessionStarted("seed-1").cost("seed-1", 0.25, model).tokens("seed-1", "input", 1200, model)
+                    .tokens("seed-1", "output", 300, model).activeTime("seed-1", "user", 60).activeTime("seed-1", "cli", 30)
+                    .linesOfCode("seed-1", "added", 12).commit("seed-1").pullRequest("seed-1")
+                    .editDecision("seed-1", "Edit", "accept", "Java", false);
+            for (String event : List.of("user_prompt", "api_request", "tool_decision", "tool_result", "api_error")) {
+                cli.event("seed-1", event, Map.of("model", model));
+            }
+            desktop.sessionStarted("seed-2").cost("seed-2", 0.5, model).tokens("seed-2", "input", 500, model)
+                    .editDecision("seed-2", "Write", "reject", "Go", true).event("seed-2", "api_request", Map.of("model", model));
+            cli.export();
+            desktop.export();
+            var prom = world.prometheus().process();
+            awaitTrue(Duration.ofSeconds(90), () -> query(prom, "count(up{job=\"otel-collector\"} == 1)").contains("\"2\"")
+                            && query(prom, "claude_code_cost_usage_USD_total{session_id=\"seed-1\"}").contains("0.25"),
+                    () -> "the operator's job did not scrape the client's data:\n" + prom.get("/api/v1/targets?state=any")
+                            + "\n" + query(prom, "claude_code_cost_usage_USD_total"));
+            String targets = prom.get("/api/v1/targets?state=active");
+            assertTrue(targets.contains("\"scrapePool\":\"serviceMonitor/monitoring/otel-collector/0\"")
+                    && targets.contains("\"scrapeUrl\":\"http://" + podIp() + ":8889/metrics\""),
+                    "the target is the operator's job on the pod IP: " + targets);
+
+            // 4. verify: on the operator's scrape job and the operator's rule files.
+            Laptop.Run verify = laptop.migrate(5, "verify");
+            System.out.println("verify:\n" + verify.out());
+            assertEquals(ExitCodes.OK, verify.exitCode(), verify.all());
+            assertTrue(verify.out().contains("scrape-target") && verify.out().contains("alert-rules"), verify.out());
+            System.out.printf("seed plan through verify: %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+
+            // 5. soak, short and accelerated (see the class comment), with the clients still sending.
+            Laptop.Run soak = laptop.migrate(5, "soak");
+            System.out.println("soak:\n" + soak.all());
+            assertEquals(ExitCodes.OK, soak.exitCode(), soak.all());
+        }
+
+        // 6. retire the laptop's stack: its volumes archived, the project gone, Grafana's port free.
+        //    The backup directory is the user's to make (retire refuses to invent one).
+        Path backups = Files.createDirectories(laptop.home().resolve("migrate-backups"));
+        Laptop.Run retire = laptop.migrate(5, "retire", "--yes", "--ports", "3030");
+        System.out.println("retire:\n" + retire.all());
+        assertEquals(ExitCodes.OK, retire.exitCode(), retire.all());
+        try (var archives = Files.walk(backups)) {
+            assertTrue(archives.anyMatch(f -> f.getFileName().toString().endsWith("claude_prometheus_data.tar.gz")), "the volumes were archived");
+        }
+
+        // 7. record and backport, then status.
+        Laptop.Run record = laptop.migrate(2, "record", "--out", tmp.resolve("record").toString());
+        System.out.println("record:\n" + record.all());
+        assertEquals(ExitCodes.OK, record.exitCode(), record.all());
+        Laptop.Run backport = laptop.migrate(2, "backport", "--out", tmp.resolve("backport").toString());
+        System.out.println("backport:\n" + backport.all());
+        assertEquals(ExitCodes.OK, backport.exitCode(), backport.all());
+        Laptop.Run status = laptop.migrate(2, "status");
+        System.out.println("status:\n" + status.all());
+        assertEquals(ExitCodes.OK, status.exitCode(), status.all());
+        assertTrue(status.out().contains("the migration is complete"), status.out());
+
+        System.out.printf("seed plan end to end: %d s (world start-up not included)%n",
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    private static String podIp() {
+        return world.admin().pods().inNamespace(HomelabWorld.NS).withLabel("app.kubernetes.io/name", "otel-collector").list()
+                .getItems().get(0).getStatus().getPodIP();
+    }
+
+    private static String query(HomelabWorld.Server prom, String promql) {
+        return prom.get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String value(String shellText, String name) {

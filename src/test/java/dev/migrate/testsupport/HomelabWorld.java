@@ -55,7 +55,9 @@ import java.util.zip.GZIPInputStream;
  *       the VIP 10.10.30.22;</li>
  *   <li>a real Alertmanager behind kube-prometheus-stack's Service name; the Loki and Grafana
  *       doubles (both AGPL, never run here) on their pods' IPs, Grafana's playing its dashboard
- *       sidecar (it serves the dashboard ConfigMap deploy applied).</li>
+ *       sidecar (it serves the dashboard ConfigMap deploy applied); a kube-state-metrics double
+ *       serving the pods' container restart counters (the soak's collector-not-restarting), scraped
+ *       through the chart's ServiceMonitor.</li>
  *   <li>Cilium LB IPAM, played by {@link LbIpam}: Cilium's agent needs eBPF, and cilium-operator is
  *       not built here (its module replaces k8s.io/apimachinery with Cilium's fork, so it would be a
  *       third full Kubernetes client build on a 2-core CI budget already spent on the others).</li>
@@ -91,6 +93,7 @@ public final class HomelabWorld implements AutoCloseable {
     private final LokiDouble loki;
     private final FakeHttpServer grafana;
     private final Server alertmanager;
+    private final FakeHttpServer kubeStateMetrics;
     private final PrometheusPod prometheus;
     private final CollectorPods collectors;
     private final LbIpam lbIpam;
@@ -130,6 +133,7 @@ public final class HomelabWorld implements AutoCloseable {
             });
             grafana = timed("grafana (double)", this::startGrafana);
             alertmanager = timed("alertmanager", this::startAlertmanager);
+            kubeStateMetrics = timed("kube-state-metrics (double)", this::startKubeStateMetrics);
             prometheus = timed("prometheus (operator's config)", () -> new PrometheusPod(this));
             closeables.add(prometheus);
             collectors = new CollectorPods(this);
@@ -338,6 +342,48 @@ public final class HomelabWorld implements AutoCloseable {
                         + "\"url\":\"http://loki.monitoring:3100\"}"))
                 .on("/api/health", Reply.json("{\"database\":\"ok\",\"version\":\"12.1.1\"}"));
         return g;
+    }
+
+    /**
+     * kube-prometheus-stack's kube-state-metrics, as far as the soak reads it: the container restart
+     * counters of every pod, from the pods' status in this API server (the real Deployment's pod, as
+     * kwok reports it), scraped through the chart's ServiceMonitor by the operator's job. A double
+     * because kube-state-metrics is not among the components built here; it serves only this one
+     * metric, from the same source the real one reads.
+     */
+    private FakeHttpServer startKubeStateMetrics() {
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", "kube-state-metrics", "app.kubernetes.io/instance", "prometheus");
+        String ip = runPod("prometheus-kube-state-metrics-0", labels, "kube-state-metrics",
+                "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0", 8080, "http");
+        admin.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("prometheus-kube-state-metrics")
+                .withLabels(Map.of("app.kubernetes.io/name", "kube-state-metrics", "release", "prometheus")).endMetadata()
+                .withNewSpec().withSelector(labels).addNewPort().withName("http").withPort(8080).withNewTargetPort(8080).endPort()
+                .endSpec().build()).create();
+        GenericKubernetesResource sm = new GenericKubernetesResource();
+        sm.setApiVersion("monitoring.coreos.com/v1");
+        sm.setKind("ServiceMonitor");
+        sm.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(NS).withName("prometheus-kube-state-metrics")
+                .withLabels(Map.of("release", "prometheus")).build());
+        sm.setAdditionalProperty("spec", Map.of("selector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "kube-state-metrics")),
+                "endpoints", List.of(Map.of("port", "http", "honorLabels", true))));
+        admin.genericKubernetesResources(ctx("monitoring.coreos.com", "v1", "ServiceMonitor", "servicemonitors", true))
+                .inNamespace(NS).resource(sm).create();
+        FakeHttpServer ksm = FakeHttpServer.startOn(ip, 8080);
+        ksm.on("/metrics", r -> {
+            StringBuilder out = new StringBuilder("# TYPE kube_pod_container_status_restarts_total counter\n");
+            for (Pod p : admin.pods().inAnyNamespace().list().getItems()) {
+                if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+                    continue;
+                }
+                for (var cs : p.getStatus().getContainerStatuses()) {
+                    out.append(String.format("kube_pod_container_status_restarts_total{namespace=\"%s\",pod=\"%s\",uid=\"%s\",container=\"%s\"} %d%n",
+                            p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid(), cs.getName(),
+                            cs.getRestartCount() == null ? 0 : cs.getRestartCount()));
+                }
+            }
+            return Reply.text(200, out.toString());
+        });
+        return ksm;
     }
 
     private Server startAlertmanager() {
@@ -629,9 +675,13 @@ public final class HomelabWorld implements AutoCloseable {
                 }
             }
             // The pod's volume mounts: /etc/prometheus/... lives under this pod's directory.
-            // and, as prometheus-config-reloader does, $(POD_NAME) from the pod's environment.
-            String mapped = config.replace("/etc/prometheus/", home.resolve("etc/prometheus") + "/")
-                    .replace("$(POD_NAME)", "prometheus-" + PROMETHEUS + "-0");
+            String mapped = config.replace("/etc/prometheus/", home.resolve("etc/prometheus") + "/");
+            // As prometheus-config-reloader does: $(NAME) from its container's environment in the operator's
+            // StatefulSet. The operator's sharding relabel keeps a target only when its hash mod shards equals
+            // $(SHARD); left unexpanded, it matches nothing and every target is dropped.
+            for (var e : reloaderEnv(c).entrySet()) {
+                mapped = mapped.replace("$(" + e.getKey() + ")", e.getValue());
+            }
             if (mapped.equals(lastConfig) && rules.equals(lastRules)) {
                 return false;
             }
@@ -658,6 +708,28 @@ public final class HomelabWorld implements AutoCloseable {
             lastConfig = mapped;
             lastRules = Map.copyOf(rules);
             return true;
+        }
+
+        /** The config-reloader container's environment (POD_NAME, SHARD) as the operator's StatefulSet sets it for pod 0. */
+        private static Map<String, String> reloaderEnv(KubernetesClient c) {
+            var sts = c.apps().statefulSets().inNamespace(NS).withName("prometheus-" + PROMETHEUS).get();
+            String pod = "prometheus-" + PROMETHEUS + "-0";
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("POD_NAME", pod);
+            if (sts == null) {
+                return env;
+            }
+            sts.getSpec().getTemplate().getSpec().getContainers().stream().filter(k -> "config-reloader".equals(k.getName()))
+                    .flatMap(k -> k.getEnv() == null ? java.util.stream.Stream.empty() : k.getEnv().stream())
+                    .forEach(e -> {
+                        if (e.getValue() != null) {
+                            env.put(e.getName(), e.getValue());
+                        } else if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
+                                && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
+                            env.put(e.getName(), pod);
+                        }
+                    });
+            return env;
         }
 
         @Override

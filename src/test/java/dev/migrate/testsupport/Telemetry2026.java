@@ -138,15 +138,15 @@ public final class Telemetry2026 implements AutoCloseable {
     private long ticks;
     private long sessionsStarted = -1;
 
-    private Telemetry2026(CollectorProcess collector) {
+    private Telemetry2026(String grpcEndpoint, String httpEndpoint) {
         apps = List.of(
-                new ClaudeCodeClient(collector.grpcEndpoint(), "grpc", USERS.get(0).service(), USERS.get(0).machine(),
+                new ClaudeCodeClient(grpcEndpoint, "grpc", USERS.get(0).service(), USERS.get(0).machine(),
                         USERS.get(0).point(), AggregationTemporality.DELTA),
-                new ClaudeCodeClient(collector.httpEndpoint(), "http/protobuf", USERS.get(1).service(), USERS.get(1).machine(),
+                new ClaudeCodeClient(httpEndpoint, "http/protobuf", USERS.get(1).service(), USERS.get(1).machine(),
                         USERS.get(1).point(), AggregationTemporality.DELTA));
         colliding = new ClaudeCodeClient[2];
         for (int p = 0; p < 2; p++) {
-            colliding[p] = new ClaudeCodeClient(collector.grpcEndpoint(), "grpc", USERS.get(0).service(), USERS.get(0).machine(),
+            colliding[p] = new ClaudeCodeClient(grpcEndpoint, "grpc", USERS.get(0).service(), USERS.get(0).machine(),
                     USERS.get(0).point(), AggregationTemporality.CUMULATIVE);
         }
         sender = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -162,7 +162,12 @@ public final class Telemetry2026 implements AutoCloseable {
      * same ports meanwhile; an interval it cannot take (down) is lost, as Claude Code's would be.
      */
     public static Telemetry2026 start(CollectorProcess collector) {
-        Telemetry2026 t = new Telemetry2026(collector);
+        return start(collector.grpcEndpoint(), collector.httpEndpoint());
+    }
+
+    /** {@link #start(CollectorProcess)} for a collector reached at these OTLP endpoints (e.g. a cluster's VIP). */
+    public static Telemetry2026 start(String grpcEndpoint, String httpEndpoint) {
+        Telemetry2026 t = new Telemetry2026(grpcEndpoint, httpEndpoint);
         for (int u = 0; u < USERS.size(); u++) {
             User user = USERS.get(u);
             for (Map<String, String> attributes : EVENTS) {
