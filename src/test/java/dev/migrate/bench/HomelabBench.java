@@ -10,8 +10,6 @@ import dev.migrate.deploy.Sleeper;
 import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.HomelabWorld;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +27,6 @@ public final class HomelabBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path tmp = Files.createTempDirectory("homelab-bench");
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         long up = System.nanoTime();
         try (HomelabWorld world = HomelabWorld.start()) {
             System.out.printf("homelab world start-up: %.1f s%n", (System.nanoTime() - up) / 1e9);
@@ -38,7 +35,7 @@ public final class HomelabBench {
                     "kubeconfig", world.userKubeconfig(tmp).toString(), "state-dir", tmp.resolve("state").toString()));
             DeployOptions options = DeployOptions.defaults();
             long first = System.nanoTime();
-            DeployResult r = deploy(settings, options, quiet);
+            DeployResult r = deploy(settings, options);
             System.out.printf("first deploy on default settings (real rollout, VIP): %8.1f ms  (%s)%n", ms(System.nanoTime() - first),
                     r.summary());
             List<Double> noop = new ArrayList<>();
@@ -50,7 +47,7 @@ public final class HomelabBench {
                 }
                 baseline.add(ms(System.nanoTime() - b));
                 long s = System.nanoTime();
-                DeployResult again = deploy(settings, options, quiet);
+                DeployResult again = deploy(settings, options);
                 noop.add(ms(System.nanoTime() - s));
                 if (!again.summary().startsWith("unchanged")) {
                     throw new IllegalStateException("the re-deploy was not a no-op: " + again.summary());
@@ -68,7 +65,7 @@ public final class HomelabBench {
         }
     }
 
-    private static DeployResult deploy(Settings settings, DeployOptions options, PrintStream quiet) {
+    private static DeployResult deploy(Settings settings, DeployOptions options) {
         try (Cluster cluster = ClusterFactory.connect(settings)) {
             DeployResult r = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, dev.migrate.io.ProgressSink.NONE)
                     .run(settings, Prepared.of(settings).bundle(), options, cluster);
