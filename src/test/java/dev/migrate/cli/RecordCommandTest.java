@@ -175,6 +175,20 @@ class RecordCommandTest {
                 .replaceAll("homelab-[0-9a-f]{8}\\.yaml", "homelab-<ID>.yaml"); // the harness names each kubeconfig
     }
 
+    /** The first line that differs, so that a CI log cut after the first screen still shows it. */
+    static String firstDifference(String want, String got) {
+        String[] w = want.split("\n", -1);
+        String[] g = got.split("\n", -1);
+        for (int i = 0; i < Math.max(w.length, g.length); i++) {
+            String a = i < w.length ? w[i] : "(end)";
+            String b = i < g.length ? g[i] : "(end)";
+            if (!a.equals(b)) {
+                return "at line " + (i + 1) + ": golden [" + a + "] but got [" + b + "]";
+            }
+        }
+        return "";
+    }
+
     @Test
     void theRecordShowsExactlyWhatTheLedgerHolds() throws Exception {
         CliRun run = CliRun.of(with("record", List.of()));
@@ -184,8 +198,9 @@ class RecordCommandTest {
             Files.createDirectories(GOLDEN.getParent());
             Files.writeString(GOLDEN, got);
         }
-        assertEquals(Files.readString(GOLDEN), got,
-                "the record differs from " + GOLDEN + " (MIGRATE_WRITE_GOLDEN=1 mvn test -Dtest=RecordCommandTest after an intended change)");
+        String want = Files.readString(GOLDEN);
+        assertEquals(want, got, "the record differs from " + GOLDEN + " " + firstDifference(want, got)
+                + " (MIGRATE_WRITE_GOLDEN=1 mvn test -Dtest=RecordCommandTest after an intended change)");
         String kubeconfig = Files.readString(api.kubeconfig(tmp, Homelab.CONTEXT, KubeApiServer.ADMIN));
         String keyData = kubeconfig.replaceAll("(?s).*client-key-data: (\\S+).*", "$1");
         assertFalse(run.out().contains(keyData) || run.out().contains("client-key-data") || run.out().contains("PRIVATE KEY"),
