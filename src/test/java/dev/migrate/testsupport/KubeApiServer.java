@@ -246,7 +246,7 @@ public final class KubeApiServer {
     }
 
     private static Path writeKubeconfig(Path dir, String text) {
-        Path file = dir.resolve(String.format("homelab-%08x.yaml", text.hashCode())) // always 8 digits: tests normalize the name;
+        Path file = dir.resolve(String.format("homelab-%08x.yaml", text.hashCode())); // always 8 digits: tests normalize the name
         ManagedProcess.write(file, text);
         return file;
     }
