@@ -96,6 +96,7 @@ public final class CheckCatalogue {
                 throw new UserError(origin + ": check '" + name + "' has no kind");
             }
             CheckSpec partial = new CheckSpec(origin, name, kind, c.path("description").asText(""), defaultTimeout, c);
+            partial.holdsRetireBack(); // refused when the file is read, not when retire first asks
             out.add(new CheckSpec(origin, name, kind, partial.description(), partial.duration("timeout", defaultTimeout), c));
         }
         return out;

@@ -21,6 +21,20 @@ import java.util.List;
  */
 public record CheckSpec(String origin, String name, String kind, String description, Duration timeout, JsonNode params) {
 
+    /**
+     * Whether a failure of this check holds {@code migrate retire} back. {@code holdsRetireBack: false}
+     * marks a check that judges how the clients are set up rather than whether the new pipeline holds
+     * their data: retire shows it but goes on (the old stack got the same telemetry, so retiring it
+     * loses nothing because of such a finding).
+     */
+    public boolean holdsRetireBack() {
+        String v = text("holdsRetireBack", "true");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw bad("holdsRetireBack", "'" + v + "' is not true or false");
+        }
+        return v.equals("true");
+    }
+
     public String text(String field, String fallback) {
         JsonNode n = params.get(field);
         if (n == null || n.isNull()) {

@@ -181,7 +181,10 @@ public final class RetireCommand implements Callable<Integer> {
         if (verifyNow != null) {
             return verifyNow.create(settings);
         }
-        return () -> pipeline.run(settings, VerifyChecks.of(CheckCatalogue.load(settings.checksDir(), VerifyChecks.FILE)), false);
+        List<dev.migrate.checks.CheckSpec> specs = CheckCatalogue.load(settings.checksDir(), VerifyChecks.FILE);
+        java.util.Set<String> advisory = specs.stream().filter(s -> !s.holdsRetireBack())
+                .map(dev.migrate.checks.CheckSpec::name).collect(java.util.stream.Collectors.toSet());
+        return PipelineCheck.of(() -> pipeline.run(settings, VerifyChecks.of(specs), false), advisory);
     }
 
     private void validate() {

@@ -49,20 +49,39 @@ class GateTest {
         assertFalse(Gate.evaluate(ledger, settings, List::of, false, "").allowed(), "no checks is not a pass");
     }
 
-    /** An unnamed machine or a colliding client is the clients' set-up, not the new pipeline losing data. */
+    /**
+     * An unnamed machine or a colliding client is the clients' set-up, not the new pipeline losing data;
+     * the shipped verify.yaml marks its 'clients' check so (holdsRetireBack: false).
+     */
     @Test
     void clientSetUpFindingsAreShownButDoNotHoldRetireBack() {
         Ledger ledger = new Ledger(state);
         soak(ledger, StepRecord.PASSED, settings.digest(), 86400);
-        Gate.Verdict v = Gate.evaluate(ledger, settings, () -> List.of(CheckResult.pass("collector-up", "1"),
-                CheckResult.fail("clients", "1 machine without machine.name", "unset", "migrate client-env")), false, "");
+        java.util.Set<String> advisory = dev.migrate.checks.CheckCatalogue.load(java.util.Optional.empty(), "verify.yaml").stream()
+                .filter(c -> !c.holdsRetireBack()).map(dev.migrate.checks.CheckSpec::name).collect(java.util.stream.Collectors.toSet());
+        assertEquals(java.util.Set.of("clients"), advisory, "the shipped checks: only 'clients' is about the clients' set-up");
+        CheckResult unnamed = CheckResult.fail("clients", "1 machine without machine.name", "unset", "migrate client-env");
+        Gate.Verdict v = Gate.evaluate(ledger, settings, PipelineCheck.of(() -> List.of(CheckResult.pass("collector-up", "1"),
+                unnamed), advisory), false, "");
         assertTrue(v.allowed() && v.passed(), v.why());
         assertTrue(v.results().get(1).observed().contains("'clients' reports client set-up to fix"), v.results().get(1).observed());
-        Gate.Verdict pipelineDown = Gate.evaluate(ledger, settings, () -> List.of(
-                CheckResult.fail("collector-up", "0", "down", "fix it"),
-                CheckResult.fail("clients", "1 machine without machine.name", "unset", "migrate client-env")), false, "");
+        Gate.Verdict pipelineDown = Gate.evaluate(ledger, settings, PipelineCheck.of(() -> List.of(
+                CheckResult.fail("collector-up", "0", "down", "fix it"), unnamed), advisory), false, "");
         assertFalse(pipelineDown.allowed());
         assertTrue(pipelineDown.why().contains("1 of 2 checks do not pass now: collector-up fail"), pipelineDown.why());
+        // A checks folder of the user's own that does not mark it: the same finding holds retire back.
+        Gate.Verdict unmarked = Gate.evaluate(ledger, settings, () -> List.of(CheckResult.pass("collector-up", "1"), unnamed), false, "");
+        assertFalse(unmarked.allowed());
+        assertTrue(unmarked.why().contains("clients fail"), unmarked.why());
+    }
+
+    @Test
+    void aCheckThatIsNeitherTrueNorFalseAboutHoldingRetireBackIsRefusedNamingTheFileAndCheck() {
+        dev.migrate.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.migrate.UserError.class, () ->
+                dev.migrate.checks.CheckCatalogue.parse("my/verify.yaml", "version: 1\nchecks:\n  - name: clients\n    kind: clients\n"
+                        + "    holdsRetireBack: sometimes\n").get(0).holdsRetireBack());
+        assertTrue(e.getMessage().contains("my/verify.yaml") && e.getMessage().contains("clients")
+                && e.getMessage().contains("holdsRetireBack") && e.getMessage().contains("'sometimes' is not true or false"), e.getMessage());
     }
 
     @Test
