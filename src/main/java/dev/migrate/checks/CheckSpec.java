@@ -72,6 +72,15 @@ public record CheckSpec(String origin, String name, String kind, String descript
         return out;
     }
 
+    /** {@link #list}, refused when empty: {@code what} names one item, e.g. "metric name". */
+    public List<String> nonEmptyList(String field, String what) {
+        List<String> out = list(field);
+        if (out.isEmpty()) {
+            throw bad(field, "must list at least one " + what);
+        }
+        return out;
+    }
+
     public Duration duration(String field, Duration fallback) {
         String raw = text(field, "");
         if (raw.isEmpty()) {

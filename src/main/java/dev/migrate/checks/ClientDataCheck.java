@@ -18,10 +18,7 @@ final class ClientDataCheck extends SpecCheck {
     @Override
     public CheckResult run(CheckContext ctx) {
         PrometheusApi prom = ctx.prometheus();
-        List<String> names = spec.list("series");
-        if (names.isEmpty()) {
-            throw spec.bad("series", "must list at least one metric name");
-        }
+        List<String> names = spec.nonEmptyList("series", "metric name");
         String range = window(ctx);
         List<String> seen = new ArrayList<>();
         List<String> absent = new ArrayList<>();

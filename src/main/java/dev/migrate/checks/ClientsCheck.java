@@ -58,10 +58,7 @@ final class ClientsCheck extends SpecCheck {
     @Override
     public CheckResult run(CheckContext ctx) {
         PrometheusApi prom = ctx.prometheus();
-        List<String> series = spec.list("series");
-        if (series.isEmpty()) {
-            throw spec.bad("series", "must list at least one metric name");
-        }
+        List<String> series = spec.nonEmptyList("series", "metric name");
         Set<String> services = new TreeSet<>(spec.list("services"));
         String unnamed = spec.text("unnamedMachine", "no-machine-name");
         String minVersion = spec.text("minVersion", "");
