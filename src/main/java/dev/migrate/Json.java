@@ -24,6 +24,36 @@ public final class Json {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+    }
+
     private Json() {
+    }
+
+    /**
+     * JSON output is also read in a terminal: besides the C0 controls JSON always escapes, DEL, the
+     * C1 controls (U+009B starts an escape sequence on many terminals), the line separators and the
+     * bidirectional controls (U+202E reverses what follows) are written as \\uXXXX. A JSON reader
+     * gets the same text back.
+     */
+    private static final class TerminalSafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private final int[] ascii;
+
+        TerminalSafeEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            return dev.migrate.io.Printable.obeyedByTerminals(ch)
+                    ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04X", ch)) : null;
+        }
     }
 }

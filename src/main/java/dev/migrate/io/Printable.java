@@ -79,6 +79,11 @@ public final class Printable {
         };
     }
 
+    /** DEL, the C1 controls, the line separators and the bidirectional controls: beyond C0, what a terminal acts on. */
+    public static boolean obeyedByTerminals(int c) {
+        return c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029 || c <= 0xffff && isBidiControl((char) c);
+    }
+
     /** Marks, embeddings, overrides and isolates: invisible, yet they reorder the text around them. */
     private static boolean isBidiControl(char c) {
         return c == '\u061c' || c == '\u200e' || c == '\u200f'

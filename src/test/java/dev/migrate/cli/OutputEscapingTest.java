@@ -66,6 +66,19 @@ class OutputEscapingTest {
         assertTrue(run.out().contains("failed\\u202e"), run.out());
     }
 
+    /** JSON is read by programs and by people in a terminal: the same text, escaped as JSON allows. */
+    @Test
+    void statusInJsonEscapesWhatATerminalWouldObey() throws Exception {
+        Path state = ledger("");
+        CliRun run = CliRun.of("status", "--config", Files.writeString(dir.resolve("migrate.yaml"), "").toString(),
+                "--state-dir", state.toString(), "-o", "json");
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertNoRawControls("status -o json", run.out());
+        assertTrue(run.out().contains("\\u001B[2J") && run.out().contains("del\\u007F csi\\u009B31m \\u202Edessap"), run.out());
+        // a JSON reader gets the ledger's text back unchanged
+        assertTrue(dev.migrate.Json.MAPPER.readTree(run.out()).findValuesAsText("summary").contains(HOSTILE), run.out());
+    }
+
     @Test
     void recordWithoutOutEscapesTheLedgersDetails() throws Exception {
         Path state = ledger("\"context\":\"" + json("home" + HOSTILE) + "\",\"server\":\"https://10.10.30.10:6443\","
