@@ -151,8 +151,14 @@ public final class LocalSoak {
         try {
             prometheus.query("vector(1)", clock.now());
         } catch (EndpointException e) {
-            throw new UserError("Prometheus at " + url + " did not answer (" + e.kind() + ": " + e.getMessage()
-                    + "); give the right --prometheus-url (e.g. through 'kubectl port-forward') or run it in the cluster with --in-cluster");
+            // Without --prometheus-url the laptop goes through the API server's service proxy: name that, not a DNS name it never used.
+            String where = prometheus instanceof dev.migrate.endpoints.PrometheusHttp http ? http.endpoint().baseUrl().replaceAll("/$", "") : url;
+            boolean proxied = !where.equals(url) && where.contains("/proxy");
+            throw new UserError("Prometheus at " + where + (proxied ? " (the API server's service proxy)" : "") + " did not answer ("
+                    + e.kind() + ": " + e.getMessage() + "); " + (proxied
+                    ? "check that the service exists in " + settings.namespace() + " (setting prometheus-service) and that the"
+                    + " context may get services/proxy there, or give --prometheus-url"
+                    : "give the right --prometheus-url (e.g. through 'kubectl port-forward')") + ", or run it in the cluster with --in-cluster");
         }
     }
 

@@ -72,4 +72,19 @@ class VerifyThroughApiServerTest {
         assertEquals("Bearer " + FakeApiServer.TOKEN, proxied.get(0).authorization(), "the context's own token");
         assertFalse(run.out().contains(FakeApiServer.TOKEN) || run.err().contains(FakeApiServer.TOKEN));
     }
+
+    /** The soak on a laptop goes the same way; when it cannot get through, it says where it went. */
+    @Test
+    void aSoakThatCannotGetThroughTheProxyNamesTheProxyNotADnsName() throws Exception {
+        Path config = Files.writeString(dir.resolve("migrate.yaml"), "prometheus-service: nothing-here:9090\n");
+        CliRun run = CliRun.of("soak", "--config", config.toString(),
+                "--state-dir", dir.resolve("state").toString(), "--context", Homelab.CONTEXT,
+                "--kubeconfig", api.kubeconfig(dir, Homelab.CONTEXT).toString());
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("/api/v1/namespaces/monitoring/services/nothing-here:9090/proxy (the API server's service proxy)"
+                + " did not answer"), run.err());
+        assertTrue(run.err().contains("setting prometheus-service") && run.err().contains("services/proxy"), run.err());
+        assertFalse(run.err().contains(".svc"), "the soak never used the in-cluster DNS name: " + run.err());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("state/soak")), "nothing started");
+    }
 }
