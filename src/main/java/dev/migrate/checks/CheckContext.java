@@ -8,6 +8,7 @@ import dev.migrate.endpoints.PrometheusApi;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,13 +32,29 @@ import java.util.function.Supplier;
  * @param dashboards      our dashboard JSON (bundled or the dashboard setting), empty when there is none
  * @param datasourceUids  the Grafana datasource UIDs the dashboard needs: prometheus, loki
  * @param flags           endpoint base URL to the flag that set it, for fixes
+ * @param expectedMachines machine names that should have sent data (setting expected-machines), empty: any
  */
 public record CheckContext(Optional<PrometheusApi> prometheusApi, Optional<LokiApi> lokiApi,
                            Optional<GrafanaApi> grafanaApi, Optional<AlertmanagerApi> alertmanagerApi,
                            Otlp otlp, Duration since, Clock clock, boolean testAlert,
                            Optional<ClusterStatus> cluster, String clusterMissing, String namespace, String vip,
                            Supplier<Optional<DataFiles.Loaded>> dashboards, DatasourceUids datasourceUids,
-                           Map<String, String> flags) {
+                           Map<String, String> flags, List<String> expectedMachines) {
+
+    public CheckContext {
+        expectedMachines = List.copyOf(expectedMachines);
+    }
+
+    /** Without expected machines: the clients check then reports whichever machines sent data. */
+    public CheckContext(Optional<PrometheusApi> prometheusApi, Optional<LokiApi> lokiApi,
+                        Optional<GrafanaApi> grafanaApi, Optional<AlertmanagerApi> alertmanagerApi,
+                        Otlp otlp, Duration since, Clock clock, boolean testAlert,
+                        Optional<ClusterStatus> cluster, String clusterMissing, String namespace, String vip,
+                        Supplier<Optional<DataFiles.Loaded>> dashboards, DatasourceUids datasourceUids,
+                        Map<String, String> flags) {
+        this(prometheusApi, lokiApi, grafanaApi, alertmanagerApi, otlp, since, clock, testAlert, cluster, clusterMissing,
+                namespace, vip, dashboards, datasourceUids, flags, List.of());
+    }
 
     /** @param protocol "grpc" or "http/protobuf" */
     public record Otlp(String grpcEndpoint, String httpEndpoint, String protocol) {

@@ -82,7 +82,8 @@ final class ClientsCheck extends SpecCheck {
             }
         }
         if (clients.isEmpty()) {
-            return inconclusive("no client sent " + String.join(" or ", series) + " in the last " + window(ctx),
+            return inconclusive("no client sent " + String.join(" or ", series) + " in the last " + window(ctx)
+                            + (ctx.expectedMachines().isEmpty() ? "" : "; expected: " + String.join(", ", ctx.expectedMachines())),
                     "no Claude Code session ran in the window, or no client reaches the collector",
                     "run a Claude Code session with the settings from 'migrate client-env --machine-name NAME', wait one"
                             + " export interval, and run verify again (or widen --since)");
@@ -120,6 +121,14 @@ final class ClientsCheck extends SpecCheck {
 
         List<String> causes = new ArrayList<>();
         List<String> fixes = new ArrayList<>();
+        List<String> silent = ctx.expectedMachines().stream().filter(m -> !byMachine.containsKey(m)).toList();
+        if (!silent.isEmpty()) {
+            causes.add("expected machine(s) sent nothing in the last " + window(ctx) + ": " + String.join(", ", silent)
+                    + " (setting expected-machines)");
+            fixes.add("on " + String.join(", ", silent) + " set the environment from 'migrate client-env --machine-name NAME'"
+                    + " with that machine's name, run a Claude Code session, and check that the machine's network is in"
+                    + " trusted-cidrs and reaches the VIP");
+        }
         if (!unnamedUsers.isEmpty()) {
             List<String> who = new ArrayList<>();
             unnamedUsers.forEach((m, users) -> who.add(String.join(", ", users)));

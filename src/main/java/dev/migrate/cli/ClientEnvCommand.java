@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /**
  * `migrate client-env`: the Claude Code client settings that send telemetry to the homelab
@@ -43,7 +42,6 @@ public final class ClientEnvCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
-    private static final Pattern MACHINE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public enum Shell { bash, zsh, fish, powershell }
 
@@ -99,7 +97,7 @@ public final class ClientEnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!MACHINE.matcher(machineName).matches()) {
+        if (!dev.migrate.settings.Values.MACHINE_NAME.matcher(machineName).matches()) {
             throw new UserError("--machine-name '" + machineName + "' is not usable as a resource attribute: use letters,"
                     + " digits, '.', '_' and '-' only (no spaces, commas, '=' or quotes), at most 63 characters");
         }

@@ -107,7 +107,7 @@ public class PipelineOptions implements SettingsOptions.FlagSource {
                 settings.namespace(), vip, () -> ourDashboard(dashboardOverride).map(d -> new DataFiles.Loaded(d.origin(),
                         dev.migrate.bundle.BundleRenderer.dashboardJson(settings, d.text()))),
                 new CheckContext.DatasourceUids(settings.prometheusDatasourceUid(), settings.lokiDatasourceUid()),
-                clients.flags());
+                clients.flags(), settings.expectedMachines());
     }
 
     /** Our dashboard JSON: the dashboard setting, else the bundled one, else none (then the live one is used). */

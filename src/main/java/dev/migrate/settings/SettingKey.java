@@ -15,7 +15,7 @@ import java.util.Locale;
 public record SettingKey(String name, String defaultValue, Kind kind, String description, boolean digested) {
 
     /** How a raw value is checked. Lists are comma-separated in env and flags, YAML lists in the file. */
-    public enum Kind { TEXT, NAME, IPV4, IPV4_LIST, CIDR_LIST, IP_RANGE, PATH, DURATION, NUMBER, POSITIVE_NUMBER, DAY_OF_MONTH,
+    public enum Kind { TEXT, NAME, IPV4, IPV4_LIST, CIDR_LIST, MACHINE_LIST, IP_RANGE, PATH, DURATION, NUMBER, POSITIVE_NUMBER, DAY_OF_MONTH,
         HOUR_RANGE, DAY_RANGE, BOOLEAN, IMAGE, SIZE, SEMVER, DNS_NAME,
         /** An http(s) base URL without credentials (they would show in `ps`, `config` and reports). */
         URL,

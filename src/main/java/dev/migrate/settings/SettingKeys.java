@@ -27,6 +27,8 @@ public final class SettingKeys {
             "addresses already taken on the homelab network (API VIP, nodes, gateway, GitLab SSH, AdGuard)", true);
     public static final SettingKey TRUSTED_CIDRS = key("trusted-cidrs", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16",
             Kind.CIDR_LIST, "client networks allowed to reach the collector (loadBalancerSourceRanges)", true);
+    public static final SettingKey EXPECTED_MACHINES = key("expected-machines", "", Kind.MACHINE_LIST,
+            "machines (client-env --machine-name) verify's clients check expects data from; empty: whichever send", false);
     public static final SettingKey COLLECTOR_IMAGE = key("collector-image",
             "otel/opentelemetry-collector-contrib:0.149.0", Kind.IMAGE, "collector image, pinned to a version", true);
     public static final SettingKey COLLECTOR_CONFIG = key("collector-config", "", Kind.PATH,
@@ -138,7 +140,7 @@ public final class SettingKeys {
             "how long the backport's Loki keeps events (retention_period)", false);
 
     public static final List<SettingKey> ALL = List.of(
-            KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, COLLECTOR_IMAGE,
+            KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, EXPECTED_MACHINES, COLLECTOR_IMAGE,
             COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
             LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, DAILY_SPEND_CRITICAL_USD, HOURLY_SPEND_SPIKE_USD,

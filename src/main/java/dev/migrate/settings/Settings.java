@@ -85,6 +85,10 @@ public final class Settings {
         return Values.list(raw(SettingKeys.TRUSTED_CIDRS));
     }
 
+    public List<String> expectedMachines() {
+        return Values.list(raw(SettingKeys.EXPECTED_MACHINES));
+    }
+
     public String collectorImage() {
         return raw(SettingKeys.COLLECTOR_IMAGE);
     }

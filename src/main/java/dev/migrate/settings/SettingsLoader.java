@@ -122,7 +122,8 @@ public final class SettingsLoader {
      * Lists may be empty (no reserved addresses), and so may keys whose default is empty.
      */
     private static String problem(SettingKey key, String value) {
-        boolean list = key.kind() == SettingKey.Kind.IPV4_LIST || key.kind() == SettingKey.Kind.CIDR_LIST;
+        boolean list = key.kind() == SettingKey.Kind.IPV4_LIST || key.kind() == SettingKey.Kind.CIDR_LIST
+                || key.kind() == SettingKey.Kind.MACHINE_LIST;
         if (value.isEmpty() && !key.defaultValue().isEmpty() && !list) {
             return "empty (a key that is given needs a value)";
         }

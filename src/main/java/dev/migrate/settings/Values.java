@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * by any flag that takes the same kind of value.
  */
 public final class Values {
+    /** A machine.name resource attribute client-env writes: no spaces, commas, '=' or quotes (they would split it). */
+    public static final java.util.regex.Pattern MACHINE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -43,6 +46,8 @@ public final class Values {
             case IPV4 -> ipv4(raw) >= 0 ? null : "not an IPv4 address (expected four numbers 0-255, e.g. 10.10.30.22)";
             case IPV4_LIST -> firstBad(list(raw), s -> ipv4(s) >= 0, "is not an IPv4 address");
             case CIDR_LIST -> firstBad(list(raw), Values::isCidr, "is not an IPv4 CIDR such as 10.10.0.0/16");
+            case MACHINE_LIST -> firstBad(list(raw), s -> MACHINE_NAME.matcher(s).matches(), "is not a machine name (letters,"
+                    + " digits, '.', '_' and '-', at most 63 characters, as 'migrate client-env --machine-name' takes)");
             case IP_RANGE -> range(raw) != null ? null
                     : "not an address range (expected FIRST-LAST, e.g. 10.10.30.20-10.10.30.99, FIRST <= LAST)";
             case DURATION -> durationProblem(raw);

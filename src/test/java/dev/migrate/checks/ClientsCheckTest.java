@@ -45,6 +45,14 @@ class ClientsCheckTest {
             assertMentions(r, "2 machine(s), 2 user(s) sent data in the last 1h",
                     "laptop: user.id " + ClaudeCodeClient.userId("laptop").substring(0, 12) + "\u2026 (2.1.328, claude-code)",
                     "studio: alice@example.com (2.1.328, claude-code-desktop)");
+            // the team's machines as the setting expected-machines lists them: both sent, then a third that never did
+            CheckContext both = new Contexts.Builder().prometheus(chain.prometheus.url()).expectedMachines("laptop", "studio").build();
+            assertEquals(Status.PASS, Contexts.run(Contexts.bundled("clients"), both).status());
+            CheckResult attic = Contexts.run(Contexts.bundled("clients"),
+                    new Contexts.Builder().prometheus(chain.prometheus.url()).expectedMachines("laptop", "studio", "attic").build());
+            assertEquals(Status.FAIL, attic.status(), attic.toString());
+            assertMentions(attic, "expected machine(s) sent nothing in the last 1h: attic (setting expected-machines)",
+                    "on attic set the environment from 'migrate client-env --machine-name NAME'", "trusted-cidrs");
         }
     }
 

@@ -41,6 +41,7 @@ final class Contexts {
         ClusterStatus cluster;
         String dashboard = PipelineWorld.DASHBOARD;
         Duration since = Duration.ofHours(1);
+        java.util.List<String> expectedMachines = java.util.List.of();
 
         Builder prometheus(String url) {
             prometheus = url;
@@ -77,6 +78,11 @@ final class Contexts {
             return this;
         }
 
+        Builder expectedMachines(String... names) {
+            expectedMachines = java.util.List.of(names);
+            return this;
+        }
+
         Builder dashboard(String json) {
             dashboard = json;
             return this;
@@ -97,7 +103,7 @@ final class Contexts {
                     a.map(AlertmanagerHttp::new), otlp, since, Clock.systemUTC(), testAlert, Optional.ofNullable(cluster),
                     "needs the cluster: give --context", "monitoring", "10.10.30.22",
                     () -> dash == null ? Optional.empty() : Optional.of(new DataFiles.Loaded("test dashboard", dash)),
-                    new CheckContext.DatasourceUids("prometheus", "loki"), flags);
+                    new CheckContext.DatasourceUids("prometheus", "loki"), flags, expectedMachines);
         }
     }
 
