@@ -46,7 +46,7 @@ class OfflineRulesVsRealCollectorTest {
             "no user attribute on events",                        // collector.user-label
             "own metrics reader on another port",                 // collector.self-metrics
             "without_type_suffix: true",                          // collector.self-metric-names
-            "memory_limiter at or above the container limit");    // deployment.memory-limit-above-limiter
+            "memory_limiter without headroom below the container limit"); // deployment.memory-limit-above-limiter
 
     static Map<String, String> corpus() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ class OfflineRulesVsRealCollectorTest {
         c.put("own metrics reader on another port", edit(n -> obj(n, "/service/telemetry/metrics/readers/0/pull/exporter/prometheus").put("port", 9464)));
         c.put("without_type_suffix: true", edit(n -> obj(n, "/service/telemetry/metrics/readers/0/pull/exporter/prometheus")
                 .put("without_type_suffix", true)));
-        c.put("memory_limiter at or above the container limit", edit(n -> obj(n, "/processors/memory_limiter").put("limit_mib", 700)));
+        c.put("memory_limiter without headroom below the container limit", edit(n -> obj(n, "/processors/memory_limiter").put("limit_mib", 900)));
         return c;
     }
 
