@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * Go's GC works hard (GOMEMLIMIT), and both well before the kernel OOM-kills the container.
  * <p>
  * Why the headroom: memory_limiter measures the Go heap, not the process. Measured on the real
- * collector 0.149 (bench/collector-scale.sh, docs/benchmarks.md): its RSS runs about a quarter above
- * the heap it reads (660 MB RSS with limit_mib 512 in a 600Mi container: killed in a cluster although the
+ * collector 0.149 (bench/collector-scale.sh, docs/benchmarks.md): its RSS peaked a third above the
+ * limit_mib it was given (683 MiB with limit_mib 512 in a 600Mi container: killed in a cluster although the
  * limiter was on). So limit_mib stays at most {@link #MAX_LIMITER_SHARE} of the container limit,
  * and GOMEMLIMIT between the two.
  *

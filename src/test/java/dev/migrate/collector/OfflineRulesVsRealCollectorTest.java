@@ -61,7 +61,7 @@ class OfflineRulesVsRealCollectorTest {
         c.put("pipeline without receivers", edit(n -> arr(n, "/service/pipelines/logs/receivers").removeAll()));
         c.put("unset environment variable as endpoint", edit(n -> obj(n, "/exporters/otlp_http~1loki").put("endpoint", "${env:TEMPO_URL}")));
         c.put("batch max size below the batch size", edit(n -> obj(n, "/processors/batch").put("send_batch_max_size", 10)));
-        c.put("spike limit not below the limit", edit(n -> obj(n, "/processors/memory_limiter").put("spike_limit_mib", 512)));
+        c.put("spike limit not below the limit", edit(n -> obj(n, "/processors/memory_limiter").put("limit_mib", 512).put("spike_limit_mib", 512)));
         c.put("listen on localhost (the pod IP is unreachable)", edit(n -> obj(n, "/receivers/otlp/protocols/grpc").put("endpoint", "localhost:4317")));
         c.put("memory_limiter not first", edit(n -> {
             ArrayNode p = arr(n, "/service/pipelines/metrics/processors");

@@ -2,6 +2,7 @@ package dev.migrate.pipeline;
 
 import dev.migrate.testsupport.ClaudeCodeClient;
 import dev.migrate.testsupport.OtlpPushChain;
+import dev.migrate.testsupport.PrometheusProcess;
 import dev.migrate.testsupport.RealChain;
 import org.junit.jupiter.api.Test;
 
@@ -30,46 +31,57 @@ class PrometheusOtlpReceiverTest {
         cli.cost("chained", 4, SampleSessions.MODEL).cost("skipping", 4, SampleSessions.MODEL).export();
     }
 
-    static Map<String, Double> totals(java.util.function.BiFunction<String, Double, Double> await) {
+    /** What Prometheus answers for the three totals, each awaited up to 30 s (null: never appeared). */
+    static Map<String, Double> totals(PrometheusProcess p) {
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("sessions", await.apply("sum(claude_code_session_count_total{session_id=\"one-shot\"})", 1.0));
-        out.put("chained", await.apply("sum(" + COST + "{session_id=\"chained\"})", 10.0));
-        out.put("skipping", await.apply("sum(" + COST + "{session_id=\"skipping\"})", 6.0));
+        out.put("sessions", await(p, "sum(claude_code_session_count_total{session_id=\"one-shot\"})", 1.0));
+        out.put("chained", await(p, "sum(" + COST + "{session_id=\"chained\"})", 10.0));
+        out.put("skipping", await(p, "sum(" + COST + "{session_id=\"skipping\"})", 6.0));
         return out;
+    }
+
+    private static Double await(PrometheusProcess p, String query, double expected) {
+        try {
+            p.awaitValue(query, expected, Duration.ofSeconds(30));
+        } catch (AssertionError e) {
+            // the comparison below shows what it read instead
+        }
+        return p.value(query);
+    }
+
+    private static String serviceLabels(PrometheusProcess p) {
+        com.fasterxml.jackson.databind.JsonNode m = p.query(COST + "{session_id=\"chained\"}").get(0).path("metric");
+        return "job=" + m.path("job").asText() + " exported_job=" + m.path("exported_job").asText();
     }
 
     @Test
     void prometheusOwnDeltaConversionGivesTheScrapesTotalsOnNonChainingDeltas() throws Exception {
         Map<String, Double> scraped;
+        String scrapedJob;
+        String pushedJob;
         try (RealChain chain = RealChain.start();
              ClaudeCodeClient cli = chain.client("http/protobuf", "claude-code", "laptop")) {
             send(cli);
-            scraped = totals((q, expected) -> {
-                try {
-                    chain.prometheus.awaitValue(q, expected, Duration.ofSeconds(30));
-                } catch (AssertionError e) {
-                    // fall through: the map shows what it read
-                }
-                return chain.prometheus.value(q);
-            });
+            scraped = totals(chain.prometheus);
+            scrapedJob = serviceLabels(chain.prometheus);
         }
         Map<String, Double> pushed;
         try (OtlpPushChain chain = new OtlpPushChain(OtlpPushChain.DELTA_TO_CUMULATIVE);
              ClaudeCodeClient cli = new ClaudeCodeClient(chain.collector.httpEndpoint(), "http/protobuf", "claude-code", "laptop")) {
             send(cli);
-            pushed = totals((q, expected) -> {
-                try {
-                    chain.prometheus.awaitValue(q, expected, Duration.ofSeconds(30));
-                } catch (AssertionError e) {
-                    // fall through
-                }
-                return chain.prometheus.value(q);
-            });
+            pushed = totals(chain.prometheus);
+            pushedJob = serviceLabels(chain.prometheus);
         }
-        Map<String, Double> expected = Map.of("sessions", 1.0, "chained", 10.0, "skipping", 6.0);
-        assertEquals(new LinkedHashMap<>(Map.of("sessions", 1.0, "chained", 10.0, "skipping", 6.0)).entrySet().stream().sorted(Map.Entry.comparingByKey()).toList(),
-                scraped.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList(), "the bundle's scrape");
-        assertEquals(expected.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList(),
-                pushed.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList(), "Prometheus' OTLP receiver with otlp-deltatocumulative");
+        Map<String, Double> expected = new LinkedHashMap<>();
+        expected.put("sessions", 1.0);
+        expected.put("chained", 10.0);
+        expected.put("skipping", 6.0);
+        assertEquals(expected, scraped, "the bundle's scrape");
+        assertEquals(expected, pushed, "Prometheus' OTLP receiver with otlp-deltatocumulative");
+        // Same totals, other labels: the client's service.name is exported_job behind the scrape (the
+        // ServiceMonitor's job is otel-collector) but job on the push, which the dashboard's
+        // per-service panels (exported_job) would not find. docs/scaling.md lists this.
+        assertEquals("job=otel-collector exported_job=claude-code", scrapedJob);
+        assertEquals("job=claude-code exported_job=", pushedJob);
     }
 }

@@ -55,6 +55,13 @@ class RealFaultsTest {
                     }
                     refused = flood.tryExport();
                 }
+                // Clients keep sending while the limiter refuses: memory_limiter's own refused counter is
+                // created by its first refusal, so increase() needs later ones to see it rise.
+                for (int more = 0; more < 10 && refused != null; more++) {
+                    flood.cost("after-" + more, 1, SampleSessions.MODEL);
+                    flood.tryExport();
+                    sleep(1000);
+                }
             }
             assertTrue(refused != null, "the collector accepted the whole flood:\n" + chain.collector.logText());
             assertTrue(refused.contains("memory") || refused.contains("RESOURCE_EXHAUSTED") || refused.contains("UNAVAILABLE"), refused);
@@ -63,6 +70,12 @@ class RealFaultsTest {
             String refusing = AnalysisCatalogue.parse("built-in", DataFiles.bundled("checks/soak.yaml"), Duration.ofSeconds(60),
                     "monitoring").checks().stream().filter(c -> c.name().equals("receiver-not-refusing")).findFirst().orElseThrow().query();
             chain.prometheus.awaitQuery("(" + refusing + ") > 0", Duration.ofSeconds(30));
+            // ... and the finding that names the setting to raise: memory_limiter's own refusals.
+            dev.migrate.soak.AnalysisCheck memory = AnalysisCatalogue.parse("built-in", DataFiles.bundled("checks/soak.yaml"),
+                    Duration.ofSeconds(60), "monitoring").checks().stream().filter(c -> c.name().equals("memory-limiter-not-refusing"))
+                    .findFirst().orElseThrow();
+            chain.prometheus.awaitQuery("(" + memory.query() + ") > 0", Duration.ofSeconds(30));
+            assertTrue(memory.fix().contains("collector-memory-limit"), memory.fix());
             assertTrue(chain.collector.logText().contains("memory"), chain.collector.logText());
         }
     }
