@@ -71,7 +71,7 @@ public final class CollectorScaleBench {
                 // the ServiceMonitor's 15 s interval, both endpoints
                 dev.migrate.testsupport.LokiDouble loki = new dev.migrate.testsupport.LokiDouble();
                 collector = CollectorProcess.startBundle(loki.url() + "/otlp");
-                prometheus = PrometheusProcess.start("global:\n  scrape_interval: 15s\nscrape_configs:\n"
+                prometheus = PrometheusProcess.start("global:\n  scrape_interval: 15s\n  scrape_timeout: 14s\nscrape_configs:\n"
                         + dev.migrate.testsupport.PipelineWorld.collectorJob(collector), java.util.Map.of());
                 CollectorProcess c = collector;
                 PrometheusProcess p = prometheus;
@@ -104,17 +104,20 @@ public final class CollectorScaleBench {
                 long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
                 Double seen = null;
                 while (System.nanoTime() < deadline) {
-                    seen = prometheus.value("count(" + "claude_code_cost_usage_USD_total" + ")");
+                    seen = prometheus.value("count(last_over_time(claude_code_cost_usage_USD_total[5m]))");
                     if (seen != null && seen >= max) {
                         break;
                     }
                     Thread.sleep(2000);
                 }
                 Thread.sleep(20_000); // two more scrapes / a head append settled
+                // max_over_time as the panels read: a scrape that timed out on this busy machine marks
+                // every series stale for an instant, which a plain instant query would read as none
                 String totals = String.format(Locale.ROOT, "%s %s %s (%,.0f series)",
-                        value(prometheus, "sum(claude_code_session_count_total{session_id=\"one-shot\"})"),
-                        value(prometheus, "sum(claude_code_cost_usage_USD_total{session_id=\"chained\"})"),
-                        value(prometheus, "sum(claude_code_cost_usage_USD_total{session_id=\"skipping\"})"), seen == null ? 0 : seen);
+                        value(prometheus, "sum(max_over_time(claude_code_session_count_total{session_id=\"one-shot\"}[5m]))"),
+                        value(prometheus, "sum(max_over_time(claude_code_cost_usage_USD_total{session_id=\"chained\"}[5m]))"),
+                        value(prometheus, "sum(max_over_time(claude_code_cost_usage_USD_total{session_id=\"skipping\"}[5m]))"),
+                        seen == null ? 0 : seen);
                 double c = rssMib(collector.pid());
                 double p = rssMib(prometheus.pid());
                 if (variant.equals("scrape")) {
@@ -143,7 +146,7 @@ public final class CollectorScaleBench {
             Thread.sleep(3000); // settle after start-up
             Row empty = row(c, 0);
             List<Integer> checkpoints = new ArrayList<>(List.of(1_000, 5_000, 10_000, 20_000, 30_000, 40_000, 50_000,
-                    60_000, 70_000, 80_000, 90_000, 100_000, 110_000, 120_000, 150_000, 200_000));
+                    60_000, 70_000, 80_000, 90_000, 100_000, 110_000, 120_000, 150_000, 175_000, 200_000, 225_000, 250_000, 300_000));
             checkpoints.removeIf(n -> n > max);
             if (!checkpoints.contains(max)) {
                 checkpoints.add(max);

@@ -54,6 +54,9 @@ class RealFaultsTest {
                         flood.sessionStarted(id).cost(id, 1, SampleSessions.MODEL).tokens(id, "input", 100, SampleSessions.MODEL);
                     }
                     refused = flood.tryExport();
+                    if (refused != null && refused.contains("timeout")) {
+                        refused = null; // a slow answer on a busy machine, not the limiter's: keep flooding
+                    }
                 }
                 // Clients keep sending while the limiter refuses: memory_limiter's own refused counter is
                 // created by its first refusal, so increase() needs later ones to see it rise.
