@@ -68,4 +68,26 @@ class MainTest {
         assertEquals(1, err.strip().lines().count(), err);
         assertTrue(err.startsWith("migrate: error: flag --namespace: namespace 'Not_A_Namespace' is not a valid name"), err);
     }
+
+    @Test
+    void configShowsTheCollectorMemoryAndWhatIsDerivedFromIt() {
+        CliRun r = CliRun.of("config", "--state-dir", "target/x", "--collector-memory-limit", "2Gi");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().matches("(?s).*collector-memory-limit\\s+2Gi\\s+flag --collector-memory-limit.*"), r.out());
+        assertTrue(r.out().contains("collector memory: container 2048Mi, memory_limiter limit_mib 1433 (refuses data from 1147 MiB "
+                + "of heap), GOMEMLIMIT 1638MiB"), r.out());
+    }
+
+    @Test
+    void aCollectorMemoryLimitTooSmallOrNotAQuantityIsOneLine() {
+        for (String[] bad : new String[][] {{"600MB", "not a memory limit as Kubernetes writes it in Mi or Gi (e.g. 1Gi, 1536Mi)"},
+                {"128Mi", "below 256Mi"}, {"100Gi", "above 64Gi"}, {"1.5Gi", "not a memory limit"}}) {
+            CliRun r = CliRun.of("config", "--state-dir", "target/x", "--collector-memory-limit", bad[0]);
+            assertEquals(ExitCodes.USAGE, r.exitCode(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("migrate: error: flag --collector-memory-limit: collector-memory-limit '" + bad[0] + "' is "
+                    + bad[1]), r.err());
+            assertTrue(r.err().contains("fix the value or remove it to use the default '1Gi'"), r.err());
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.migrate.Digests;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.migrate.Json;
 import dev.migrate.data.DataFiles;
+import dev.migrate.settings.CollectorMemory;
 import dev.migrate.settings.SettingKeys;
 import dev.migrate.settings.Settings;
 
@@ -65,6 +66,10 @@ public final class BundleRenderer {
         values.put("business-hours-end", hours[1]);
         values.put("business-days-first", days[0]);
         values.put("business-days-last", days[1]);
+        CollectorMemory memory = settings.collectorMemory(); // env values are strings in a pod spec
+        values.put("collector-limit-mib", String.valueOf(memory.limitMib()));
+        values.put("collector-spike-limit-mib", String.valueOf(memory.spikeMib()));
+        values.put("collector-gomemlimit", memory.goMemLimit());
 
         List<ManifestObject> objects = new ArrayList<>();
         for (String template : TEMPLATES) {

@@ -25,6 +25,11 @@ public class BundleOptions implements SettingsOptions.FlagSource {
             description = "Your own collector config instead of the built-in collector/config.yaml (validated the same way).")
     Path collectorConfig;
 
+    @Option(names = "--collector-memory-limit", paramLabel = "SIZE",
+            description = "The collector container's memory limit, e.g. 2Gi (default: 1Gi); memory_limiter's limits and "
+                    + "GOMEMLIMIT follow it. RUNBOOK: sizing by team size.")
+    String collectorMemoryLimit;
+
     @Option(names = "--dashboard", paramLabel = "FILE",
             description = "Your own Grafana dashboard JSON instead of the built-in one (validated the same way).")
     Path dashboard;
@@ -39,6 +44,9 @@ public class BundleOptions implements SettingsOptions.FlagSource {
         }
         if (collectorConfig != null) {
             flags.put(SettingKeys.COLLECTOR_CONFIG.name(), collectorConfig.toString());
+        }
+        if (collectorMemoryLimit != null) {
+            flags.put(SettingKeys.COLLECTOR_MEMORY_LIMIT.name(), collectorMemoryLimit);
         }
         if (dashboard != null) {
             flags.put(SettingKeys.DASHBOARD.name(), dashboard.toString());

@@ -53,6 +53,7 @@ public final class ConfigCommand implements Callable<Integer> {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("settings", rows);
+            doc.put("collectorMemory", settings.collectorMemory());
             doc.put("digest", settings.digest());
             spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(doc));
             return ExitCodes.OK;
@@ -63,6 +64,8 @@ public final class ConfigCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("%-" + width + "s  %-45s  %s%n", key.name(), value, settings.provenance(key).describe());
         }
         spec.commandLine().getOut().println();
+        // Derived, never set one by one, so that their order holds (RUNBOOK: sizing by team size).
+        spec.commandLine().getOut().println("collector memory: " + settings.collectorMemory().summary());
         spec.commandLine().getOut().println("settings digest: " + settings.digest());
         return ExitCodes.OK;
     }

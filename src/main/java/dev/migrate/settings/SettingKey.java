@@ -17,6 +17,8 @@ public record SettingKey(String name, String defaultValue, Kind kind, String des
     /** How a raw value is checked. Lists are comma-separated in env and flags, YAML lists in the file. */
     public enum Kind { TEXT, NAME, IPV4, IPV4_LIST, CIDR_LIST, MACHINE_LIST, IP_RANGE, PATH, DURATION, NUMBER, POSITIVE_NUMBER, DAY_OF_MONTH,
         HOUR_RANGE, DAY_RANGE, BOOLEAN, IMAGE, SIZE, SEMVER, DNS_NAME,
+        /** A container memory limit as Kubernetes writes it, in Mi or Gi (see {@link CollectorMemory}). */
+        MEMORY,
         /** An http(s) base URL without credentials (they would show in `ps`, `config` and reports). */
         URL,
         /** Sent as an HTTP header value: printable ASCII only (a CR LF would inject a header). */

@@ -31,6 +31,9 @@ public final class SettingKeys {
             "machines (client-env --machine-name) verify's clients check expects data from; empty: whichever send", false);
     public static final SettingKey COLLECTOR_IMAGE = key("collector-image",
             "otel/opentelemetry-collector-contrib:0.149.0", Kind.IMAGE, "collector image, pinned to a version", true);
+    public static final SettingKey COLLECTOR_MEMORY_LIMIT = key("collector-memory-limit", CollectorMemory.DEFAULT, Kind.MEMORY,
+            "the collector container's memory limit (Mi or Gi); memory_limiter's limits and GOMEMLIMIT are derived from it"
+                    + " (RUNBOOK: sizing by team size)", true);
     public static final SettingKey COLLECTOR_CONFIG = key("collector-config", "", Kind.PATH,
             "your own collector config instead of the built-in collector/config.yaml", true);
     public static final SettingKey DASHBOARD = key("dashboard", "", Kind.PATH,
@@ -141,7 +144,7 @@ public final class SettingKeys {
 
     public static final List<SettingKey> ALL = List.of(
             KUBECONFIG, CONTEXT, NAMESPACE, VIP, LB_POOL, RESERVED_IPS, TRUSTED_CIDRS, EXPECTED_MACHINES, COLLECTOR_IMAGE,
-            COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
+            COLLECTOR_MEMORY_LIMIT, COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
             LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, DAILY_SPEND_CRITICAL_USD, HOURLY_SPEND_SPIKE_USD,
             MONTHLY_BUDGET_USD, USER_DAILY_SPEND_USD, COST_COUNTER_RESETS_ALERT, BUSINESS_HOURS, BUSINESS_DAYS, BILLING_DAY, LOKI_RULER,

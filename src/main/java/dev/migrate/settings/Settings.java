@@ -93,6 +93,11 @@ public final class Settings {
         return raw(SettingKeys.COLLECTOR_IMAGE);
     }
 
+    /** The collector's memory: the container limit and what is derived from it. */
+    public CollectorMemory collectorMemory() {
+        return CollectorMemory.of(raw(SettingKeys.COLLECTOR_MEMORY_LIMIT));
+    }
+
     /** Empty means the built-in collector/config.yaml. */
     public Optional<Path> collectorConfig() {
         return optionalPath(SettingKeys.COLLECTOR_CONFIG);

@@ -66,6 +66,7 @@ public final class Values {
             case DNS_NAME -> isDnsName(raw) ? null
                     : "not a DNS name (expected dot-separated lower-case labels, e.g. otel.k8s.example.com)";
             case URL -> urlProblem(raw);
+            case MEMORY -> CollectorMemory.problem(raw);
             case HEADER -> firstNonAscii(raw) < 0 ? null : "not printable ASCII: it holds "
                     + String.format("U+%04X", (int) raw.charAt(firstNonAscii(raw))) + " at position " + (firstNonAscii(raw) + 1)
                     + ", and an HTTP header carries only ASCII";

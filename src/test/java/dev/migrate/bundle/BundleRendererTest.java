@@ -80,7 +80,7 @@ class BundleRendererTest {
     @Test
     void changingTheCollectorConfigChangesThePodTemplateChecksum() throws Exception {
         Path own = dir.resolve("collector.yaml");
-        Files.writeString(own, Files.readString(Path.of("collector/config.yaml")).replace("limit_mib: 512", "limit_mib: 500"));
+        Files.writeString(own, Files.readString(Path.of("collector/config.yaml")).replace("limit_mib: ${env:MEMORY_LIMIT_MIB}", "limit_mib: 500"));
         Bundle mine = BundleRenderer.render(DEFAULTS.with(Map.of("collector-config", own.toString())));
         String before = TestBundles.object(TestBundles.defaults(), "Deployment").at("/spec/template/metadata/annotations/checksum~1config").asText();
         String after = TestBundles.object(mine, "Deployment").at("/spec/template/metadata/annotations/checksum~1config").asText();
@@ -97,7 +97,7 @@ class BundleRendererTest {
         JsonNode c = d.at("/spec/template/spec/containers/0");
         assertEquals(1, d.at("/spec/replicas").asInt());
         assertEquals("otel/opentelemetry-collector-contrib:0.150.0", c.get("image").asText());
-        assertEquals("100m/128Mi/500m/600Mi", c.at("/resources/requests/cpu").asText() + "/" + c.at("/resources/requests/memory").asText()
+        assertEquals("100m/128Mi/500m/1Gi", c.at("/resources/requests/cpu").asText() + "/" + c.at("/resources/requests/memory").asText()
                 + "/" + c.at("/resources/limits/cpu").asText() + "/" + c.at("/resources/limits/memory").asText());
         assertEquals("health", c.at("/livenessProbe/httpGet/port").asText());
         assertEquals("health", c.at("/readinessProbe/httpGet/port").asText());
@@ -107,6 +107,22 @@ class BundleRendererTest {
         assertTrue(c.at("/securityContext/readOnlyRootFilesystem").asBoolean());
         assertEquals("[\"ALL\"]", c.at("/securityContext/capabilities/drop").toString());
         assertEquals("{\"name\":\"LOKI_OTLP_ENDPOINT\",\"value\":\"http://loki-gateway.logging:80/otlp\"}", c.at("/env/0").toString());
+    }
+
+    @Test
+    void theCollectorsMemoryIsDerivedFromOneSetting() {
+        JsonNode c = TestBundles.object(BundleRenderer.render(DEFAULTS.with(Map.of("collector-memory-limit", "2Gi"))), "Deployment")
+                .at("/spec/template/spec/containers/0");
+        assertEquals("2Gi", c.at("/resources/limits/memory").asText());
+        // 70% of 2048 for the limiter (spike 20% of it), 80% for Go's GC: the kernel's limit stays above both.
+        assertEquals("{LOKI_OTLP_ENDPOINT=http://loki.monitoring.svc.cluster.local:3100/otlp, MEMORY_LIMIT_MIB=1433, "
+                + "MEMORY_SPIKE_LIMIT_MIB=286, GOMEMLIMIT=1638MiB}", env(c).toString());
+    }
+
+    private static Map<String, String> env(JsonNode container) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        return env;
     }
 
     @Test

@@ -47,7 +47,7 @@ class ManifestTypesTest {
         Deployment deployment = as(objects.get(1), Deployment.class);
         assertEquals(1, deployment.getSpec().getReplicas());
         Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertEquals(new Quantity("600Mi"), c.getResources().getLimits().get("memory"));
+        assertEquals(new Quantity("1Gi"), c.getResources().getLimits().get("memory"));
         assertEquals(new Quantity("100m"), c.getResources().getRequests().get("cpu"));
         assertEquals(10001L, c.getSecurityContext().getRunAsUser());
         assertEquals("health", c.getReadinessProbe().getHttpGet().getPort().getStrVal());

@@ -111,10 +111,10 @@ class DeployCommandTest {
 
     @Test
     void bundleDigestFollowsTheContentOfYourOwnFiles() throws Exception {
-        Path own = collectorWith("limit_mib: 512", "limit_mib: 500");
+        Path own = collectorWith("limit_mib: ${env:MEMORY_LIMIT_MIB}", "limit_mib: 500");
         String first = Json.MAPPER.readTree(deploy("--dry-run", "-o", "json", "--collector-config", own.toString()).out())
                 .get("bundleDigest").asText();
-        collectorWith("limit_mib: 512", "limit_mib: 490");
+        collectorWith("limit_mib: ${env:MEMORY_LIMIT_MIB}", "limit_mib: 490");
         JsonNode second = Json.MAPPER.readTree(deploy("--dry-run", "-o", "json", "--collector-config", own.toString()).out());
         assertTrue(first.startsWith("sha256:"), first);
         assertTrue(!first.equals(second.get("bundleDigest").asText()), "same path, new content, new bundle digest");

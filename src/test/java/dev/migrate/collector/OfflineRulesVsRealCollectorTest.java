@@ -46,7 +46,7 @@ class OfflineRulesVsRealCollectorTest {
             "no user attribute on events",                        // collector.user-label
             "own metrics reader on another port",                 // collector.self-metrics
             "without_type_suffix: true",                          // collector.self-metric-names
-            "memory_limiter at or above the container limit");    // deployment.memory-limit-above-limiter
+            "memory_limiter without headroom below the container limit"); // deployment.memory-limit-above-limiter
 
     static Map<String, String> corpus() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -61,7 +61,7 @@ class OfflineRulesVsRealCollectorTest {
         c.put("pipeline without receivers", edit(n -> arr(n, "/service/pipelines/logs/receivers").removeAll()));
         c.put("unset environment variable as endpoint", edit(n -> obj(n, "/exporters/otlp_http~1loki").put("endpoint", "${env:TEMPO_URL}")));
         c.put("batch max size below the batch size", edit(n -> obj(n, "/processors/batch").put("send_batch_max_size", 10)));
-        c.put("spike limit not below the limit", edit(n -> obj(n, "/processors/memory_limiter").put("spike_limit_mib", 512)));
+        c.put("spike limit not below the limit", edit(n -> obj(n, "/processors/memory_limiter").put("limit_mib", 512).put("spike_limit_mib", 512)));
         c.put("listen on localhost (the pod IP is unreachable)", edit(n -> obj(n, "/receivers/otlp/protocols/grpc").put("endpoint", "localhost:4317")));
         c.put("memory_limiter not first", edit(n -> {
             ArrayNode p = arr(n, "/service/pipelines/metrics/processors");
@@ -93,7 +93,7 @@ class OfflineRulesVsRealCollectorTest {
         c.put("own metrics reader on another port", edit(n -> obj(n, "/service/telemetry/metrics/readers/0/pull/exporter/prometheus").put("port", 9464)));
         c.put("without_type_suffix: true", edit(n -> obj(n, "/service/telemetry/metrics/readers/0/pull/exporter/prometheus")
                 .put("without_type_suffix", true)));
-        c.put("memory_limiter at or above the container limit", edit(n -> obj(n, "/processors/memory_limiter").put("limit_mib", 700)));
+        c.put("memory_limiter without headroom below the container limit", edit(n -> obj(n, "/processors/memory_limiter").put("limit_mib", 900)));
         return c;
     }
 

@@ -54,6 +54,16 @@ class RealFaultsTest {
                         flood.sessionStarted(id).cost(id, 1, SampleSessions.MODEL).tokens(id, "input", 100, SampleSessions.MODEL);
                     }
                     refused = flood.tryExport();
+                    if (refused != null && refused.contains("timeout")) {
+                        refused = null; // a slow answer on a busy machine, not the limiter's: keep flooding
+                    }
+                }
+                // Clients keep sending while the limiter refuses: memory_limiter's own refused counter is
+                // created by its first refusal, so increase() needs later ones to see it rise.
+                for (int more = 0; more < 10 && refused != null; more++) {
+                    flood.cost("after-" + more, 1, SampleSessions.MODEL);
+                    flood.tryExport();
+                    sleep(1000);
                 }
             }
             assertTrue(refused != null, "the collector accepted the whole flood:\n" + chain.collector.logText());
@@ -63,6 +73,12 @@ class RealFaultsTest {
             String refusing = AnalysisCatalogue.parse("built-in", DataFiles.bundled("checks/soak.yaml"), Duration.ofSeconds(60),
                     "monitoring").checks().stream().filter(c -> c.name().equals("receiver-not-refusing")).findFirst().orElseThrow().query();
             chain.prometheus.awaitQuery("(" + refusing + ") > 0", Duration.ofSeconds(30));
+            // ... and the finding that names the setting to raise: memory_limiter's own refusals.
+            dev.migrate.soak.AnalysisCheck memory = AnalysisCatalogue.parse("built-in", DataFiles.bundled("checks/soak.yaml"),
+                    Duration.ofSeconds(60), "monitoring").checks().stream().filter(c -> c.name().equals("memory-limiter-not-refusing"))
+                    .findFirst().orElseThrow();
+            chain.prometheus.awaitQuery("(" + memory.query() + ") > 0", Duration.ofSeconds(30));
+            assertTrue(memory.fix().contains("collector-memory-limit"), memory.fix());
             assertTrue(chain.collector.logText().contains("memory"), chain.collector.logText());
         }
     }

@@ -58,6 +58,7 @@ class SoakPipelineTest {
                     Map.entry("collector-not-restarting", "INCONCLUSIVE"),
                     Map.entry("collector-not-oom-killed", "PASS"),
                     Map.entry("receiver-not-refusing", "PASS"),
+                    Map.entry("memory-limiter-not-refusing", "PASS"),
                     Map.entry("exporter-not-failing", "PASS"),
                     Map.entry("coverage", "PASS")), status, text);
             // the probe really went through the real collector into Prometheus, once per cycle (one probe_id each)

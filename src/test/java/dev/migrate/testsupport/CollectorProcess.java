@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link #startBundle}). The config is never edited: every listen endpoint it declares (the
  * {@code endpoint: host:port} of receivers, exporters and extensions, and the host/port of the
  * internal telemetry's pull readers) is moved to a free 127.0.0.1 port with the collector's own
- * {@code --set} overrides, and LOKI_OTLP_ENDPOINT is set in its environment as the Deployment does.
+ * {@code --set} overrides, and its environment is the rendered Deployment's container env (LOKI_OTLP_ENDPOINT
+ * pointed at the test's Loki; MEMORY_LIMIT_MIB, MEMORY_SPIKE_LIMIT_MIB and GOMEMLIMIT as collector-memory-limit
+ * derives them), as the pod's is.
  * Ready when health_check answers 200.
  */
 public final class CollectorProcess extends ManagedProcess {
@@ -39,10 +41,12 @@ public final class CollectorProcess extends ManagedProcess {
     private final Map<String, Integer> ports;
     private final List<String> extraSets;
 
-    private CollectorProcess(Path binary, Path dir, String config, String lokiOtlpEndpoint, Map<String, Integer> ports,
-                             List<String> extraSets, List<String> args) {
-        super(binary.toString(), "run scripts/real-components", dir, ports.get(HEALTH), args,
-                Map.of("LOKI_OTLP_ENDPOINT", lokiOtlpEndpoint));
+    private final Map<String, String> env;
+
+    private CollectorProcess(Path binary, Path dir, String config, Map<String, String> env, String lokiOtlpEndpoint,
+                             Map<String, Integer> ports, List<String> extraSets, List<String> args) {
+        super(binary.toString(), "run scripts/real-components", dir, ports.get(HEALTH), args, withLoki(env, lokiOtlpEndpoint));
+        this.env = env;
         this.config = config;
         this.lokiOtlpEndpoint = lokiOtlpEndpoint;
         this.ports = ports;
@@ -59,7 +63,26 @@ public final class CollectorProcess extends ManagedProcess {
 
     /** The collector config deploy renders (its ConfigMap's config.yaml), sending logs to {@code lokiOtlpEndpoint}. */
     public static CollectorProcess startBundle(String lokiOtlpEndpoint, String... extraSets) {
-        return start(Rendered.collectorConfig(), lokiOtlpEndpoint, extraSets);
+        return startBundle(Rendered.bundle(), lokiOtlpEndpoint, extraSets);
+    }
+
+    /** As {@link #startBundle(String, String...)} for a bundle rendered with other settings (e.g. collector-memory-limit). */
+    public static CollectorProcess startBundle(dev.migrate.bundle.Bundle bundle, String lokiOtlpEndpoint, String... extraSets) {
+        return start(Rendered.collectorConfig(bundle), deploymentEnv(bundle), lokiOtlpEndpoint, extraSets);
+    }
+
+    /** The rendered Deployment's collector container env, name to value. */
+    public static Map<String, String> deploymentEnv(dev.migrate.bundle.Bundle bundle) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Rendered.object(bundle, "Deployment").at("/spec/template/spec/containers/0/env")
+                .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        return env;
+    }
+
+    private static Map<String, String> withLoki(Map<String, String> env, String loki) {
+        Map<String, String> out = new LinkedHashMap<>(env);
+        out.put("LOKI_OTLP_ENDPOINT", loki);
+        return out;
     }
 
     /**
@@ -67,6 +90,10 @@ public final class CollectorProcess extends ManagedProcess {
      *                  metric_expiration); say in the test why the bundle's value is not used
      */
     public static CollectorProcess start(String config, String lokiOtlpEndpoint, String... extraSets) {
+        return start(config, deploymentEnv(Rendered.bundle()), lokiOtlpEndpoint, extraSets);
+    }
+
+    private static CollectorProcess start(String config, Map<String, String> env, String lokiOtlpEndpoint, String... extraSets) {
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken between probe and bind
             Map<String, Integer> ports = new LinkedHashMap<>();
@@ -76,7 +103,7 @@ public final class CollectorProcess extends ManagedProcess {
             if (!ports.containsKey(HEALTH)) {
                 throw new AssertionError("the collector config has no health_check endpoint to wait on");
             }
-            CollectorProcess p = launch(config, lokiOtlpEndpoint, ports, List.of(extraSets));
+            CollectorProcess p = launch(config, env, lokiOtlpEndpoint, ports, List.of(extraSets));
             try {
                 p.awaitReady(Duration.ofSeconds(30), "/");
                 return p;
@@ -89,7 +116,8 @@ public final class CollectorProcess extends ManagedProcess {
         throw last;
     }
 
-    private static CollectorProcess launch(String config, String loki, Map<String, Integer> ports, List<String> extraSets) {
+    private static CollectorProcess launch(String config, Map<String, String> env, String loki, Map<String, Integer> ports,
+                                           List<String> extraSets) {
         Path dir = tempDir("otelcol-test");
         Path file = dir.resolve("config.yaml");
         write(file, config);
@@ -98,7 +126,7 @@ public final class CollectorProcess extends ManagedProcess {
             args.add("--set=" + set);
         }
         extraSets.forEach(s -> args.add("--set=" + s));
-        return new CollectorProcess(binary(), dir, config, loki, ports, extraSets, args);
+        return new CollectorProcess(binary(), dir, config, env, loki, ports, extraSets, args);
     }
 
     /** Starts the same config again on the same ports (after {@link #kill()}: a restarted pod keeps its Service). */
@@ -107,7 +135,7 @@ public final class CollectorProcess extends ManagedProcess {
             throw new IllegalStateException("kill() it first");
         }
         close();
-        CollectorProcess p = launch(config, lokiOtlpEndpoint, ports, extraSets);
+        CollectorProcess p = launch(config, env, lokiOtlpEndpoint, ports, extraSets);
         p.awaitReady(Duration.ofSeconds(30), "/");
         return p;
     }
@@ -116,7 +144,10 @@ public final class CollectorProcess extends ManagedProcess {
     public record Validation(int exitCode, String output) {
     }
 
-    /** Runs the binary's {@code validate} subcommand on a config text, with this environment. */
+    /**
+     * Runs the binary's {@code validate} subcommand on a config text, with this environment over the
+     * rendered Deployment's (without its LOKI_OTLP_ENDPOINT, which a test gives or leaves out on purpose).
+     */
     public static Validation validate(String config, Map<String, String> env) {
         Path dir = tempDir("otelcol-validate");
         try {
@@ -124,6 +155,7 @@ public final class CollectorProcess extends ManagedProcess {
             write(file, config);
             ProcessBuilder pb = new ProcessBuilder(binary().toString(), "validate", "--config=" + file)
                     .directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(deploymentEnv(Rendered.bundle()));
             pb.environment().remove("LOKI_OTLP_ENDPOINT");
             pb.environment().putAll(env);
             Process p = pb.start();

@@ -51,7 +51,7 @@ public final class ComponentSettings extends CollectorRule {
             for (Map.Entry<String, JsonNode> component : Parsed.ofType(config, "processors", schema.getKey())) {
                 checked++;
                 String where = "processors." + component.getKey();
-                JsonNode body = component.getValue();
+                JsonNode body = resolved(component.getValue(), bundle);
                 for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> setting = it.next();
                     String type = schema.getValue().get(setting.getKey());
@@ -79,6 +79,16 @@ public final class ComponentSettings extends CollectorRule {
         return Verdict.of(NAME, problems, checked + " processor(s) with known settings, all valid",
                 "the collector refuses this config at start (CrashLoopBackOff): no telemetry is received at all",
                 "fix the named settings (the collector's own docs list each component's settings), then run deploy --dry-run again");
+    }
+
+    /** The component's settings as the collector reads them, ${env:...} values expanded from the Deployment. */
+    private static JsonNode resolved(JsonNode body, Bundle bundle) {
+        if (!body.isObject()) {
+            return body;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+        body.fields().forEachRemaining(f -> copy.set(f.getKey(), Parsed.resolved(f.getValue(), bundle)));
+        return copy;
     }
 
     private static boolean fits(String type, JsonNode v) {

@@ -29,7 +29,8 @@ public final class MemoryLimiterFirst extends CollectorRule {
         return Verdict.of(NAME, problems, "memory_limiter first in every pipeline",
                 "without memory_limiter first, a burst of telemetry is buffered before anything can refuse it "
                         + "and the collector is OOM-killed",
-                "define processors.memory_limiter (check_interval 1s, limit_mib 512, spike_limit_mib 128) and list it "
+                "define processors.memory_limiter (check_interval 1s, limit_mib ${env:MEMORY_LIMIT_MIB}, spike_limit_mib "
+                        + "${env:MEMORY_SPIKE_LIMIT_MIB}, which the Deployment sets from collector-memory-limit) and list it "
                         + "first in every pipeline's processors");
     }
 }

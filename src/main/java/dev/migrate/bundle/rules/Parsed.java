@@ -87,6 +87,42 @@ final class Parsed {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
     }
 
+    private static final java.util.regex.Pattern WHOLE_ENV =
+            java.util.regex.Pattern.compile("\\$\\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    /**
+     * A config value as the collector sees it at start-up: a value that is one ${env:NAME} reference
+     * takes the collector container's env value (or its :-default), typed as YAML types it ("716" an
+     * integer), as the collector does. Anything else, or a variable the Deployment does not set, is
+     * returned as written (collector.env-references names the unset ones).
+     */
+    static JsonNode resolved(JsonNode value, Bundle bundle) {
+        if (value == null || !value.isTextual()) {
+            return value;
+        }
+        java.util.regex.Matcher m = WHOLE_ENV.matcher(value.asText().trim());
+        if (!m.matches()) {
+            return value;
+        }
+        String set = null;
+        for (JsonNode e : object(bundle, "Deployment").map(d -> d.at("/spec/template/spec/containers/0/env"))
+                .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance())) {
+            if (e.path("name").asText().equals(m.group(1)) && e.path("value").isValueNode()) {
+                set = e.path("value").asText();
+            }
+        }
+        String text = set != null ? set : m.group(2);
+        if (text == null) {
+            return value;
+        }
+        try {
+            JsonNode typed = Json.YAML.readTree(text);
+            return typed == null || !typed.isValueNode() ? value : typed;
+        } catch (JsonProcessingException e) {
+            return value;
+        }
+    }
+
     /** A component ID is type[/name]: memory_limiter/main has type memory_limiter. */
     static String type(String componentId) {
         int slash = componentId.indexOf('/');

@@ -144,21 +144,49 @@ class CollectorRulesTest {
         final Rule rule = new MemoryLimitAboveLimiter();
 
         @Test
-        void builtIn600MiIsAbove512() {
-            passes(rule, DEFAULT, SETTINGS);
+        void theDerivedLimitsPassWithTheirHeadroom() {
+            CheckResult r = passes(rule, DEFAULT, SETTINGS);
+            assertEquals("container limit 1Gi >= limit_mib 716 + 25% headroom, GOMEMLIMIT 819MiB below it", r.observed());
+            // Every size the setting allows derives limits the rule accepts.
+            for (String size : new String[] {"256Mi", "600Mi", "1536Mi", "4Gi"}) {
+                passes(rule, dev.migrate.bundle.BundleRenderer.render(SETTINGS.with(Map.of("collector-memory-limit", size))), SETTINGS);
+            }
         }
 
         @Test
-        void limitEqualToLimitMibFails() {
+        void theIssuesCaseFails600MiAbove512IsNotEnough() {
+            // Passed before: the real collector peaked at 683 MiB RSS with limit_mib 512 (bench/collector-scale.sh), above a 600Mi limit.
+            Bundle config = withCollector(c -> c.with("processors").with("memory_limiter").put("limit_mib", 512).put("spike_limit_mib", 128));
+            Bundle b = new Bundle(TestBundles.withObject("Deployment", d -> ((ObjectNode) d.at("/spec/template/spec/containers/0/resources/limits"))
+                    .put("memory", "600Mi")).objects(), config.collectorConfig(), config.collectorOrigin(), config.dashboardJson(),
+                    config.dashboardOrigin());
+            CheckResult r = fails(rule, b, SETTINGS, "memory_limiter limit_mib 512 is 85% of the container memory limit 600Mi (at most 75%)");
+            assertTrue(r.fix().contains("collector-memory-limit"), r.fix());
+        }
+
+        @Test
+        void aContainerLimitBelowTheDerivedLimitMibFails() {
             Bundle b = TestBundles.withObject("Deployment", d -> ((ObjectNode) d.at("/spec/template/spec/containers/0/resources/limits"))
                     .put("memory", "512Mi"));
-            fails(rule, b, SETTINGS, "512Mi <= memory_limiter limit_mib 512");
+            fails(rule, b, SETTINGS, "limit_mib 716 is 140% of the container memory limit 512Mi");
         }
 
         @Test
-        void limiterRaisedAboveTheContainerLimitFails() {
-            fails(rule, withCollector(c -> c.with("processors").with("memory_limiter").put("limit_mib", 700)),
-                    SETTINGS, "600Mi <= memory_limiter limit_mib 700");
+        void limiterRaisedInOwnConfigFails() {
+            fails(rule, withCollector(c -> c.with("processors").with("memory_limiter").put("limit_mib", 900)),
+                    SETTINGS, "limit_mib 900 is 88% of the container memory limit 1Gi");
+        }
+
+        @Test
+        void goMemLimitAtTheContainerLimitFails() {
+            Bundle b = TestBundles.withObject("Deployment", d -> {
+                for (var e : d.at("/spec/template/spec/containers/0/env")) {
+                    if (e.path("name").asText().equals("GOMEMLIMIT")) {
+                        ((ObjectNode) e).put("value", "1GiB");
+                    }
+                }
+            });
+            fails(rule, b, SETTINGS, "GOMEMLIMIT 1024MiB is not below the container limit 1Gi");
         }
 
         @Test
@@ -280,8 +308,9 @@ class CollectorRulesTest {
                     "processors.memory_limiter.limit_mib is \"lots\", not an integer");
             fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("timeout", "soon")), SETTINGS,
                     "processors.batch.timeout is \"soon\", not a duration");
-            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/memory_limiter")).put("spike_limit_mib", 512)), SETTINGS,
-                    "spike_limit_mib 512 is not below limit_mib 512");
+            // limit_mib is ${env:MEMORY_LIMIT_MIB}: read as the collector reads it, 716 from the Deployment.
+            fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/memory_limiter")).put("spike_limit_mib", 716)), SETTINGS,
+                    "spike_limit_mib 716 is not below limit_mib 716");
             fails(rule, withCollector(c -> ((ObjectNode) c.at("/processors/batch")).put("send_batch_max_size", 10)), SETTINGS,
                     "send_batch_max_size 10 is below send_batch_size 1024");
         }
