@@ -18,7 +18,14 @@ cpu() { # user + sys seconds of this shell's finished children so far
 }
 start=$SECONDS
 cpu0=$(cpu)
-MIGRATE_REAL_CACHE="$tmp/cache" GOCACHE="$tmp/gocache" scripts/real-components "$@" | grep -E 'built in|ready in'
+# The whole log is kept: a failed build (e.g. the builder's 30 min deadline on a crowded machine) shows its cause.
+if ! MIGRATE_REAL_CACHE="$tmp/cache" GOCACHE="$tmp/gocache" scripts/real-components "$@" >"$tmp/cold.log" 2>&1; then
+    grep -E 'built in|ready in' "$tmp/cold.log" || true
+    echo "the cold build failed after $((SECONDS - start)) s (load $(cut -d' ' -f1 /proc/loadavg)); its last lines:"
+    tail -25 "$tmp/cold.log"
+    exit 1
+fi
+grep -E 'built in|ready in' "$tmp/cold.log"
 cold=$((SECONDS - start))
 coldcpu=$(( $(cpu) - cpu0 ))
 start=$SECONDS
