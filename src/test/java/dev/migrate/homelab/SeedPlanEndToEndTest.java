@@ -119,9 +119,11 @@ class SeedPlanEndToEndTest {
             anthropic.script("write", tool("Write", "{\"file_path\":\"" + file + "\",\"content\":\"a = 1\\nb = 2\\n\"}"),
                     tool("Edit", "{\"file_path\":\"" + file + "\",\"old_string\":\"b = 2\",\"new_string\":\"b = 2\\nc = 3\"}"),
                     text("Written and edited."));
+            long sessions = System.nanoTime();
             claude.prompt("Say hello [[hello]]", "--model", MODEL).ok();
             claude.prompt("Write a file [[write]]", "--model", MODEL, "--permission-mode", "acceptEdits").ok();
             apiRequests = anthropic.requests().size();
+            System.out.printf("real client: 2 sessions in %d ms%n", Duration.ofNanos(System.nanoTime() - sessions).toMillis());
         }
         var prom = world.prometheus().process();
         awaitTrue(Duration.ofSeconds(90), () -> query(prom, "count(up{job=\"otel-collector\"} == 1)").contains("\"2\"")
