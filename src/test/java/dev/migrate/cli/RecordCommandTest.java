@@ -98,6 +98,9 @@ class RecordCommandTest {
 
         // deploy
         Settings settings = SettingsLoader.load(Optional.of(config), Map.of("state-dir", state.toString()));
+        // The rollout and the VIP played at deploy's sleeps: the record's text is the subject, not the rollout,
+        // and the golden pins this loopback world's endpoints. The seed's plan records on real controllers
+        // (homelab/SeedPlanEndToEndTest).
         FakeTime time = new FakeTime().onSleep(Homelab.healthyControllers(api.admin()));
         ByteArrayOutputStream deployOut = new ByteArrayOutputStream();
         try (Cluster cluster = ClusterFactory.connect(settings)) {

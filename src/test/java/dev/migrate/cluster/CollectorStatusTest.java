@@ -18,7 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Verify's cluster check reads the collector through the real Fabric8Cluster against the API server double. */
+/**
+ * Verify's cluster check reads the collector through the real Fabric8Cluster against the real API
+ * server with no controllers: the test writes the Deployment's, the Service's and the pods' status
+ * itself, because what it checks is a fault on demand: restart counts on the collector's pod and on
+ * another app's pod (kwok's stages start containers but never restart them). The same read on real
+ * controllers is verify's cluster line in homelab/SeedPlanEndToEndTest ("1/1 ready, 0 restart(s),
+ * Service ingress 10.10.30.22").
+ */
 class CollectorStatusTest {
     @TempDir
     Path tmp;

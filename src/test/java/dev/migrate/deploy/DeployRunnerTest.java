@@ -26,9 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,13 +44,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * deploy end to end through the real {@link dev.migrate.cluster.Fabric8Cluster} against a real
  * kube-apiserver 1.35 + etcd ({@link KubeApiServer}) as the operator user homelab-operator, whose
- * RBAC grants exactly what deploy needs; the test plays the Deployment controller and Cilium LB
- * IPAM at each sleep by writing the status subresources. What migrate sent is read from the API
- * server's audit log; what it did, from the objects and their managedFields.
+ * RBAC grants exactly what deploy needs. What migrate sent is read from the API server's audit log;
+ * what it did, from the objects and their managedFields.
+ * <p>
+ * No controller runs here: the test plays the Deployment controller and Cilium LB IPAM at each sleep
+ * of a fake clock ({@link FakeTime}) by writing the status subresources. That stays for what these
+ * tests are about: the apply (order, conflicts, refusals, dry runs, rollback) with the waits only
+ * in the way, and faults at an exact moment a real cluster cannot be made to hit on demand (an
+ * interrupt at the first wait, the API server gone between the apply and the wait, a condition
+ * exactly as a controller or Cilium words it, every LB IPAM reason under both condition names, a
+ * rollout that never completes within a fake 30 s). The first deploy, the no-op re-deploy and a
+ * template change rolled out by the real Deployment controller are in
+ * {@code homelab/DeployRolloutTest}; ProgressDeadlineExceeded from the real controller in
+ * {@code homelab/HomelabFailureModesTest}.
  */
 class DeployRunnerTest {
-    static final String DEPLOYMENT_PATH = "/apis/apps/v1/namespaces/monitoring/deployments/otel-collector";
-
     @TempDir
     Path tmp;
     KubeApiServer api;
@@ -93,11 +99,6 @@ class DeployRunnerTest {
                 .toList();
     }
 
-    static String path(KubeApiServer.Request r) {
-        int q = r.uri().indexOf('?');
-        return q < 0 ? r.uri() : r.uri().substring(0, q);
-    }
-
     Deployment deployment() {
         return c.apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get();
     }
@@ -106,18 +107,9 @@ class DeployRunnerTest {
         return o.getMetadata().getResourceVersion();
     }
 
-    /** Controllers that do their job: the Deployment rolls out and the VIP is assigned and announced. */
+    /** Controllers that do their job at each sleep: the Deployment rolls out and the VIP is assigned and announced. */
     FakeTime healthyCluster() {
-        return new FakeTime().onSleep(() -> {
-            if (c.apps().deployments().inNamespace(Homelab.NS).withName("otel-collector").get() != null) {
-                Homelab.rollOut(c, "otel-collector");
-            }
-            var svc = c.services().inNamespace(Homelab.NS).withName("otel-collector").get();
-            if (svc != null && (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
-                    || svc.getStatus().getLoadBalancer().getIngress().isEmpty())) {
-                Homelab.assignVip(c, "otel-collector", Homelab.VIP, true);
-            }
-        });
+        return new FakeTime().onSleep(Homelab.healthyControllers(c));
     }
 
     DeployResult deploy(FakeTime time, Bundle bundle, DeployOptions options) {
@@ -144,64 +136,6 @@ class DeployRunnerTest {
         return new DeployOptions(force, diff, timeout, Set.of(skip), Optional.empty());
     }
 
-    @Test
-    void firstDeployPrintsThePlanAppliesInOrderWaitsAndRecordsTheOutcome() throws Exception {
-        int mark = api.mark();
-        DeployResult result = deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults());
-
-        assertEquals(ExitCodes.OK, result.exitCode(), out());
-        String out = out();
-        assertTrue(out.indexOf("context homelab, server " + api.url()) < out.indexOf("apply:"), out);
-        List<KubeApiServer.Request> applies = applies(mark);
-        assertEquals(List.of("/api/v1/namespaces/monitoring/configmaps/otel-collector-config", DEPLOYMENT_PATH,
-                "/api/v1/namespaces/monitoring/services/otel-collector",
-                "/apis/monitoring.coreos.com/v1/namespaces/monitoring/servicemonitors/otel-collector",
-                "/apis/monitoring.coreos.com/v1/namespaces/monitoring/prometheusrules/claude-code",
-                "/api/v1/namespaces/monitoring/configmaps/claude-code-dashboard"), applies.stream().map(DeployRunnerTest::path).toList());
-        for (KubeApiServer.Request r : applies) {
-            assertFalse(r.uri().contains("force=true"), "force only with --force-conflicts: " + r.uri());
-            assertFalse(r.uri().contains("dryRun"), r.uri());
-            assertEquals(KubeApiServer.OPERATOR, r.user(), r.toString());
-        }
-        // Each of the six objects is owned by manager migrate through an Apply operation, as the server records it.
-        for (ManifestObject o : Homelab.bundle().objects()) {
-            var live = c.genericKubernetesResources(o.apiVersion(), o.kind()).inNamespace(o.namespace()).withName(o.name()).get();
-            assertTrue(live.getMetadata().getManagedFields().stream()
-                    .anyMatch(m -> m.getManager().equals("migrate") && m.getOperation().equals("Apply")),
-                    o.id() + ": " + live.getMetadata().getManagedFields());
-        }
-        assertTrue(result.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.CREATED)), result.changes().toString());
-        assertTrue(out.contains("PASS  rollout Deployment/monitoring/otel-collector"), out);
-        assertTrue(out.contains("L2 announcement Lease cilium-l2announce-monitoring-otel-collector exists"), out);
-        assertTrue(err().contains("waiting for rollout of Deployment/monitoring/otel-collector"), err());
-
-        Ledger ledger = new Ledger(settings.stateDir());
-        StepRecord rec = ledger.latest("deploy").orElseThrow();
-        assertEquals(StepRecord.PASSED, rec.outcome());
-        assertEquals(settings.digest(), rec.settingsDigest());
-        assertTrue(rec.details().get("changed").contains("Deployment/monitoring/otel-collector=created"), rec.details().toString());
-        assertEquals(api.url(), rec.details().get("server"));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                settings.stateDir().resolve(Ledger.FILE))));
-        assertFalse(Files.readString(settings.stateDir().resolve(Ledger.FILE)).contains(api.clientKeyData(KubeApiServer.OPERATOR)));
-    }
-
-    @Test
-    void redeployOnAnUnchangedClusterChangesNothingAndSaysUnchanged() {
-        FakeTime time = healthyCluster();
-        assertEquals(ExitCodes.OK, deploy(time, Homelab.bundle(), DeployOptions.defaults()).exitCode(), out());
-        Map<String, String> before = resourceVersions();
-
-        DeployResult again = deploy(time, Homelab.bundle(), DeployOptions.defaults());
-
-        assertEquals(ExitCodes.OK, again.exitCode(), out());
-        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.UNCHANGED)), again.changes().toString());
-        assertTrue(out().contains("Deployment/monitoring/otel-collector unchanged"), out());
-        assertTrue(again.summary().startsWith("unchanged: all 6 objects"), again.summary());
-        assertEquals(before, resourceVersions(), "a no-op server-side apply writes nothing on 1.35");
-        assertEquals("", new Ledger(settings.stateDir()).latest("deploy").orElseThrow().details().get("changed"));
-    }
-
     Map<String, String> resourceVersions() {
         Map<String, String> out = new LinkedHashMap<>();
         for (ManifestObject o : Homelab.bundle().objects()) {
@@ -222,21 +156,6 @@ class DeployRunnerTest {
         assertEquals(List.of("ConfigMap/monitoring/otel-collector-config"), again.changes().stream()
                 .filter(ObjectChange::changed).map(ObjectChange::id).toList());
         assertTrue(out().contains("otel-collector-config configured"), out());
-    }
-
-    @Test
-    void aChangedCollectorConfigChecksumBumpsTheDeploymentsGeneration() {
-        FakeTime time = healthyCluster();
-        deploy(time, Homelab.bundle(), DeployOptions.defaults());
-        assertEquals(1L, deployment().getMetadata().getGeneration());
-
-        // The renderer puts the config's checksum on the pod template, so a new config rolls the pods.
-        DeployResult again = deploy(time, withChecksum("sha256:2"), DeployOptions.defaults());
-
-        assertEquals(ExitCodes.OK, again.exitCode(), out());
-        assertEquals(2L, deployment().getMetadata().getGeneration(), "the server bumps generation on a template change");
-        assertTrue(out().contains("Deployment/monitoring/otel-collector configured"), out());
-        assertTrue(out().contains("PASS  rollout Deployment/monitoring/otel-collector"), out());
     }
 
     @Test
@@ -717,23 +636,6 @@ class DeployRunnerTest {
             Map<String, Object> body = dev.migrate.Json.MAPPER.convertValue(o.body(), LinkedHashMap.class);
             ((Map<String, Object>) body.get("metadata")).put("namespace", ns);
             objects.add(new ManifestObject(o.apiVersion(), o.kind(), ns, o.name(), body));
-        }
-        return new Bundle(objects, "receivers: {}", "test", "{}", "test");
-    }
-
-    /** The test bundle with a different config checksum on the Deployment's pod template. */
-    @SuppressWarnings("unchecked")
-    static Bundle withChecksum(String checksum) {
-        List<ManifestObject> objects = new ArrayList<>();
-        for (ManifestObject o : Homelab.bundle().objects()) {
-            if (o.kind().equals("Deployment")) {
-                Map<String, Object> body = dev.migrate.Json.MAPPER.convertValue(o.body(), LinkedHashMap.class);
-                Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) body.get("spec")).get("template");
-                Map<String, Object> meta = (Map<String, Object>) template.get("metadata");
-                meta.put("annotations", Map.of("checksum/config", checksum));
-                o = new ManifestObject(o.apiVersion(), o.kind(), o.namespace(), o.name(), body);
-            }
-            objects.add(o);
         }
         return new Bundle(objects, "receivers: {}", "test", "{}", "test");
     }

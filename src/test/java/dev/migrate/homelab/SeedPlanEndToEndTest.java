@@ -2,11 +2,15 @@ package dev.migrate.homelab;
 
 import dev.migrate.ExitCodes;
 import dev.migrate.retire.ComposeFixture;
-import dev.migrate.testsupport.ClaudeCodeClient;
+import dev.migrate.testsupport.AnthropicApiDouble;
+import dev.migrate.testsupport.DashboardPanels;
 import dev.migrate.testsupport.DockerdProcess;
 import dev.migrate.testsupport.HomelabWorld;
 import dev.migrate.testsupport.Laptop;
-import dev.migrate.testsupport.Telemetry2026;
+import dev.migrate.testsupport.PrometheusProcess;
+import dev.migrate.testsupport.RealClaudeCode;
+import dev.migrate.testsupport.RealComponents;
+import dev.migrate.testsupport.Rendered;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,11 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.migrate.testsupport.AnthropicApiDouble.text;
+import static dev.migrate.testsupport.AnthropicApiDouble.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,12 +43,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       Prometheus's 9090 are taken here, which on a real laptop they are not.</li>
  * </ul>
  * <p>
- * The telemetry is sent by {@link ClaudeCodeClient} (the synthetic client shaped like Claude Code's
- * exporters: a CLI over gRPC to the endpoint client-env prints, the Desktop app over HTTP to the
- * VIP's 4318) and by {@link Telemetry2026} in the background, so verify's metric-name, dashboard and
- * Loki checks and the soak's client-rate checks see what a team's clients send.
+ * The telemetry is the real Claude Code client's ({@link RealClaudeCode}, the pinned release), run
+ * with exactly the environment {@code migrate client-env} printed (gRPC to the VIP's 4317) plus what
+ * running offline needs; the Anthropic API it talks to is a stand-in ({@link AnthropicApiDouble}: the
+ * API cannot run here). Its two sessions are all the data there is, so verify's metric-name,
+ * clients, dashboard and Loki checks and the soak judge what one real user's client sent.
  */
 class SeedPlanEndToEndTest {
+    static final String MODEL = "claude-sonnet-4-5";
     static HomelabWorld world;
     static DockerdProcess dockerd;
 
@@ -98,53 +103,69 @@ class SeedPlanEndToEndTest {
         // 2. client-env: what the user pastes into their shell.
         Laptop.Run env = laptop.migrate(2, "client-env", "--machine-name", "laptop");
         assertEquals(ExitCodes.OK, env.exitCode(), env.all());
-        String endpoint = value(env.out(), "OTEL_EXPORTER_OTLP_ENDPOINT");
-        assertEquals("http://" + HomelabWorld.VIP + ":4317", endpoint, env.out());
-        String protocol = value(env.out(), "OTEL_EXPORTER_OTLP_PROTOCOL");
+        Map<String, String> shell = RealClaudeCode.exports(env.out());
+        assertEquals("http://" + HomelabWorld.VIP + ":4317", shell.get("OTEL_EXPORTER_OTLP_ENDPOINT"), env.out());
+        assertEquals("grpc", shell.get("OTEL_EXPORTER_OTLP_PROTOCOL"), env.out());
 
-        // What is left (see the class comment): the client's data through the operator's scrape job,
-        // verify, soak, retire, record, backport and status on this world.
-        // 3. the clients send to the VIP (a CLI over gRPC, the Desktop app over HTTP, and 2026's telemetry
-        //    in the background for the rest of the plan); the operator's job scrapes the collector's pod
-        //    through the Service's endpoints.
-        String http = "http://" + HomelabWorld.VIP + ":4318";
-        try (ClaudeCodeClient cli = new ClaudeCodeClient(endpoint, protocol, "claude-code", "laptop");
-             ClaudeCodeClient desktop = new ClaudeCodeClient(http, "http/protobuf", "claude-code-desktop", "desk");
-             Telemetry2026 ongoing = Telemetry2026.start(endpoint, http)) {
-            String model = "claude-sonnet-4-5";
-            cli.sessionStarted("seed-1").cost("seed-1", 0.25, model).tokens("seed-1", "input", 1200, model)
-                    .tokens("seed-1", "output", 300, model).activeTime("seed-1", "user", 60).activeTime("seed-1", "cli", 30)
-                    .linesOfCode("seed-1", "added", 12).commit("seed-1").pullRequest("seed-1")
-                    .editDecision("seed-1", "Edit", "accept", "Java", false);
-            for (String event : List.of("user_prompt", "api_request", "tool_decision", "tool_result", "api_error")) {
-                cli.event("seed-1", event, Map.of("model", model));
-            }
-            desktop.sessionStarted("seed-2").cost("seed-2", 0.5, model).tokens("seed-2", "input", 500, model)
-                    .editDecision("seed-2", "Write", "reject", "Go", true).event("seed-2", "api_request", Map.of("model", model));
-            cli.export();
-            desktop.export();
-            var prom = world.prometheus().process();
-            awaitTrue(Duration.ofSeconds(90), () -> query(prom, "count(up{job=\"otel-collector\"} == 1)").contains("\"2\"")
-                            && query(prom, "claude_code_cost_usage_USD_total{session_id=\"seed-1\"}").contains("0.25"),
-                    () -> "the operator's job did not scrape the client's data:\n" + prom.get("/api/v1/targets?state=any")
-                            + "\n" + query(prom, "claude_code_cost_usage_USD_total"));
-            String targets = prom.get("/api/v1/targets?state=active");
-            assertTrue(targets.contains("\"scrapePool\":\"serviceMonitor/monitoring/otel-collector/0\"")
-                    && targets.contains("\"scrapeUrl\":\"http://" + podIp() + ":8889/metrics\""),
-                    "the target is the operator's job on the pod IP: " + targets);
-
-            // 4. verify: on the operator's scrape job and the operator's rule files.
-            Laptop.Run verify = laptop.migrate(5, "verify");
-            System.out.println("verify:\n" + verify.out());
-            assertEquals(ExitCodes.OK, verify.exitCode(), verify.all());
-            assertTrue(verify.out().contains("scrape-target") && verify.out().contains("alert-rules"), verify.out());
-            System.out.printf("seed plan through verify: %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
-
-            // 5. soak, short and accelerated (see the class comment), with the clients still sending.
-            Laptop.Run soak = laptop.migrate(5, "soak");
-            System.out.println("soak:\n" + soak.all());
-            assertEquals(ExitCodes.OK, soak.exitCode(), soak.all());
+        // 3. the real Claude Code client in that shell: two sessions, sent to the VIP over gRPC from this
+        //    namespace (the client is this JVM's child), the Anthropic API played by a stand-in on loopback.
+        //    The operator's job scrapes the collector's pod through the Service's endpoints.
+        RealClaudeCode claude;
+        int apiRequests;
+        try (AnthropicApiDouble anthropic = new AnthropicApiDouble()) {
+            claude = RealClaudeCode.offline(anthropic, shell);
+            String file = claude.work().resolve("hello.py").toString();
+            anthropic.script("hello", text("Hello from the stand-in."));
+            anthropic.script("write", tool("Write", "{\"file_path\":\"" + file + "\",\"content\":\"a = 1\\nb = 2\\n\"}"),
+                    tool("Edit", "{\"file_path\":\"" + file + "\",\"old_string\":\"b = 2\",\"new_string\":\"b = 2\\nc = 3\"}"),
+                    text("Written and edited."));
+            long sessions = System.nanoTime();
+            claude.prompt("Say hello [[hello]]", "--model", MODEL).ok();
+            claude.prompt("Write a file [[write]]", "--model", MODEL, "--permission-mode", "acceptEdits").ok();
+            apiRequests = anthropic.requests().size();
+            System.out.printf("real client: 2 sessions in %d ms%n", Duration.ofNanos(System.nanoTime() - sessions).toMillis());
         }
+        var prom = world.prometheus().process();
+        awaitTrue(Duration.ofSeconds(90), () -> query(prom, "count(up{job=\"otel-collector\"} == 1)").contains("\"2\"")
+                        && query(prom, "sum(claude_code_session_count_total)").contains("\"2\"")
+                        && world.loki().lines().stream().filter(l -> "api_request".equals(l.metadata().get("event_name"))).count()
+                        == apiRequests,
+                () -> "the operator's job did not scrape the client's data:\n" + prom.get("/api/v1/targets?state=any")
+                        + "\n" + query(prom, "claude_code_session_count_total") + "\ncollector:\n" + collectorLog());
+        String targets = prom.get("/api/v1/targets?state=active");
+        assertTrue(targets.contains("\"scrapePool\":\"serviceMonitor/monitoring/otel-collector/0\"")
+                && targets.contains("\"scrapeUrl\":\"http://" + podIp() + ":8889/metrics\""),
+                "the target is the operator's job on the pod IP: " + targets);
+
+        // 4. verify: on the operator's scrape job and the operator's rule files, with the client's data.
+        Laptop.Run verify = laptop.migrate(5, "verify");
+        System.out.println("verify:\n" + verify.out());
+        assertEquals(ExitCodes.OK, verify.exitCode(), verify.all());
+        assertTrue(line(verify.out(), "scrape-target").startsWith("PASS") && line(verify.out(), "alert-rules").startsWith("PASS"),
+                verify.out());
+        assertTrue(line(verify.out(), "clients").matches("PASS .*1 machine\\(s\\), 1 user\\(s\\) sent data in the last 1h: laptop: user\\.id "
+                + claude.userId().substring(0, 12) + "\u2026 \\(" + RealComponents.version("claude_code") + ", claude-code\\)"),
+                "verify names the one client that ran: " + line(verify.out(), "clients"));
+        assertTrue(line(verify.out(), "client-data").contains("claude_code_cost_usage_USD_total: 2 session(s), "
+                + "claude_code_session_count_total: 2 session(s)"), line(verify.out(), "client-data"));
+        assertTrue(line(verify.out(), "dashboard").startsWith("PASS"), line(verify.out(), "dashboard"));
+        // The numbers on the panels verify ran: what the client priced and counted itself.
+        DashboardPanels panels = new DashboardPanels(Rendered.bundle().dashboardJson(), q -> PrometheusProcess.query(prom, q),
+                world.loki());
+        double cost = world.loki().lines().stream().filter(l -> "api_request".equals(l.metadata().get("event_name")))
+                .mapToDouble(l -> Double.parseDouble(l.metadata().get("cost_usd"))).sum();
+        assertTrue(cost > 0, "the client priced its requests");
+        assertEquals(cost, panels.value("Total cost"), 1e-9);
+        assertEquals(2, panels.value("Sessions"));
+        assertEquals(Map.of("laptop", 2.0), panels.by("Sessions by machine", "machine_name"));
+        assertEquals((double) apiRequests * (AnthropicApiDouble.USAGE.input() + AnthropicApiDouble.USAGE.output()
+                + AnthropicApiDouble.USAGE.cacheRead() + AnthropicApiDouble.USAGE.cacheCreation()), panels.value("Total tokens"));
+        System.out.printf("seed plan through verify: %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+
+        // 5. soak, short and accelerated (see the class comment), on what the sessions sent.
+        Laptop.Run soak = laptop.migrate(5, "soak");
+        System.out.println("soak:\n" + soak.all());
+        assertEquals(ExitCodes.OK, soak.exitCode(), soak.all());
 
         // 6. retire the laptop's stack: its volumes archived, the project gone, Grafana's port free.
         //    The backup directory is the user's to make (retire refuses to invent one).
@@ -181,10 +202,15 @@ class SeedPlanEndToEndTest {
         return prom.get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static String value(String shellText, String name) {
-        Matcher m = Pattern.compile("export " + name + "=['\"]?([^'\"\\s]+)").matcher(shellText);
-        assertTrue(m.find(), name + " is not in client-env's output:\n" + shellText);
-        return m.group(1);
+    /** The report line of one check ("PASS  name  time  observed"), whitespace collapsed. */
+    private static String line(String report, String check) {
+        return report.lines().map(l -> l.trim().replaceAll("\\s+", " ")).filter(l -> l.matches("[A-Z]+ " + check + " .*"))
+                .findFirst().orElseThrow(() -> new AssertionError("verify printed no line for " + check + ":\n" + report));
+    }
+
+    private static String collectorLog() {
+        var c = world.collector();
+        return c == null ? "(no collector process)" : c.logText().substring(Math.max(0, c.logText().length() - 3000));
     }
 
     static void awaitTrue(Duration limit, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> why) {

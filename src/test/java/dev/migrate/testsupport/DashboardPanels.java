@@ -25,10 +25,16 @@ public final class DashboardPanels {
     }
 
     private final List<Target> targets = new ArrayList<>();
-    private final PrometheusProcess prometheus;
+    /** PromQL to the result array of an instant query (data.result). */
+    private final java.util.function.Function<String, JsonNode> prometheus;
     private final LokiDouble loki;
 
     public DashboardPanels(String dashboardJson, PrometheusProcess prometheus, LokiDouble loki) {
+        this(dashboardJson, prometheus::query, loki);
+    }
+
+    /** @param prometheus runs an instant query on the Prometheus the dashboard reads (e.g. {@link PrometheusProcess#query(ManagedProcess, String)}) */
+    public DashboardPanels(String dashboardJson, java.util.function.Function<String, JsonNode> prometheus, LokiDouble loki) {
         this.prometheus = prometheus;
         this.loki = loki;
         JsonNode dashboard;
@@ -115,7 +121,7 @@ public final class DashboardPanels {
 
     private Map<String, Double> prometheus(String expr) {
         Map<String, Double> out = new TreeMap<>();
-        for (JsonNode r : prometheus.query(expr)) {
+        for (JsonNode r : prometheus.apply(expr)) {
             out.put(key(r.path("metric")), Double.valueOf(r.at("/value/1").asText()));
         }
         return out;

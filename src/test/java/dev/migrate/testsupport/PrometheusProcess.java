@@ -104,7 +104,12 @@ public final class PrometheusProcess extends ManagedProcess {
 
     /** The result array of an instant query (data.result); fails with Prometheus' answer when it is not a success. */
     public com.fasterxml.jackson.databind.JsonNode query(String promql) {
-        String body = get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
+        return query(this, promql);
+    }
+
+    /** {@link #query(String)} on any Prometheus server process (e.g. the homelab world's, on the operator's config). */
+    public static com.fasterxml.jackson.databind.JsonNode query(ManagedProcess prometheus, String promql) {
+        String body = prometheus.get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8));
         try {
             com.fasterxml.jackson.databind.JsonNode doc = dev.migrate.Json.MAPPER.readTree(body);
             if (!"success".equals(doc.path("status").asText())) {

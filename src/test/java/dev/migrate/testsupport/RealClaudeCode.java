@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * is one {@code claude} process in a working directory of this user's, bounded by a timeout after which
  * it and every process it started are killed by PID.
  * <p>
- * The environment is built from nothing (nothing of the JVM's leaks in). What a test run changes from
- * the user's: the collector endpoint and protocol (the test's loopback collector), short export
+ * The environment is built from nothing (nothing of the JVM's leaks in). {@link #offline} is the user's
+ * environment as client-env printed it, plus only what running offline needs. What {@link #user} changes
+ * from the user's: the collector endpoint and protocol (the test's loopback collector), short export
  * intervals (1 s metrics, 0.5 s events, so a test waits seconds, not the minute users see at worst),
  * {@code CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1} and {@code DISABLE_AUTOUPDATER=1} (nothing to reach),
  * {@code CLAUDE_CODE_MAX_RETRIES=1} (the default ten retries back off for minutes) and {@code IS_SANDBOX=1}
@@ -90,6 +91,25 @@ public final class RealClaudeCode {
         if (machine == null) {
             env.remove("OTEL_RESOURCE_ATTRIBUTES");
         }
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
+        env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
+        env.put("OTEL_LOGS_EXPORT_INTERVAL", "500");
+        RealClaudeCode user = offline(api, env);
+        user.env.put("CLAUDE_CODE_MAX_RETRIES", "1");
+        user.env.put("IS_SANDBOX", "1");
+        return user;
+    }
+
+    /**
+     * A user whose shell holds exactly {@code clientEnv} (what {@code migrate client-env} printed, pasted
+     * as is: its endpoint, protocol and export intervals) plus only what running offline needs: a shell's
+     * basics (HOME, PATH, TERM, LANG, SHELL), the API key and ANTHROPIC_BASE_URL at the stand-in, and no
+     * traffic of the client's own (updates, its maker's metrics).
+     */
+    public static RealClaudeCode offline(AnthropicApiDouble api, Map<String, String> clientEnv) {
+        requirePrivateNetwork();
+        Map<String, String> env = new LinkedHashMap<>(clientEnv);
         Path home = ManagedProcess.tempDir("claude-home");
         env.put("HOME", home.toString());
         env.put("PATH", home.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
@@ -98,14 +118,8 @@ public final class RealClaudeCode {
         env.put("SHELL", "/bin/bash");
         env.put("ANTHROPIC_BASE_URL", api.url());
         env.put("ANTHROPIC_API_KEY", API_KEY);
-        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
-        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
-        env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
-        env.put("OTEL_LOGS_EXPORT_INTERVAL", "500");
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         env.put("DISABLE_AUTOUPDATER", "1");
-        env.put("CLAUDE_CODE_MAX_RETRIES", "1");
-        env.put("IS_SANDBOX", "1");
         return new RealClaudeCode(home, env);
     }
 
@@ -115,15 +129,29 @@ public final class RealClaudeCode {
         if (run.exitCode() != 0) {
             throw new AssertionError("migrate client-env failed: " + run.err());
         }
+        return exports(run.out());
+    }
+
+    /** The variables of client-env's bash output ({@code export NAME='value'} lines), as a shell would set them. */
+    public static Map<String, String> exports(String bashText) {
         Map<String, String> vars = new LinkedHashMap<>();
-        Matcher m = EXPORT.matcher(run.out());
+        Matcher m = EXPORT.matcher(bashText);
         while (m.find()) {
             vars.put(m.group(1), m.group(2));
         }
         if (!vars.containsKey("CLAUDE_CODE_ENABLE_TELEMETRY")) {
-            throw new AssertionError("migrate client-env printed no CLAUDE_CODE_ENABLE_TELEMETRY: " + run.out());
+            throw new AssertionError("migrate client-env printed no CLAUDE_CODE_ENABLE_TELEMETRY: " + bashText);
         }
         return vars;
+    }
+
+    /** The user.id this user's client sends: its per-install userID in ~/.claude.json (written by the first run). */
+    public String userId() {
+        try {
+            return dev.migrate.Json.MAPPER.readTree(Files.readString(home.resolve(".claude.json"))).path("userID").asText();
+        } catch (IOException e) {
+            throw new AssertionError("no ~/.claude.json under " + home + " (has the client run?)", e);
+        }
     }
 
     /**
