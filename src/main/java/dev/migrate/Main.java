@@ -136,10 +136,10 @@ public final class Main implements Runnable {
 
     /**
      * The command line for {@code args}. When the first argument names a subcommand, only that one is
-     * built: picocli reflects over every class, option, mixin and field of each subcommand it is given,
-     * and building all nine loaded the clients of the eight that do not run (soak's and verify's
-     * endpoints, retire's Docker engine, ...) into every start, the largest share of a dry-run's
-     * start-up after the JVM itself. The root is then the same command (name, version, help options)
+     * built: picocli reflects over every option, mixin and field of each subcommand it is given, and
+     * building all nine (and loading classes of the eight that do not run: soak's endpoints, retire's
+     * Docker engine, ...) was about a fifth of a dry-run's time in a profile (docs/benchmarks.md).
+     * The root is then the same command (name, version, help options)
      * without the others; its own help and every other case ({@code migrate}, a typo, a root option
      * first) get the full model from the annotation, so their output is picocli's as before.
      */
