@@ -106,7 +106,11 @@ public final class Main implements Runnable {
      * command writes through {@code spec.commandLine().getOut()/getErr()}, so these are the only streams.
      */
     public static int run(CommandLine.IFactory factory, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main(), factory);
+        return run(commandLine(factory, args), out, err, args);
+    }
+
+    /** Runs {@code args} on {@code cli}, a root made by {@link #commandLine} (or, in tests, the full model). */
+    static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
         if (out != null) {
             cli.setOut(out);
         }
@@ -128,6 +132,41 @@ public final class Main implements Runnable {
             cli.getErr().flush();
             SignalGuard.releaseAll(); // an interrupted step's message is printed: let the JVM exit now
         }
+    }
+
+    /**
+     * The command line for {@code args}. When the first argument names a subcommand, only that one is
+     * built: picocli reflects over every option, mixin and field of each subcommand it is given, and
+     * building all nine (and loading classes of the eight that do not run: soak's endpoints, retire's
+     * Docker engine, ...) was about a fifth of a dry-run's time in a profile (docs/benchmarks.md).
+     * The root is then the same command (name, version, help options)
+     * without the others; its own help and every other case ({@code migrate}, a typo, a root option
+     * first) get the full model from the annotation, so their output is picocli's as before.
+     */
+    static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
+        Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
+        if (only == null) {
+            return new CommandLine(new Main(), factory);
+        }
+        Command root = Main.class.getAnnotation(Command.class);
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(new Main(), factory)
+                .name(root.name())
+                .mixinStandardHelpOptions(root.mixinStandardHelpOptions())
+                .versionProvider(new Version());
+        CommandLine cli = new CommandLine(spec, factory);
+        cli.addSubcommand(only);
+        return cli;
+    }
+
+    /** The subcommand class named {@code name} in Main's annotation, or null; only annotations are read. */
+    static Class<?> subcommandNamed(String name) {
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command command = c.getAnnotation(Command.class);
+            if (command != null && command.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**

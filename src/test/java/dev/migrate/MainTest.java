@@ -2,6 +2,7 @@ package dev.migrate;
 
 import dev.migrate.testsupport.CliRun;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,5 +90,47 @@ class MainTest {
                     + bad[1]), r.err());
             assertTrue(r.err().contains("fix the value or remove it to use the default '1Gi'"), r.err());
         }
+    }
+
+    /**
+     * A subcommand named first is built alone (start-up: see Main.commandLine); what it prints and
+     * returns must be what the full model of all nine commands gives: help, version, a bad option, a
+     * missing value, a bad setting.
+     */
+    @Test
+    void aSubcommandBuiltAloneAnswersAsTheFullModelDoes() {
+        java.util.List<String[]> cases = new java.util.ArrayList<>();
+        for (Class<?> c : Main.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+            String name = c.getAnnotation(CommandLine.Command.class).name();
+            assertEquals(java.util.Set.of(name), Main.commandLine(CommandLine.defaultFactory(), name).getSubcommands().keySet());
+            for (String tail : new String[] {"--help", "-V", "--no-such-flag", "--state-dir"}) {
+                cases.add(new String[] {name, tail});
+            }
+        }
+        cases.add(new String[] {"config", "--state-dir", "target/x", "--namespace", "Not_A_Namespace"});
+        cases.add(new String[] {"deploy", "--dry-run", "--skip-check", "nope", "--state-dir", "target/x"});
+        for (String[] args : cases) {
+            String[] lazy = answer(Main.commandLine(CommandLine.defaultFactory(), args), args);
+            String[] full = answer(new CommandLine(new Main()), args);
+            assertEquals(java.util.List.of(full), java.util.List.of(lazy), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void everyOtherFirstArgumentGetsTheFullModel() {
+        assertEquals(9, Main.commandLine(CommandLine.defaultFactory()).getSubcommands().size());
+        assertEquals(9, Main.commandLine(CommandLine.defaultFactory(), "--version").getSubcommands().size());
+        assertEquals(9, Main.commandLine(CommandLine.defaultFactory(), "deploi").getSubcommands().size());
+        CliRun typo = CliRun.of("deploi");
+        assertEquals(ExitCodes.USAGE, typo.exitCode());
+        assertTrue(typo.err().contains("Unmatched argument at index 0: 'deploi'"), typo.err());
+    }
+
+    /** Exit code, stdout and stderr of {@code args} run on {@code cli}. */
+    private static String[] answer(CommandLine cli, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(cli, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
     }
 }

@@ -40,6 +40,12 @@ public interface Cluster extends AutoCloseable {
     /** CiliumLoadBalancerIPPools (cilium.io/v2, else v2alpha1); empty when the CRD is not installed. */
     List<IpPool> ipPools();
 
+    /**
+     * SelfSubjectRulesReview: every rule the current identity has in the namespace, in one request
+     * (see {@link RulesReview} for when the list is incomplete).
+     */
+    RulesReview rulesReview(String namespace);
+
     /** SelfSubjectAccessReview: may the current identity do {@code verb} on group/resource in the namespace? */
     boolean canI(String verb, String group, String resource, String namespace);
 

@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatus;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -168,6 +172,22 @@ public final class Fabric8Cluster implements Cluster {
         List<IpPool> out = new ArrayList<>();
         list("cilium.io/" + version, "CiliumLoadBalancerIPPool", null).forEach(p -> out.add(IpPool.fromTree(p)));
         return out;
+    }
+
+    @Override
+    public RulesReview rulesReview(String namespace) {
+        SelfSubjectRulesReview review = new SelfSubjectRulesReviewBuilder().withNewSpec().withNamespace(namespace).endSpec().build();
+        SelfSubjectRulesReview answer = call("create selfsubjectrulesreviews",
+                () -> client.authorization().v1().selfSubjectRulesReview().create(review));
+        SubjectRulesReviewStatus status = answer == null ? null : answer.getStatus();
+        if (status == null) {
+            return new RulesReview(List.of(), true, "the server's answer had no status");
+        }
+        List<RulesReview.Rule> rules = new ArrayList<>();
+        for (ResourceRule r : status.getResourceRules() == null ? List.<ResourceRule>of() : status.getResourceRules()) {
+            rules.add(new RulesReview.Rule(r.getVerbs(), r.getApiGroups(), r.getResources(), r.getResourceNames()));
+        }
+        return new RulesReview(rules, Boolean.TRUE.equals(status.getIncomplete()), status.getEvaluationError());
     }
 
     @Override

@@ -53,7 +53,10 @@ public final class DeployNoopBench {
             long coldStart = System.nanoTime();
             DeployResult cold = deploy(settings, time);
             double coldMs = ms(System.nanoTime() - coldStart);
-            int requests = api.requestsSince(mark).size();
+            List<KubeApiServer.Request> sent = api.requestsSince(mark);
+            int requests = sent.size();
+            long rulesReviews = sent.stream().filter(r -> r.uri().endsWith("/selfsubjectrulesreviews")).count();
+            long accessReviews = sent.stream().filter(r -> r.uri().endsWith("/selfsubjectaccessreviews")).count();
             if (!cold.summary().startsWith("unchanged")) {
                 throw new IllegalStateException("the re-deploy was not a no-op: " + cold.summary());
             }
@@ -76,7 +79,12 @@ public final class DeployNoopBench {
             System.out.printf("first no-op re-deploy (JVM still warming):         %8.1f ms  (%d API requests)%n", coldMs, requests);
             System.out.printf("no-op re-deploy, median of %d:                     %8.1f ms%n", runs, noopMedian);
             System.out.printf("baseline: connect + one GET, median of %d:         %8.1f ms%n", runs, baseMedian);
-            System.out.printf("ratio no-op re-deploy / baseline:                  %8.1fx%n", noopMedian / baseMedian);
+            double ratio = noopMedian / baseMedian;
+            System.out.printf("ratio no-op re-deploy / baseline:                  %8.1fx   goal 2x: %s%n", ratio,
+                    ratio <= 2 ? "met" : String.format("missed by %.1fx", ratio / 2));
+            System.out.printf("API requests of a no-op re-deploy:                 %8d    goal 10: %s  (%d SelfSubjectRulesReview,"
+                    + " %d SelfSubjectAccessReview)%n", requests, requests <= 10 ? "met" : "missed by " + (requests - 10),
+                    rulesReviews, accessReviews);
         } finally {
             loki.close();
             try (var walk = Files.walk(tmp)) {

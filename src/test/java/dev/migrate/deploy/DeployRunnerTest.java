@@ -487,7 +487,7 @@ class DeployRunnerTest {
 
         DeployResult result = deploy(healthyCluster(), Homelab.bundle(), options(false, false, Duration.ofMinutes(5), "rbac"));
 
-        assertTrue(out().contains("- rbac: RBAC allows get/create/patch on every kind we apply (SelfSubjectAccessReview)  [skipped by --skip-check]"), out());
+        assertTrue(out().contains("- rbac: RBAC allows get/create/patch on every kind we apply (SelfSubjectRulesReview)  [skipped by --skip-check]"), out());
         assertTrue(out().contains("SKIP  rbac                   skipped by --skip-check"), out());
         assertEquals("rbac", new Ledger(settings.stateDir()).latest("deploy").orElseThrow().details().get("skippedChecks"));
         // The real server's RBAC then stops the apply where preflight would have: a server-side apply

@@ -48,8 +48,11 @@ public final class Preflight {
         }
     }
 
-    public List<CheckResult> run(PreflightContext context, Set<String> skip) {
+    public List<CheckResult> run(PreflightContext given, Set<String> skip) {
         validateSkips(skip);
+        // Checks that read the same object (the namespace, a CRD) share one request.
+        PreflightContext context = new PreflightContext(given.settings(), given.bundle(), new ReadOnce(given.cluster()),
+                given.lokiConfig(), given.lokiSource());
         List<CheckResult> results = new ArrayList<>();
         for (PreflightCheck check : checks) {
             if (skip.contains(check.name())) {
