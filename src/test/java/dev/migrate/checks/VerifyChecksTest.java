@@ -374,6 +374,16 @@ class VerifyChecksTest {
             public Collector collector(String namespace) {
                 return c;
             }
+
+            @Override
+            public Optional<MonitorPorts> monitorPorts(String namespace, String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public java.util.List<PrometheusRules> prometheusRules(String namespace) {
+                return java.util.List.of();
+            }
         }
         ClusterStatus.Collector good = new ClusterStatus.Collector(true, true, 1, 1, 0, Optional.of("10.10.30.22"));
         assertStatus(Status.PASS, run(bundled("cluster"), Contexts.of(world).cluster(new Fake(good)).build()), "1/1 ready");

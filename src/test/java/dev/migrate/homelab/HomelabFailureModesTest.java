@@ -5,21 +5,37 @@ import dev.migrate.testsupport.HomelabWorld;
 import dev.migrate.testsupport.Laptop;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What goes wrong on a real homelab, on the homelab in a box: the real prometheus-operator decides
- * what Prometheus scrapes, not migrate's own selector code.
+ * what Prometheus scrapes and which rules it loads, the real Deployment controller decides when a
+ * rollout has failed, not migrate's own code. The tests share one world and run in order: the first
+ * needs a cluster where nothing was deployed yet, and each later one leaves the collector deployed
+ * on the defaults, as a user's fix would.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HomelabFailureModesTest {
     static HomelabWorld world;
 
@@ -44,6 +60,7 @@ class HomelabFailureModesTest {
      * generates no job for the collector, and verify's scrape-target check says why.
      */
     @Test
+    @Order(1)
     void aPrometheusSelectingAnotherReleaseGetsNoJobForTheCollector() {
         world.prometheusSelects(Map.of("release", "kps"), Map.of("release", "kps"));
         try {
@@ -69,6 +86,207 @@ class HomelabFailureModesTest {
         } finally {
             world.prometheusSelects(Map.of("release", "prometheus"), Map.of("release", "prometheus"));
         }
+    }
+
+    /**
+     * The ServiceMonitor's endpoint names a port the Service does not have. migrate renders both from
+     * one bundle (its offline rule selectors.consistent checks the pair, and no setting renames a port),
+     * so this comes from an edit: here the homelab repository's copy written by {@code deploy --dry-run
+     * --out}, edited by hand and applied with kubectl as docs/deploy.md shows. The real operator still
+     * writes the job, keeping only endpoints on that port name: Prometheus discovers the collector and
+     * drops the target, with no error anywhere. verify's scrape-target check names the port and the
+     * Service's port names; re-running deploy puts the bundle's port back.
+     */
+    @Test
+    @Order(2)
+    void aServiceMonitorPortTheServiceLacksLeavesNoTargetAndVerifyNamesIt() throws Exception {
+        Laptop laptop = defaults();
+        Laptop.Run deploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
+        awaitTargetsUp(2);
+
+        Path repo = tmp.resolve("homelab/manifests/monitoring");
+        Laptop.Run out = laptop.migrate(2, "deploy", "--dry-run", "--out", repo.toString());
+        assertEquals(ExitCodes.OK, out.exitCode(), out.all());
+        applyEdited(repo.resolve("otel-collector-servicemonitor.yaml"), monitor -> {
+            Map<String, Object> endpoint = endpoints(monitor).get(0);
+            assertEquals("prometheus", endpoint.get("port"), monitor.toString());
+            endpoint.put("port", "metrics"); // the name other charts give their metrics port
+        });
+
+        // The operator's job for that endpoint exists and keeps nothing: no active target, the pod dropped.
+        String pool = "serviceMonitor/" + HomelabWorld.NS + "/otel-collector/0";
+        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> world.prometheus().config().contains("regex: metrics")
+                        && !prom("/api/v1/targets?state=active").contains("\"scrapePool\":\"" + pool + "\"")
+                        && prom("/api/v1/targets?state=dropped").contains("\"scrapePool\":\"" + pool + "\""),
+                () -> "the operator's job did not drop the target:\n" + prom("/api/v1/targets?state=any") + "\n" + world.logs());
+
+        Laptop.Run verify = laptop.migrate(5, "verify", "--only", "scrape-target");
+        assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
+        assertTrue(verify.out().contains("FAIL") && verify.out().contains("port(s) ['metrics'] match no port name of Service otel-collector")
+                && verify.out().contains("'prometheus'") && verify.out().contains("migrate deploy"), verify.out());
+
+        // deploy --diff shows the edit; deploy puts the bundle's port back and the target returns.
+        Laptop.Run diff = laptop.migrate(5, "deploy", "--diff");
+        assertEquals(ExitCodes.OK, diff.exitCode(), diff.all());
+        assertTrue(diff.out().contains("ServiceMonitor/" + HomelabWorld.NS + "/otel-collector would change"), diff.out());
+        Laptop.Run redeploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, redeploy.exitCode(), redeploy.all());
+        awaitTargetsUp(2);
+        Laptop.Run fixed = laptop.migrate(5, "verify", "--only", "scrape-target");
+        assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all());
+    }
+
+    /**
+     * A pod that never becomes ready: the collector image is one the node cannot pull (kwok plays the
+     * kubelet's ImagePullBackOff for {@link HomelabWorld#UNPULLABLE_REGISTRY}). The real Deployment
+     * controller keeps the previous pod, and after the progress deadline sets Progressing=False
+     * ProgressDeadlineExceeded; deploy's wait reports it with the controller's message and the pod's
+     * reason, names the setting to fix, exits 1, and the ledger records it.
+     * <p>
+     * The bundle leaves progressDeadlineSeconds at the API's default (600 s), longer than deploy's
+     * default --timeout (5m), and no setting changes it: on defaults a first deploy times out first
+     * (with the same pod reason) and the controller's verdict is what a later re-run sees. So that this
+     * test does not wait ten minutes, the homelab sets the field itself, as a kubectl patch (or a
+     * policy) would; migrate's server-side apply does not own it and leaves it.
+     */
+    @Test
+    @Order(3)
+    void aCollectorPodThatNeverBecomesReadyIsTheControllersProgressDeadlineExceeded() throws Exception {
+        Laptop laptop = defaults();
+        Laptop.Run deploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
+        var deployment = world.admin().apps().deployments().inNamespace(HomelabWorld.NS).withName("otel-collector");
+        deployment.edit(d -> {
+            d.getSpec().setProgressDeadlineSeconds(20);
+            return d;
+        });
+        try {
+            String image = HomelabWorld.UNPULLABLE_REGISTRY + "/otel/opentelemetry-collector-contrib:0.149.0";
+            laptop.settings(settings(laptop) + "collector-image: " + image + "\n");
+
+            Laptop.Run failed = laptop.migrate(5, "deploy");
+            assertEquals(ExitCodes.FAILED, failed.exitCode(), failed.all() + world.logs());
+            String all = failed.all();
+            assertTrue(all.contains("FAIL  rollout Deployment/monitoring/otel-collector")
+                    && all.contains("condition Progressing=False reason ProgressDeadlineExceeded: ReplicaSet \"otel-collector-")
+                    && all.contains("has timed out progressing."), all);
+            assertTrue(all.contains("ImagePullBackOff: Back-off pulling image \"" + image + "\""), all);
+            assertTrue(all.contains("fix:   the node cannot pull " + image + ": correct the collector-image setting"), all);
+            assertTrue(all.contains("1 pod(s) of the previous version keep running"), all);
+            Deployment d = deployment.get();
+            assertEquals(1, d.getStatus().getAvailableReplicas(), "the controller kept the previous pod: " + d.getStatus());
+
+            List<String> ledger = Files.readAllLines(laptop.workdir().resolve(".migrate/ledger.jsonl"));
+            String last = ledger.get(ledger.size() - 1);
+            assertTrue(last.contains("\"step\":\"deploy\"") && last.contains("\"outcome\":\"failed\"")
+                    && last.contains("ProgressDeadlineExceeded") && last.contains("ImagePullBackOff"), last);
+        } finally {
+            // The user's fix: the image back to the default; the controller rolls back to the previous pod.
+            laptop.settings(settings(laptop));
+            Laptop.Run fixed = laptop.migrate(5, "deploy");
+            deployment.edit(d -> {
+                d.getSpec().setProgressDeadlineSeconds(600);
+                return d;
+            });
+            assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all() + world.logs());
+        }
+    }
+
+    /**
+     * A rule the operator rejects. kube-prometheus-stack may run an admission webhook that refuses it
+     * at apply; this world runs none (nor does a chart with admissionWebhooks disabled), and then the
+     * real operator validates each PrometheusRule with Prometheus' rule parser, skips the whole object
+     * when one rule is invalid, and says so only in its log ("invalid rule") and an InvalidConfiguration
+     * event. No setting makes an invalid rule (thresholds are numbers), so it comes from an edit of the
+     * --out copy, as a threshold written in dollars. verify's alert-rules check names the
+     * PrometheusRule, the rule and Prometheus' parse error; deploy puts the bundle's rules back.
+     */
+    @Test
+    @Order(4)
+    void aRuleTheOperatorRejectsIsNamedByVerify() throws Exception {
+        Laptop laptop = defaults();
+        Laptop.Run deploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
+        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
+                () -> "Prometheus did not load the operator's rules:\n" + prom("/api/v1/rules") + world.logs());
+
+        Path repo = tmp.resolve("homelab/manifests/monitoring");
+        Laptop.Run out = laptop.migrate(2, "deploy", "--dry-run", "--out", repo.toString());
+        assertEquals(ExitCodes.OK, out.exitCode(), out.all());
+        applyEdited(repo.resolve("claude-alerts.yaml"), rule -> {
+            Map<String, Object> alert = rules(rule).stream().filter(r -> "ClaudeCodeDailySpendHigh".equals(r.get("alert")))
+                    .findFirst().orElseThrow();
+            Matcher threshold = Pattern.compile(">\\s*([0-9.]+)\\s*$").matcher((String) alert.get("expr"));
+            assertTrue(threshold.find(), "the alert ends in its threshold: " + alert.get("expr"));
+            alert.put("expr", threshold.replaceFirst("> \\$" + threshold.group(1)));
+        });
+
+        // The operator drops the object from its rule files and Prometheus unloads its groups.
+        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> world.operator().logText().contains("invalid rule")
+                        && world.prometheus().ruleFiles().keySet().stream().noneMatch(k -> k.contains("claude-code-alerts"))
+                        && !prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
+                () -> "the operator did not skip the rule:\n" + world.prometheus().ruleFiles().keySet() + "\n" + world.logs());
+
+        Laptop.Run verify = laptop.migrate(5, "verify", "--only", "alert-rules");
+        assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
+        String text = verify.out();
+        assertTrue(text.contains("PrometheusRule monitoring/claude-code-alerts was rejected; prometheus-operator: PrometheusRule"
+                + " claude-code-alerts was rejected due to invalid configuration"), text);
+        assertTrue(text.contains("rule ClaudeCodeDailySpendHigh (group claude-code-spend) has an invalid expr: bad_data:")
+                && text.contains("parse error"), text);
+        assertTrue(text.contains("kubectl -n monitoring edit prometheusrule claude-code-alerts") && text.contains("migrate deploy"), text);
+
+        Laptop.Run redeploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, redeploy.exitCode(), redeploy.all());
+        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
+                () -> "the re-applied rules were not loaded:\n" + prom("/api/v1/rules") + world.logs());
+        Laptop.Run fixed = laptop.migrate(5, "verify", "--only", "alert-rules");
+        assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all());
+    }
+
+    private Laptop defaults() {
+        Laptop laptop = new Laptop(tmp);
+        return laptop.settings(settings(laptop));
+    }
+
+    /** The kubeconfig and the context, every other setting the default. */
+    private static String settings(Laptop laptop) {
+        return "kubeconfig: " + world.userKubeconfig(laptop.home()) + "\ncontext: " + HomelabWorld.CONTEXT + "\n";
+    }
+
+    /** A --out file edited by hand, applied as {@code kubectl apply --server-side --field-manager=migrate} would. */
+    private static void applyEdited(Path file, Consumer<GenericKubernetesResource> edit) throws Exception {
+        GenericKubernetesResource object;
+        try (InputStream in = Files.newInputStream(file)) {
+            object = world.admin().getKubernetesSerialization().unmarshal(in, GenericKubernetesResource.class);
+        }
+        edit.accept(object);
+        world.admin().genericKubernetesResources(object.getApiVersion(), object.getKind())
+                .inNamespace(object.getMetadata().getNamespace()).resource(object).fieldManager("migrate").serverSideApply();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> endpoints(GenericKubernetesResource monitor) {
+        return (List<Map<String, Object>>) ((Map<String, Object>) monitor.getAdditionalProperties().get("spec")).get("endpoints");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> rules(GenericKubernetesResource rule) {
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) rule.getAdditionalProperties()
+                .get("spec")).get("groups");
+        return groups.stream().flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream()).toList();
+    }
+
+    private static String prom(String path) {
+        return world.prometheus().process().get(path);
+    }
+
+    /** Prometheus scrapes {@code n} collector targets, all up. */
+    private static void awaitTargetsUp(int n) {
+        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> prom("/api/v1/query?query=count(up%7Bjob%3D%22otel-collector%22%7D%3D%3D1)")
+                .contains("\"" + n + "\""), () -> "Prometheus does not scrape the collector:\n" + prom("/api/v1/targets?state=any")
+                + "\n" + world.logs());
     }
 
     /** The operator's own word that it has processed the Prometheus object as it is now. */

@@ -77,6 +77,65 @@ public final class HomelabWorld implements AutoCloseable {
     public static final String NODE_IP = "10.10.30.11";
     public static final String PROMETHEUS = "prometheus-kube-prometheus-prometheus";
     public static final String ALERTMANAGER = "prometheus-kube-prometheus-alertmanager";
+    /**
+     * A registry no node can pull from (.invalid never resolves): a pod with an image from it stays
+     * Pending in ImagePullBackOff, never Ready, as the kubelet leaves it ({@link #UNPULLABLE_STAGE}).
+     */
+    public static final String UNPULLABLE_REGISTRY = "registry.invalid";
+    /**
+     * A kwok stage besides its published ones, playing the kubelet's image pull failing: for a pod
+     * with an image from {@link #UNPULLABLE_REGISTRY} it outweighs pod-ready (weight 0), so the pod
+     * keeps the status a kubelet gives it (Pending, ContainersNotReady, the container waiting in
+     * ImagePullBackOff with the pull error). No timestamps, so applying it again changes nothing
+     * and kwok does not loop on its own writes. No pod IP either, unlike a real sandbox: the
+     * collector's "kubelet" here runs a process for a pod with an IP, and an image never pulled
+     * must not run.
+     */
+    static final String UNPULLABLE_STAGE = """
+            apiVersion: kwok.x-k8s.io/v1alpha1
+            kind: Stage
+            metadata:
+              name: pod-image-pull-back-off
+            spec:
+              resourceRef:
+                apiGroup: v1
+                kind: Pod
+              selector:
+                matchExpressions:
+                - key: '.metadata.deletionTimestamp'
+                  operator: 'DoesNotExist'
+                - key: '.spec.containers.[].image | startswith("%s/")'
+                  operator: 'In'
+                  values: ['true']
+              weight: 10000
+              next:
+                statusTemplate: |
+                  conditions:
+                  - status: "True"
+                    type: Initialized
+                  - status: "False"
+                    type: Ready
+                    reason: ContainersNotReady
+                    message: 'containers with unready status: [{{ range .spec.containers }}{{ .name }} {{ end }}]'
+                  - status: "False"
+                    type: ContainersReady
+                    reason: ContainersNotReady
+                    message: 'containers with unready status: [{{ range .spec.containers }}{{ .name }} {{ end }}]'
+                  containerStatuses:
+                  {{ range .spec.containers }}
+                  - image: {{ .image | Quote }}
+                    name: {{ .name | Quote }}
+                    ready: false
+                    started: false
+                    restartCount: 0
+                    state:
+                      waiting:
+                        reason: ImagePullBackOff
+                        message: {{ printf "Back-off pulling image %%q: ErrImagePull: failed to resolve reference %%q: dial tcp: lookup %s: no such host" .image .image | Quote }}
+                  {{ end }}
+                  phase: Pending
+            ---
+            """.formatted(UNPULLABLE_REGISTRY, UNPULLABLE_REGISTRY);
     static final ResourceDefinitionContext PROMETHEUS_CR = ctx("monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true);
     static final ResourceDefinitionContext POOL = ctx("cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false);
 
@@ -266,6 +325,7 @@ public final class HomelabWorld implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("kwok's stages are missing from " + stages + ": run scripts/real-components kwok", e);
         }
+        config.append(UNPULLABLE_STAGE);
         Path kdir = ManagedProcess.tempDir("kwok");
         ManagedProcess.write(kdir.resolve("stages.yaml"), config.toString());
         Server s = new Server("kwok", RealComponents.binary("kwok", "kwok"), "scripts/real-components kwok", kdir, "127.0.0.1", 0,
