@@ -38,7 +38,7 @@ record PodTrouble(String pod, String reason, String message, String image) {
                     + " registry), then re-run 'migrate deploy'";
         }
         if ("Unschedulable".equals(reason)) {
-            return "no node takes the pod: kubectl get nodes (a Ready node with room for the pod's requests), then re-run"
+            return "no node takes the pod: kubectl get nodes (a Ready, schedulable node with room for the pod's requests), then re-run"
                     + " 'migrate deploy'";
         }
         if ("CrashLoopBackOff".equals(reason) || "Error".equals(reason) || "OOMKilled".equals(reason)) {

@@ -122,6 +122,7 @@ class HomelabFailureModesTest {
                 () -> "the operator's job did not drop the target:\n" + prom("/api/v1/targets?state=any") + "\n" + world.logs());
 
         Laptop.Run verify = laptop.migrate(5, "verify", "--only", "scrape-target");
+        System.out.println("verify with the edited ServiceMonitor:\n" + verify.all());
         assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
         assertTrue(verify.out().contains("FAIL") && verify.out().contains("port(s) ['metrics'] match no port name of Service otel-collector")
                 && verify.out().contains("'prometheus'") && verify.out().contains("migrate deploy"), verify.out());
@@ -154,18 +155,12 @@ class HomelabFailureModesTest {
     @Order(3)
     void aCollectorPodThatNeverBecomesReadyIsTheControllersProgressDeadlineExceeded() throws Exception {
         Laptop laptop = defaults();
-        Laptop.Run deploy = laptop.migrate(5, "deploy");
-        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
-        var deployment = world.admin().apps().deployments().inNamespace(HomelabWorld.NS).withName("otel-collector");
-        deployment.edit(d -> {
-            d.getSpec().setProgressDeadlineSeconds(20);
-            return d;
-        });
-        try {
+        failingRolloutThenTheFix(laptop, () -> {
             String image = HomelabWorld.UNPULLABLE_REGISTRY + "/otel/opentelemetry-collector-contrib:0.149.0";
             laptop.settings(settings(laptop) + "collector-image: " + image + "\n");
 
             Laptop.Run failed = laptop.migrate(5, "deploy");
+            System.out.println("deploy with an unpullable image:\n" + failed.all());
             assertEquals(ExitCodes.FAILED, failed.exitCode(), failed.all() + world.logs());
             String all = failed.all();
             assertTrue(all.contains("FAIL  rollout Deployment/monitoring/otel-collector")
@@ -174,23 +169,14 @@ class HomelabFailureModesTest {
             assertTrue(all.contains("ImagePullBackOff: Back-off pulling image \"" + image + "\""), all);
             assertTrue(all.contains("fix:   the node cannot pull " + image + ": correct the collector-image setting"), all);
             assertTrue(all.contains("1 pod(s) of the previous version keep running"), all);
-            Deployment d = deployment.get();
+            Deployment d = collectorDeployment().get();
             assertEquals(1, d.getStatus().getAvailableReplicas(), "the controller kept the previous pod: " + d.getStatus());
 
             List<String> ledger = Files.readAllLines(laptop.workdir().resolve(".migrate/ledger.jsonl"));
             String last = ledger.get(ledger.size() - 1);
             assertTrue(last.contains("\"step\":\"deploy\"") && last.contains("\"outcome\":\"failed\"")
                     && last.contains("ProgressDeadlineExceeded") && last.contains("ImagePullBackOff"), last);
-        } finally {
-            // The user's fix: the image back to the default; the controller rolls back to the previous pod.
-            laptop.settings(settings(laptop));
-            Laptop.Run fixed = laptop.migrate(5, "deploy");
-            deployment.edit(d -> {
-                d.getSpec().setProgressDeadlineSeconds(600);
-                return d;
-            });
-            assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all() + world.logs());
-        }
+        });
     }
 
     /**
@@ -229,6 +215,7 @@ class HomelabFailureModesTest {
                 () -> "the operator did not skip the rule:\n" + world.prometheus().ruleFiles().keySet() + "\n" + world.logs());
 
         Laptop.Run verify = laptop.migrate(5, "verify", "--only", "alert-rules");
+        System.out.println("verify with the rejected rule:\n" + verify.all());
         assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
         String text = verify.out();
         assertTrue(text.contains("PrometheusRule monitoring/claude-code-alerts was rejected; prometheus-operator: PrometheusRule"
@@ -243,6 +230,82 @@ class HomelabFailureModesTest {
                 () -> "the re-applied rules were not loaded:\n" + prom("/api/v1/rules") + world.logs());
         Laptop.Run fixed = laptop.migrate(5, "verify", "--only", "alert-rules");
         assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all());
+    }
+
+    /**
+     * A node that kwok keeps NotReady (its kubelet reports the CNI down, as a homelab node without its
+     * Cilium agent does) while the other node is cordoned for maintenance: the new collector pod of a
+     * config change has nowhere to go. The real scheduler says why (Unschedulable), the real
+     * Deployment controller sets ProgressDeadlineExceeded (the short deadline as in the test above),
+     * and deploy's wait reports both with a fix about the nodes. Last, because it changes the nodes.
+     */
+    @Test
+    @Order(5)
+    void aNewCollectorPodWithNoReadyNodeIsUnschedulableAndDeployNamesTheNodes() throws Exception {
+        Laptop laptop = defaults();
+        failingRolloutThenTheFix(laptop, () -> {
+            var node1 = world.admin().nodes().withName(HomelabWorld.NODE);
+            world.addNode("homelab-node-2", true);
+            node1.edit(n -> {
+                n.getSpec().setUnschedulable(true);
+                return n;
+            });
+            try {
+                // The user's own collector config: any change rolls a new pod (checksum/config).
+                Path config = laptop.workdir().resolve("my-collector.yaml");
+                Files.writeString(config, Files.readString(Path.of("collector/config.yaml")) + "# tuned for the team\n");
+                laptop.settings(settings(laptop) + "collector-config: " + config + "\n");
+
+                Laptop.Run failed = laptop.migrate(5, "deploy");
+                System.out.println("deploy with no Ready node:\n" + failed.all());
+                assertEquals(ExitCodes.FAILED, failed.exitCode(), failed.all() + world.logs());
+                String all = failed.all();
+                assertTrue(all.contains("reason ProgressDeadlineExceeded: ReplicaSet \"otel-collector-")
+                        && all.contains(" Unschedulable: 0/2 nodes are available: 1 node(s) had untolerated taint")
+                        && all.contains("1 node(s) were unschedulable"), all);
+                assertTrue(all.contains("fix:   no node takes the pod: kubectl get nodes"), all);
+            } finally {
+                node1.edit(n -> {
+                    n.getSpec().setUnschedulable(false);
+                    return n;
+                });
+                world.admin().nodes().withName("homelab-node-2").delete();
+            }
+        });
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Deploys on defaults, shortens the collector's progress deadline to 20 s (see the image test for
+     * why), runs {@code failing}, then the user's fix: the default settings deployed again (the
+     * controller rolls back to the previous pod) and the deadline back at the default.
+     */
+    private static void failingRolloutThenTheFix(Laptop laptop, Step failing) throws Exception {
+        Laptop.Run deploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
+        progressDeadline(20);
+        try {
+            failing.run();
+        } finally {
+            laptop.settings(settings(laptop));
+            Laptop.Run fixed = laptop.migrate(5, "deploy");
+            progressDeadline(600);
+            assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all() + world.logs());
+        }
+    }
+
+    private static void progressDeadline(int seconds) {
+        collectorDeployment().edit(d -> {
+            d.getSpec().setProgressDeadlineSeconds(seconds);
+            return d;
+        });
+    }
+
+    private static io.fabric8.kubernetes.client.dsl.RollableScalableResource<Deployment> collectorDeployment() {
+        return world.admin().apps().deployments().inNamespace(HomelabWorld.NS).withName("otel-collector");
     }
 
     private Laptop defaults() {
