@@ -28,6 +28,10 @@ public interface ClusterStatus {
      * @param restarts         container restarts of the current pods (since the last rollout)
      * @param ingressIp        the Service's .status.loadBalancer.ingress[0].ip, if any
      */
+    record Collector(boolean deploymentFound, boolean available, int readyReplicas, int desiredReplicas, int restarts,
+                     Optional<String> ingressIp) {
+    }
+
     /**
      * @param endpointPorts the ServiceMonitor's {@code spec.endpoints[].port}
      * @param servicePorts  the Service's {@code spec.ports[].name}
@@ -49,9 +53,5 @@ public interface ClusterStatus {
 
     /** @param name the alert or record name */
     record Rule(String group, String name, String expr) {
-    }
-
-    record Collector(boolean deploymentFound, boolean available, int readyReplicas, int desiredReplicas, int restarts,
-                     Optional<String> ingressIp) {
     }
 }

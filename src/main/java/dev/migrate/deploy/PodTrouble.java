@@ -32,14 +32,14 @@ record PodTrouble(String pod, String reason, String message, String image) {
     }
 
     /** What to do about it; the image setting when the node cannot pull the image. */
-    String fix(String namespace, String deployment) {
+    String fix(String namespace) {
         if (PULL.contains(reason)) {
             return "the node cannot pull " + image + ": correct the collector-image setting (or let the node reach that"
                     + " registry), then re-run 'migrate deploy'";
         }
         if ("Unschedulable".equals(reason)) {
-            return "no node takes the pod: kubectl get nodes (a Ready, schedulable node with room for the pod's requests), then re-run"
-                    + " 'migrate deploy'";
+            return "no node takes the pod: kubectl get nodes (a Ready, schedulable node with room for the pod's requests),"
+                    + " then re-run 'migrate deploy'";
         }
         if ("CrashLoopBackOff".equals(reason) || "Error".equals(reason) || "OOMKilled".equals(reason)) {
             return "kubectl -n " + namespace + " logs " + pod + " --previous shows why the collector exits; fix it, then"

@@ -33,7 +33,7 @@ public final class RolloutWaitStep {
             return CheckResult.fail(check, "not rolled out before the timeout: " + lastState
                             + pod.map(p -> "; " + p.describe()).orElse(""),
                     "pods are not becoming available (image pull, crash loop, failing probes, no capacity)",
-                    pod.map(p -> p.fix(namespace, name)).orElse("kubectl -n " + namespace + " describe deployment " + name
+                    pod.map(p -> p.fix(namespace)).orElse("kubectl -n " + namespace + " describe deployment " + name
                             + "; kubectl -n " + namespace + " get pods; then re-run deploy (or raise --timeout)"));
         });
     }
@@ -68,7 +68,7 @@ public final class RolloutWaitStep {
                             + " reason " + DEADLINE_EXCEEDED + ": " + progressing.get().message()
                             + pod.map(p -> "; " + p.describe()).orElse("") + previous,
                     "the Deployment exceeded its progress deadline: new pods never became available",
-                    pod.map(p -> p.fix(namespace, name)).orElse("kubectl -n " + namespace + " describe deployment " + name
+                    pod.map(p -> p.fix(namespace)).orElse("kubectl -n " + namespace + " describe deployment " + name
                             + " and fix what its pods report (image, probes, resources), then re-run deploy")));
         }
         if (d.updatedReplicas() < d.desired()) {

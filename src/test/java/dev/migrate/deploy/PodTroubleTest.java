@@ -23,7 +23,7 @@ class PodTroubleTest {
         PodTrouble t = PodTrouble.of(pod(Map.of("phase", "Pending", "conditions", List.of(Map.of("type", "PodScheduled",
                 "status", "False", "reason", "Unschedulable", "message", "0/1 nodes are available: 1 Insufficient memory.")))));
         assertEquals("pod otel-collector-abc-x1 Unschedulable: 0/1 nodes are available: 1 Insufficient memory.", t.describe());
-        assertTrue(t.fix("monitoring", "otel-collector").startsWith("no node takes the pod"), t.fix("monitoring", "otel-collector"));
+        assertTrue(t.fix("monitoring").startsWith("no node takes the pod"), t.fix("monitoring"));
     }
 
     @Test
@@ -35,15 +35,15 @@ class PodTroubleTest {
                         "lastState", Map.of("terminated", Map.of("reason", "Error", "exitCode", 1)))))));
         assertEquals("pod otel-collector-abc-x1 CrashLoopBackOff: back-off 40s restarting; last exit Error (code 1)", t.describe());
         assertEquals("kubectl -n monitoring logs otel-collector-abc-x1 --previous shows why the collector exits; fix it, then"
-                + " re-run 'migrate deploy'", t.fix("monitoring", "otel-collector"));
+                + " re-run 'migrate deploy'", t.fix("monitoring"));
     }
 
     @Test
     void anImageThatCannotBePulledNamesTheImageAndTheSetting() {
         PodTrouble t = PodTrouble.of(pod(Map.of("containerStatuses", List.of(Map.of("image", "example.org/otel:9",
                 "state", Map.of("waiting", Map.of("reason", "ErrImagePull", "message", "not found")))))));
-        assertTrue(t.fix("monitoring", "otel-collector").startsWith("the node cannot pull example.org/otel:9: correct the"
-                + " collector-image setting"), t.fix("monitoring", "otel-collector"));
+        assertTrue(t.fix("monitoring").startsWith("the node cannot pull example.org/otel:9: correct the"
+                + " collector-image setting"), t.fix("monitoring"));
     }
 
     @Test
@@ -52,6 +52,6 @@ class PodTroubleTest {
                         "reason", "ContainersNotReady", "message", "containers with unready status: [otel-collector]")),
                 "containerStatuses", List.of(Map.of("state", Map.of("waiting", Map.of("reason", "ContainerCreating")))))));
         assertEquals("pod otel-collector-abc-x1 ContainersNotReady: containers with unready status: [otel-collector]", t.describe());
-        assertTrue(t.fix("monitoring", "otel-collector").startsWith("kubectl -n monitoring describe pod otel-collector-abc-x1"));
+        assertTrue(t.fix("monitoring").startsWith("kubectl -n monitoring describe pod otel-collector-abc-x1"));
     }
 }

@@ -100,42 +100,25 @@ class HomelabFailureModesTest {
     @Test
     @Order(2)
     void aServiceMonitorPortTheServiceLacksLeavesNoTargetAndVerifyNamesIt() throws Exception {
-        Laptop laptop = defaults();
-        Laptop.Run deploy = laptop.migrate(5, "deploy");
-        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
-        awaitTargetsUp(2);
-
-        Path repo = tmp.resolve("homelab/manifests/monitoring");
-        Laptop.Run out = laptop.migrate(2, "deploy", "--dry-run", "--out", repo.toString());
-        assertEquals(ExitCodes.OK, out.exitCode(), out.all());
-        applyEdited(repo.resolve("otel-collector-servicemonitor.yaml"), monitor -> {
+        String pool = "serviceMonitor/" + HomelabWorld.NS + "/otel-collector/0";
+        handEditedThenRedeployed("otel-collector-servicemonitor.yaml", monitor -> {
             Map<String, Object> endpoint = endpoints(monitor).get(0);
             assertEquals("prometheus", endpoint.get("port"), monitor.toString());
             endpoint.put("port", "metrics"); // the name other charts give their metrics port
+        }, () -> awaitTargetsUp(2), () -> {
+            // The operator's job for that endpoint exists and keeps nothing: no active target, the pod dropped.
+            SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> world.prometheus().config().contains("regex: metrics")
+                            && !prom("/api/v1/targets?state=active").contains("\"scrapePool\":\"" + pool + "\"")
+                            && prom("/api/v1/targets?state=dropped").contains("\"scrapePool\":\"" + pool + "\""),
+                    () -> "the operator's job did not drop the target:\n" + prom("/api/v1/targets?state=any") + "\n" + world.logs());
+        }, "scrape-target", (laptop, verify) -> {
+            assertTrue(verify.out().contains("FAIL") && verify.out().contains("port(s) ['metrics'] match no port name of Service"
+                    + " otel-collector") && verify.out().contains("'prometheus'") && verify.out().contains("migrate deploy"), verify.out());
+            // deploy --diff shows the edit before the fix re-applies it.
+            Laptop.Run diff = laptop.migrate(5, "deploy", "--diff");
+            assertEquals(ExitCodes.OK, diff.exitCode(), diff.all());
+            assertTrue(diff.out().contains("ServiceMonitor/" + HomelabWorld.NS + "/otel-collector would change"), diff.out());
         });
-
-        // The operator's job for that endpoint exists and keeps nothing: no active target, the pod dropped.
-        String pool = "serviceMonitor/" + HomelabWorld.NS + "/otel-collector/0";
-        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> world.prometheus().config().contains("regex: metrics")
-                        && !prom("/api/v1/targets?state=active").contains("\"scrapePool\":\"" + pool + "\"")
-                        && prom("/api/v1/targets?state=dropped").contains("\"scrapePool\":\"" + pool + "\""),
-                () -> "the operator's job did not drop the target:\n" + prom("/api/v1/targets?state=any") + "\n" + world.logs());
-
-        Laptop.Run verify = laptop.migrate(5, "verify", "--only", "scrape-target");
-        System.out.println("verify with the edited ServiceMonitor:\n" + verify.all());
-        assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
-        assertTrue(verify.out().contains("FAIL") && verify.out().contains("port(s) ['metrics'] match no port name of Service otel-collector")
-                && verify.out().contains("'prometheus'") && verify.out().contains("migrate deploy"), verify.out());
-
-        // deploy --diff shows the edit; deploy puts the bundle's port back and the target returns.
-        Laptop.Run diff = laptop.migrate(5, "deploy", "--diff");
-        assertEquals(ExitCodes.OK, diff.exitCode(), diff.all());
-        assertTrue(diff.out().contains("ServiceMonitor/" + HomelabWorld.NS + "/otel-collector would change"), diff.out());
-        Laptop.Run redeploy = laptop.migrate(5, "deploy");
-        assertEquals(ExitCodes.OK, redeploy.exitCode(), redeploy.all());
-        awaitTargetsUp(2);
-        Laptop.Run fixed = laptop.migrate(5, "verify", "--only", "scrape-target");
-        assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all());
     }
 
     /**
@@ -155,27 +138,21 @@ class HomelabFailureModesTest {
     @Order(3)
     void aCollectorPodThatNeverBecomesReadyIsTheControllersProgressDeadlineExceeded() throws Exception {
         Laptop laptop = defaults();
-        failingRolloutThenTheFix(laptop, () -> {
-            String image = HomelabWorld.UNPULLABLE_REGISTRY + "/otel/opentelemetry-collector-contrib:0.149.0";
-            laptop.settings(settings(laptop) + "collector-image: " + image + "\n");
-
-            Laptop.Run failed = laptop.migrate(5, "deploy");
-            System.out.println("deploy with an unpullable image:\n" + failed.all());
-            assertEquals(ExitCodes.FAILED, failed.exitCode(), failed.all() + world.logs());
-            String all = failed.all();
-            assertTrue(all.contains("FAIL  rollout Deployment/monitoring/otel-collector")
-                    && all.contains("condition Progressing=False reason ProgressDeadlineExceeded: ReplicaSet \"otel-collector-")
-                    && all.contains("has timed out progressing."), all);
+        String image = HomelabWorld.UNPULLABLE_REGISTRY + "/otel/opentelemetry-collector-contrib:0.149.0";
+        failingRolloutThenTheFix(laptop, "collector-image: " + image, () -> { }, () -> { }, all -> {
             assertTrue(all.contains("ImagePullBackOff: Back-off pulling image \"" + image + "\""), all);
             assertTrue(all.contains("fix:   the node cannot pull " + image + ": correct the collector-image setting"), all);
             assertTrue(all.contains("1 pod(s) of the previous version keep running"), all);
             Deployment d = collectorDeployment().get();
             assertEquals(1, d.getStatus().getAvailableReplicas(), "the controller kept the previous pod: " + d.getStatus());
-
-            List<String> ledger = Files.readAllLines(laptop.workdir().resolve(".migrate/ledger.jsonl"));
-            String last = ledger.get(ledger.size() - 1);
-            assertTrue(last.contains("\"step\":\"deploy\"") && last.contains("\"outcome\":\"failed\"")
-                    && last.contains("ProgressDeadlineExceeded") && last.contains("ImagePullBackOff"), last);
+            try {
+                List<String> ledger = Files.readAllLines(laptop.workdir().resolve(".migrate/ledger.jsonl"));
+                String last = ledger.get(ledger.size() - 1);
+                assertTrue(last.contains("\"step\":\"deploy\"") && last.contains("\"outcome\":\"failed\"")
+                        && last.contains("ProgressDeadlineExceeded") && last.contains("ImagePullBackOff"), last);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         });
     }
 
@@ -191,45 +168,29 @@ class HomelabFailureModesTest {
     @Test
     @Order(4)
     void aRuleTheOperatorRejectsIsNamedByVerify() throws Exception {
-        Laptop laptop = defaults();
-        Laptop.Run deploy = laptop.migrate(5, "deploy");
-        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
-        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
+        Runnable rulesLoaded = () -> SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90),
+                () -> prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
                 () -> "Prometheus did not load the operator's rules:\n" + prom("/api/v1/rules") + world.logs());
-
-        Path repo = tmp.resolve("homelab/manifests/monitoring");
-        Laptop.Run out = laptop.migrate(2, "deploy", "--dry-run", "--out", repo.toString());
-        assertEquals(ExitCodes.OK, out.exitCode(), out.all());
-        applyEdited(repo.resolve("claude-alerts.yaml"), rule -> {
+        handEditedThenRedeployed("claude-alerts.yaml", rule -> {
             Map<String, Object> alert = rules(rule).stream().filter(r -> "ClaudeCodeDailySpendHigh".equals(r.get("alert")))
                     .findFirst().orElseThrow();
             Matcher threshold = Pattern.compile(">\\s*([0-9.]+)\\s*$").matcher((String) alert.get("expr"));
             assertTrue(threshold.find(), "the alert ends in its threshold: " + alert.get("expr"));
             alert.put("expr", threshold.replaceFirst("> \\$" + threshold.group(1)));
+        }, rulesLoaded, () -> {
+            // The operator drops the object from its rule files and Prometheus unloads its groups.
+            SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> world.operator().logText().contains("invalid rule")
+                            && world.prometheus().ruleFiles().keySet().stream().noneMatch(k -> k.contains("claude-code-alerts"))
+                            && !prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
+                    () -> "the operator did not skip the rule:\n" + world.prometheus().ruleFiles().keySet() + "\n" + world.logs());
+        }, "alert-rules", (laptop, verify) -> {
+            String text = verify.out();
+            assertTrue(text.contains("PrometheusRule monitoring/claude-code-alerts was rejected; prometheus-operator: PrometheusRule"
+                    + " claude-code-alerts was rejected due to invalid configuration"), text);
+            assertTrue(text.contains("rule ClaudeCodeDailySpendHigh (group claude-code-spend) has an invalid expr: bad_data:")
+                    && text.contains("parse error"), text);
+            assertTrue(text.contains("kubectl -n monitoring edit prometheusrule claude-code-alerts") && text.contains("migrate deploy"), text);
         });
-
-        // The operator drops the object from its rule files and Prometheus unloads its groups.
-        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> world.operator().logText().contains("invalid rule")
-                        && world.prometheus().ruleFiles().keySet().stream().noneMatch(k -> k.contains("claude-code-alerts"))
-                        && !prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
-                () -> "the operator did not skip the rule:\n" + world.prometheus().ruleFiles().keySet() + "\n" + world.logs());
-
-        Laptop.Run verify = laptop.migrate(5, "verify", "--only", "alert-rules");
-        System.out.println("verify with the rejected rule:\n" + verify.all());
-        assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
-        String text = verify.out();
-        assertTrue(text.contains("PrometheusRule monitoring/claude-code-alerts was rejected; prometheus-operator: PrometheusRule"
-                + " claude-code-alerts was rejected due to invalid configuration"), text);
-        assertTrue(text.contains("rule ClaudeCodeDailySpendHigh (group claude-code-spend) has an invalid expr: bad_data:")
-                && text.contains("parse error"), text);
-        assertTrue(text.contains("kubectl -n monitoring edit prometheusrule claude-code-alerts") && text.contains("migrate deploy"), text);
-
-        Laptop.Run redeploy = laptop.migrate(5, "deploy");
-        assertEquals(ExitCodes.OK, redeploy.exitCode(), redeploy.all());
-        SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> prom("/api/v1/rules").contains("\"name\":\"claude-code-spend\""),
-                () -> "the re-applied rules were not loaded:\n" + prom("/api/v1/rules") + world.logs());
-        Laptop.Run fixed = laptop.migrate(5, "verify", "--only", "alert-rules");
-        assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all());
     }
 
     /**
@@ -243,35 +204,58 @@ class HomelabFailureModesTest {
     @Order(5)
     void aNewCollectorPodWithNoReadyNodeIsUnschedulableAndDeployNamesTheNodes() throws Exception {
         Laptop laptop = defaults();
-        failingRolloutThenTheFix(laptop, () -> {
-            var node1 = world.admin().nodes().withName(HomelabWorld.NODE);
+        // The user's own collector config: any change rolls a new pod (checksum/config).
+        Path config = laptop.workdir().resolve("my-collector.yaml");
+        Files.writeString(config, Files.readString(Path.of("collector/config.yaml")) + "# tuned for the team\n");
+        var node1 = world.admin().nodes().withName(HomelabWorld.NODE);
+        failingRolloutThenTheFix(laptop, "collector-config: " + config, () -> {
             world.addNode("homelab-node-2", true);
             node1.edit(n -> {
                 n.getSpec().setUnschedulable(true);
                 return n;
             });
-            try {
-                // The user's own collector config: any change rolls a new pod (checksum/config).
-                Path config = laptop.workdir().resolve("my-collector.yaml");
-                Files.writeString(config, Files.readString(Path.of("collector/config.yaml")) + "# tuned for the team\n");
-                laptop.settings(settings(laptop) + "collector-config: " + config + "\n");
-
-                Laptop.Run failed = laptop.migrate(5, "deploy");
-                System.out.println("deploy with no Ready node:\n" + failed.all());
-                assertEquals(ExitCodes.FAILED, failed.exitCode(), failed.all() + world.logs());
-                String all = failed.all();
-                assertTrue(all.contains("reason ProgressDeadlineExceeded: ReplicaSet \"otel-collector-")
-                        && all.contains(" Unschedulable: 0/2 nodes are available: 1 node(s) had untolerated taint")
-                        && all.contains("1 node(s) were unschedulable"), all);
-                assertTrue(all.contains("fix:   no node takes the pod: kubectl get nodes"), all);
-            } finally {
-                node1.edit(n -> {
-                    n.getSpec().setUnschedulable(false);
-                    return n;
-                });
-                world.admin().nodes().withName("homelab-node-2").delete();
-            }
+        }, () -> {
+            node1.edit(n -> {
+                n.getSpec().setUnschedulable(false);
+                return n;
+            });
+            world.admin().nodes().withName("homelab-node-2").delete();
+        }, all -> {
+            assertTrue(all.contains(" Unschedulable: 0/2 nodes are available: 1 node(s) had untolerated taint")
+                    && all.contains("1 node(s) were unschedulable"), all);
+            assertTrue(all.contains("fix:   no node takes the pod: kubectl get nodes"), all);
         });
+    }
+
+    /**
+     * Deploys on defaults and waits for {@code healthy}; writes the --out copy, edits {@code file} and
+     * applies it as kubectl would; waits for {@code broken}; then verify's {@code check} fails (exit 1)
+     * and {@code failed} looks at what it said; then the fix verify names, 'migrate deploy', and the
+     * check passes again once {@code healthy} holds.
+     */
+    private void handEditedThenRedeployed(String file, Consumer<GenericKubernetesResource> edit, Runnable healthy, Runnable broken,
+                                          String check, java.util.function.BiConsumer<Laptop, Laptop.Run> failed) throws Exception {
+        Laptop laptop = defaults();
+        Laptop.Run deploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
+        healthy.run();
+
+        Path repo = tmp.resolve("homelab/manifests/monitoring");
+        Laptop.Run out = laptop.migrate(2, "deploy", "--dry-run", "--out", repo.toString());
+        assertEquals(ExitCodes.OK, out.exitCode(), out.all());
+        applyEdited(repo.resolve(file), edit);
+        broken.run();
+
+        Laptop.Run verify = laptop.migrate(5, "verify", "--only", check);
+        System.out.println("verify after the edit of " + file + ":\n" + verify.all());
+        assertEquals(ExitCodes.FAILED, verify.exitCode(), verify.all());
+        failed.accept(laptop, verify);
+
+        Laptop.Run redeploy = laptop.migrate(5, "deploy");
+        assertEquals(ExitCodes.OK, redeploy.exitCode(), redeploy.all());
+        healthy.run();
+        Laptop.Run fixed = laptop.migrate(5, "verify", "--only", check);
+        assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all());
     }
 
     interface Step {
@@ -279,16 +263,31 @@ class HomelabFailureModesTest {
     }
 
     /**
-     * Deploys on defaults, shortens the collector's progress deadline to 20 s (see the image test for
-     * why), runs {@code failing}, then the user's fix: the default settings deployed again (the
-     * controller rolls back to the previous pod) and the deadline back at the default.
+     * Deploys on defaults; shortens the collector's progress deadline to 20 s (see the image test for
+     * why) and runs {@code breakIt}; deploys with {@code setting} added, which must fail on the
+     * controller's ProgressDeadlineExceeded, and hands its output to {@code failed}; then runs
+     * {@code repair} and the user's fix: the default settings deployed again (the controller rolls
+     * back to the previous pod), and the deadline back at the default.
      */
-    private static void failingRolloutThenTheFix(Laptop laptop, Step failing) throws Exception {
+    private static void failingRolloutThenTheFix(Laptop laptop, String setting, Step breakIt, Step repair, Consumer<String> failed)
+            throws Exception {
         Laptop.Run deploy = laptop.migrate(5, "deploy");
         assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.all() + world.logs());
         progressDeadline(20);
         try {
-            failing.run();
+            breakIt.run();
+            try {
+                laptop.settings(settings(laptop) + setting + "\n");
+                Laptop.Run run = laptop.migrate(5, "deploy");
+                System.out.println("deploy with " + setting + ":\n" + run.all());
+                assertEquals(ExitCodes.FAILED, run.exitCode(), run.all() + world.logs());
+                assertTrue(run.out().contains("FAIL  rollout Deployment/monitoring/otel-collector condition Progressing=False reason"
+                        + " ProgressDeadlineExceeded: ReplicaSet \"otel-collector-") && run.out().contains("has timed out progressing."),
+                        run.all());
+                failed.accept(run.all());
+            } finally {
+                repair.run();
+            }
         } finally {
             laptop.settings(settings(laptop));
             Laptop.Run fixed = laptop.migrate(5, "deploy");
