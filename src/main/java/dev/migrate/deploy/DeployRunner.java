@@ -231,7 +231,7 @@ public final class DeployRunner {
         progress.line((ok ? "deploy " + (run.options().diffOnly() ? "diff" : "passed") : "deploy FAILED") + ": " + summary);
         String outcome = ok ? StepRecord.PASSED : StepRecord.FAILED;
         try {
-            record(run, done.changes(), outcome, summary);
+            record(run, done.changes(), outcome, summary, failures(done));
         } catch (UserError unrecorded) {
             // The cluster was changed; say exactly what, and how to get it recorded.
             throw new UserError(ExitCodes.FAILED, "deploy " + outcome + " (" + summary + ") but the outcome could not be"
@@ -242,7 +242,18 @@ public final class DeployRunner {
                 done.changes(), done.waits());
     }
 
+    /** Each failed check or wait with what it observed (e.g. the controller's ProgressDeadlineExceeded), for the ledger. */
+    private static String failures(Done done) {
+        List<CheckResult> all = new ArrayList<>(done.preflight());
+        all.addAll(done.waits());
+        return String.join("; ", all.stream().filter(CheckResult::failed).map(r -> r.name() + ": " + r.observed()).toList());
+    }
+
     private void record(Run run, List<ObjectChange> changes, String outcome, String summary) {
+        record(run, changes, outcome, summary, "");
+    }
+
+    private void record(Run run, List<ObjectChange> changes, String outcome, String summary, String failed) {
         if (run.options().diffOnly()) {
             return; // A diff changes nothing, so it is not a deploy run and must not look like one in `migrate status`.
         }
@@ -259,6 +270,9 @@ public final class DeployRunner {
         details.put("unchanged", String.valueOf(changes.stream().filter(c -> !c.changed()).count()));
         details.put("skippedChecks", String.join(",", run.options().skipChecks().stream().sorted().toList()));
         details.put("forceConflicts", String.valueOf(run.options().forceConflicts()));
+        if (!failed.isEmpty()) {
+            details.put("failed", failed);
+        }
         // What exactly was sent, so `migrate record` can state each object's digest without re-deriving it.
         details.put("objectDigests", String.join(",", run.bundle().objects().stream().map(o -> o.id() + "=" + o.digest()).toList()));
         new Ledger(settings.stateDir()).append(new StepRecord("deploy", run.started(), clock.instant(), settings.digest(),

@@ -28,11 +28,23 @@ public final class RolloutWaitStep {
     public CheckResult run(String namespace, String name, Instant deadline) {
         String id = "Deployment/" + namespace + "/" + name;
         String check = "rollout " + id;
-        return poller.poll("rollout of " + id, deadline, () -> look(check, namespace, name),
-                lastState -> CheckResult.fail(check, "not rolled out before the timeout: " + lastState,
-                        "pods are not becoming available (image pull, crash loop, failing probes, no capacity)",
-                        "kubectl -n " + namespace + " describe deployment " + name + "; kubectl -n " + namespace
-                                + " get pods; then re-run deploy (or raise --timeout)"));
+        return poller.poll("rollout of " + id, deadline, () -> look(check, namespace, name), lastState -> {
+            Optional<PodTrouble> pod = podTrouble(namespace, name);
+            return CheckResult.fail(check, "not rolled out before the timeout: " + lastState
+                            + pod.map(p -> "; " + p.describe()).orElse(""),
+                    "pods are not becoming available (image pull, crash loop, failing probes, no capacity)",
+                    pod.map(p -> p.fix(namespace)).orElse("kubectl -n " + namespace + " describe deployment " + name
+                            + "; kubectl -n " + namespace + " get pods; then re-run deploy (or raise --timeout)"));
+        });
+    }
+
+    /** The not-ready pod and why, read only once the rollout has failed; empty when the cluster cannot say. */
+    private Optional<PodTrouble> podTrouble(String namespace, String name) {
+        try {
+            return PodTrouble.find(cluster, namespace, name);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the failure stands without the pod's detail
+        }
     }
 
     private Poller.Look look(String check, String namespace, String name) {
@@ -47,11 +59,17 @@ public final class RolloutWaitStep {
         }
         Optional<Condition> progressing = d.condition("Progressing");
         if (progressing.isPresent() && DEADLINE_EXCEEDED.equals(progressing.get().reason())) {
+            // The controller's verdict, with the pod's own reason; the Deployment does not roll back, so
+            // the previous version's pods (if any) keep running.
+            Optional<PodTrouble> pod = podTrouble(namespace, name);
+            String previous = d.replicas() > d.updatedReplicas() && d.availableReplicas() > 0
+                    ? "; " + d.availableReplicas() + " pod(s) of the previous version keep running" : "";
             return Poller.Look.done(CheckResult.fail(check, "condition Progressing=" + progressing.get().status()
-                            + " reason " + DEADLINE_EXCEEDED + ": " + progressing.get().message(),
+                            + " reason " + DEADLINE_EXCEEDED + ": " + progressing.get().message()
+                            + pod.map(p -> "; " + p.describe()).orElse("") + previous,
                     "the Deployment exceeded its progress deadline: new pods never became available",
-                    "kubectl -n " + namespace + " describe deployment " + name + " and fix what its pods report"
-                            + " (image, probes, resources), then re-run deploy"));
+                    pod.map(p -> p.fix(namespace)).orElse("kubectl -n " + namespace + " describe deployment " + name
+                            + " and fix what its pods report (image, probes, resources), then re-run deploy")));
         }
         if (d.updatedReplicas() < d.desired()) {
             return Poller.Look.waiting(d.updatedReplicas() + " out of " + d.desired() + " new replicas have been updated");

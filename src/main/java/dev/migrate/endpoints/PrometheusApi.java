@@ -25,6 +25,13 @@ public interface PrometheusApi {
     /** GET /api/v1/rules: the loaded rule groups. */
     List<RuleGroup> ruleGroups();
 
+    /**
+     * GET /api/v1/format_query: whether Prometheus' own parser accepts {@code promql}, without running it.
+     *
+     * @return the parse error (e.g. {@code bad_data: 1:42: parse error: unexpected character: '$'}), empty when it parses
+     */
+    java.util.Optional<String> parseError(String promql);
+
     record Sample(Map<String, String> labels, Instant at, double value) {
     }
 

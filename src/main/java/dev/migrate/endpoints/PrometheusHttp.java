@@ -105,6 +105,20 @@ public final class PrometheusHttp implements PrometheusApi {
         return out;
     }
 
+    @Override
+    public java.util.Optional<String> parseError(String promql) {
+        try {
+            data("/api/v1/format_query", "query", promql);
+            return java.util.Optional.empty();
+        } catch (EndpointException e) {
+            if (e.kind() != Kind.BAD_REQUEST && e.kind() != Kind.API_ERROR) {
+                throw e;
+            }
+            // Prometheus answers 400 {errorType: bad_data, error: "1:42: parse error: ..."}; keep its words.
+            return java.util.Optional.of(e.getMessage().replaceFirst("^.*?(answered HTTP 400|answered status error): ", ""));
+        }
+    }
+
     /** GET and unwrap the envelope: {@code data} of a success, else API_ERROR with errorType and error. */
     private JsonNode data(String path, String... query) {
         JsonNode root = http.getJson(path, query);

@@ -339,6 +339,45 @@ class VerifyChecksTest {
         assertStatus(Status.FAIL, r, "missing: claude-code-tokens", "ruleSelector");
     }
 
+    /** The live objects prometheus-operator reads, as verify's cluster edge gives them (HomelabFailureModesTest has the real ones). */
+    record LiveObjects(Optional<ClusterStatus.MonitorPorts> ports, List<ClusterStatus.PrometheusRules> rules) implements ClusterStatus {
+        @Override
+        public Collector collector(String namespace) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<MonitorPorts> monitorPorts(String namespace, String name) {
+            return ports;
+        }
+
+        @Override
+        public List<PrometheusRules> prometheusRules(String namespace) {
+            return rules;
+        }
+    }
+
+    @Test
+    void aServiceMonitorPortTheServiceLacksFailsEvenWithAnotherTargetUp() {
+        var ports = new ClusterStatus.MonitorPorts(List.of("metrics", "telemetry"), List.of("otlp-grpc", "prometheus", "telemetry"));
+        CheckResult r = run(bundled("scrape-target"), Contexts.of(world).cluster(new LiveObjects(Optional.of(ports), List.of())).build());
+        assertStatus(Status.FAIL, r, "2 active target(s)", "port(s) ['metrics'] match no port name of Service otel-collector",
+                "'prometheus'", "migrate deploy");
+    }
+
+    @Test
+    void aRejectedPrometheusRuleIsNamedWithTheRuleThatDoesNotParse() {
+        var rules = new ClusterStatus.PrometheusRules("claude-code-alerts", List.of(
+                new ClusterStatus.Rule("claude-code-tokens", "TokensHigh", "sum(claude_code_token_usage_tokens_total) > 5"),
+                new ClusterStatus.Rule("claude-code-tokens", "TokensVeryHigh", "sum(claude_code_token_usage_tokens_total) > $9")),
+                List.of("PrometheusRule claude-code-alerts was rejected due to invalid configuration: invalid rule"));
+        CheckResult r = run(check("- name: ar\n  kind: alert-rules\n  groups: [claude-code-spend, claude-code-tokens]\n"),
+                Contexts.of(world).cluster(new LiveObjects(Optional.empty(), List.of(rules))).build());
+        assertStatus(Status.FAIL, r, "missing: claude-code-tokens", "PrometheusRule monitoring/claude-code-alerts was rejected",
+                "rule TokensVeryHigh (group claude-code-tokens) has an invalid expr: bad_data:", "parse error",
+                "edit prometheusrule claude-code-alerts");
+    }
+
     @Test
     void testAlertIsPostedAndReadBackFromTheRealAlertmanager() {
         CheckResult r = run(bundled("test-alert"), Contexts.of(world).testAlert().build());
@@ -373,6 +412,16 @@ class VerifyChecksTest {
             @Override
             public Collector collector(String namespace) {
                 return c;
+            }
+
+            @Override
+            public Optional<MonitorPorts> monitorPorts(String namespace, String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public java.util.List<PrometheusRules> prometheusRules(String namespace) {
+                return java.util.List.of();
             }
         }
         ClusterStatus.Collector good = new ClusterStatus.Collector(true, true, 1, 1, 0, Optional.of("10.10.30.22"));

@@ -77,6 +77,95 @@ public final class HomelabWorld implements AutoCloseable {
     public static final String NODE_IP = "10.10.30.11";
     public static final String PROMETHEUS = "prometheus-kube-prometheus-prometheus";
     public static final String ALERTMANAGER = "prometheus-kube-prometheus-alertmanager";
+    /**
+     * A registry no node can pull from (.invalid never resolves): a pod with an image from it stays
+     * Pending in ImagePullBackOff, never Ready, as the kubelet leaves it ({@link #UNPULLABLE_STAGE}).
+     */
+    public static final String UNPULLABLE_REGISTRY = "registry.invalid";
+    /**
+     * A kwok stage besides its published ones, playing the kubelet's image pull failing: for a pod
+     * with an image from {@link #UNPULLABLE_REGISTRY} it outweighs pod-ready (weight 0), so the pod
+     * keeps the status a kubelet gives it (Pending, ContainersNotReady, the container waiting in
+     * ImagePullBackOff with the pull error). No timestamps, so applying it again changes nothing
+     * and kwok does not loop on its own writes. No pod IP either, unlike a real sandbox: the
+     * collector's "kubelet" here runs a process for a pod with an IP, and an image never pulled
+     * must not run.
+     */
+    static final String UNPULLABLE_STAGE = overridingStage("pod-image-pull-back-off", "Pod", """
+            - key: '.metadata.deletionTimestamp'
+              operator: 'DoesNotExist'
+            - key: '.spec.containers.[].image | startswith("%s/")'
+              operator: 'In'
+              values: ['true']
+            """.formatted(UNPULLABLE_REGISTRY), """
+            conditions:
+            - status: "True"
+              type: Initialized
+            - status: "False"
+              type: Ready
+              reason: ContainersNotReady
+              message: 'containers with unready status: [{{ range .spec.containers }}{{ .name }} {{ end }}]'
+            - status: "False"
+              type: ContainersReady
+              reason: ContainersNotReady
+              message: 'containers with unready status: [{{ range .spec.containers }}{{ .name }} {{ end }}]'
+            containerStatuses:
+            {{ range .spec.containers }}
+            - image: {{ .image | Quote }}
+              name: {{ .name | Quote }}
+              ready: false
+              started: false
+              restartCount: 0
+              state:
+                waiting:
+                  reason: ImagePullBackOff
+                  message: {{ printf "Back-off pulling image %%q: ErrImagePull: failed to resolve reference %%q: dial tcp: lookup %s: no such host" .image .image | Quote }}
+            {{ end }}
+            phase: Pending
+            """.formatted(UNPULLABLE_REGISTRY));
+    /** A node labelled so ({@link #addNode}) has a kubelet that reports NotReady ({@link #KUBELET_DOWN_STAGE}). */
+    public static final String KUBELET_DOWN_LABEL = "homelab.test/kubelet-down";
+    /**
+     * A kwok stage playing a kubelet whose CNI is down (on a homelab: the Cilium agent not running):
+     * Ready=False with the kubelet's own reason and message. It outweighs node-initialize (weight 0)
+     * for a node with {@link #KUBELET_DOWN_LABEL}; the node lifecycle controller then taints the node
+     * not-ready and the scheduler keeps pods off it. No timestamps, so kwok does not loop on it.
+     */
+    static final String KUBELET_DOWN_STAGE = overridingStage("node-kubelet-not-ready", "Node", """
+            - key: '.metadata.labels["%s"]'
+              operator: 'In'
+              values: ['true']
+            """.formatted(KUBELET_DOWN_LABEL), """
+            conditions:
+            - type: Ready
+              status: "False"
+              reason: KubeletNotReady
+              message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'
+            phase: Running
+            """);
+
+    /**
+     * A kwok stage (one YAML document and its separator) that wins over kwok's published ones for
+     * what it selects: they have no weight, and kwok picks only among weighted stages when any has one.
+     */
+    private static String overridingStage(String name, String kind, String matchExpressions, String statusTemplate) {
+        return """
+                apiVersion: kwok.x-k8s.io/v1alpha1
+                kind: Stage
+                metadata:
+                  name: %s
+                spec:
+                  resourceRef:
+                    apiGroup: v1
+                    kind: %s
+                  selector:
+                    matchExpressions:
+                %s  weight: 10000
+                  next:
+                    statusTemplate: |
+                %s---
+                """.formatted(name, kind, matchExpressions.indent(4), statusTemplate.indent(6));
+    }
     static final ResourceDefinitionContext PROMETHEUS_CR = ctx("monitoring.coreos.com", "v1", "Prometheus", "prometheuses", true);
     static final ResourceDefinitionContext POOL = ctx("cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false);
 
@@ -266,6 +355,7 @@ public final class HomelabWorld implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("kwok's stages are missing from " + stages + ": run scripts/real-components kwok", e);
         }
+        config.append(UNPULLABLE_STAGE).append(KUBELET_DOWN_STAGE);
         Path kdir = ManagedProcess.tempDir("kwok");
         ManagedProcess.write(kdir.resolve("stages.yaml"), config.toString());
         Server s = new Server("kwok", RealComponents.binary("kwok", "kwok"), "scripts/real-components kwok", kdir, "127.0.0.1", 0,
@@ -278,6 +368,29 @@ public final class HomelabWorld implements AutoCloseable {
                 .build()).create();
         s.awaitReady(Duration.ofSeconds(60), () -> nodeReady(NODE));
         return s;
+    }
+
+    /**
+     * Another node for kwok to play; with {@code kubeletDown} its kubelet reports NotReady
+     * ({@link #KUBELET_DOWN_STAGE}). Returns once the node has its Ready condition, either way.
+     */
+    public void addNode(String name, boolean kubeletDown) {
+        var labels = new java.util.HashMap<>(Map.of("kubernetes.io/hostname", name, "kubernetes.io/os", "linux", "type", "kwok"));
+        if (kubeletDown) {
+            labels.put(KUBELET_DOWN_LABEL, "true");
+        }
+        admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels)
+                .addToAnnotations("kwok.x-k8s.io/node", "fake").endMetadata().build()).create();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            var n = admin.nodes().withName(name).get();
+            if (n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && (kubeletDown ? "False" : "True").equals(c.getStatus()))) {
+                return;
+            }
+            ManagedProcess.sleep(200);
+        }
+        throw new AssertionError("kwok did not report node " + name + (kubeletDown ? " NotReady" : " Ready") + "\n" + logs());
     }
 
     boolean nodeReady(String node) {
