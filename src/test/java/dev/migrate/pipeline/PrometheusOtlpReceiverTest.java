@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The alternative docs/scaling.md weighs for running more than one collector: stateless collectors
@@ -83,5 +84,25 @@ class PrometheusOtlpReceiverTest {
         // per-service panels (exported_job) would not find. docs/scaling.md lists this.
         assertEquals("job=otel-collector exported_job=claude-code", scrapedJob);
         assertEquals("job=claude-code exported_job=", pushedJob);
+    }
+
+    @Test
+    void withoutTheFeatureFlagPrometheusKeepsNothingOfTheDeltaCounters() throws Exception {
+        // What kube-prometheus-stack would get with enableOTLPReceiver alone: the push is accepted, no
+        // claude_code_* series is stored, and every panel reads empty.
+        try (OtlpPushChain chain = new OtlpPushChain();
+             ClaudeCodeClient cli = new ClaudeCodeClient(chain.collector.httpEndpoint(), "http/protobuf", "claude-code", "laptop")) {
+            send(cli);
+            // the collector did send them (its exporter counts them as sent: Prometheus answered 2xx)
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!chain.collector.telemetryPage().matches("(?s).*\\notelcol_exporter_sent_metric_points_total\\{[^}]*} [1-9].*")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(chain.collector.telemetryPage().matches("(?s).*\\notelcol_exporter_sent_metric_points_total\\{[^}]*} [1-9].*"),
+                    chain.collector.telemetryPage());
+            Thread.sleep(2000);
+            assertEquals(0.0, chain.prometheus.value("count({__name__=~\"claude_code_.+\"}) or vector(0)"));
+        }
     }
 }
