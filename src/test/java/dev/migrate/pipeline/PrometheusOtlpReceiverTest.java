@@ -87,21 +87,22 @@ class PrometheusOtlpReceiverTest {
     }
 
     @Test
-    void withoutTheFeatureFlagPrometheusKeepsNothingOfTheDeltaCounters() throws Exception {
-        // What kube-prometheus-stack would get with enableOTLPReceiver alone: the push is accepted, no
-        // claude_code_* series is stored, and every panel reads empty.
+    void withoutTheFeatureFlagPrometheusRefusesTheDeltaPointsAndStoresNothing() throws Exception {
+        // What kube-prometheus-stack would get with enableOTLPReceiver alone: Prometheus refuses the delta
+        // points, the collector's exporter counts them all as failed (soak's exporter-not-failing would
+        // fail), no claude_code_* series is stored, and every panel reads empty.
         try (OtlpPushChain chain = new OtlpPushChain();
              ClaudeCodeClient cli = new ClaudeCodeClient(chain.collector.httpEndpoint(), "http/protobuf", "claude-code", "laptop")) {
             send(cli);
-            // the collector did send them (its exporter counts them as sent: Prometheus answered 2xx)
+            String failed = "(?s).*\\notelcol_exporter_send_failed_metric_points_total\\{[^}]*exporter=\"otlp_http/prometheus\"[^}]*} [1-9].*";
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!chain.collector.telemetryPage().matches("(?s).*\\notelcol_exporter_sent_metric_points_total\\{[^}]*} [1-9].*")
-                    && System.nanoTime() < deadline) {
+            while (!chain.collector.telemetryPage().matches(failed) && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertTrue(chain.collector.telemetryPage().matches("(?s).*\\notelcol_exporter_sent_metric_points_total\\{[^}]*} [1-9].*"),
-                    chain.collector.telemetryPage());
-            Thread.sleep(2000);
+            String page = chain.collector.telemetryPage();
+            assertTrue(page.matches(failed), page);
+            assertTrue(page.matches("(?s).*\\notelcol_exporter_sent_metric_points_total\\{[^}]*exporter=\"otlp_http/prometheus\"[^}]*} 0\\n.*"),
+                    page);
             assertEquals(0.0, chain.prometheus.value("count({__name__=~\"claude_code_.+\"}) or vector(0)"));
         }
     }
