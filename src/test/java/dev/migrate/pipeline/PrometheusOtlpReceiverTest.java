@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The alternative docs/scaling.md weighs for running more than one collector: stateless collectors
@@ -83,5 +84,26 @@ class PrometheusOtlpReceiverTest {
         // per-service panels (exported_job) would not find. docs/scaling.md lists this.
         assertEquals("job=otel-collector exported_job=claude-code", scrapedJob);
         assertEquals("job=claude-code exported_job=", pushedJob);
+    }
+
+    @Test
+    void withoutTheFeatureFlagPrometheusRefusesTheDeltaPointsAndStoresNothing() throws Exception {
+        // What kube-prometheus-stack would get with enableOTLPReceiver alone: Prometheus refuses the delta
+        // points, the collector's exporter counts them all as failed (soak's exporter-not-failing would
+        // fail), no claude_code_* series is stored, and every panel reads empty.
+        try (OtlpPushChain chain = new OtlpPushChain();
+             ClaudeCodeClient cli = new ClaudeCodeClient(chain.collector.httpEndpoint(), "http/protobuf", "claude-code", "laptop")) {
+            send(cli);
+            String failed = "(?s).*\\notelcol_exporter_send_failed_metric_points_total\\{[^}]*exporter=\"otlp_http/prometheus\"[^}]*} [1-9].*";
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!chain.collector.telemetryPage().matches(failed) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            String page = chain.collector.telemetryPage();
+            assertTrue(page.matches(failed), page);
+            assertTrue(page.matches("(?s).*\\notelcol_exporter_sent_metric_points_total\\{[^}]*exporter=\"otlp_http/prometheus\"[^}]*} 0\\n.*"),
+                    page);
+            assertEquals(0.0, chain.prometheus.value("count({__name__=~\"claude_code_.+\"}) or vector(0)"));
+        }
     }
 }

@@ -60,19 +60,19 @@ public final class MemoryLimitAboveLimiter extends CollectorRule {
                 return CheckResult.fail(NAME, limiter.getKey() + " limit_mib " + mib.asText() + " is "
                                 + Math.round(100 * mib.asDouble() / container) + "% of the container memory limit " + limit.asText()
                                 + " (at most " + Math.round(100 * CollectorMemory.MAX_LIMITER_SHARE) + "%)",
-                        "the limiter reads the Go heap, the kernel counts the whole process, which the real collector runs about "
-                                + "a quarter above it: the kernel OOM-kills the collector before memory_limiter ever refuses data",
+                        "the limiter reads the Go heap, the kernel counts the whole process, whose RSS peaked a third above "
+                                + "limit_mib on the real collector: the kernel OOM-kills it before memory_limiter ever refuses data",
                         fix);
             }
-            shown = "limit_mib " + mib.asText();
+            shown = "limit_mib " + mib.asText() + " is " + Math.round(100 * mib.asDouble() / container) + "% of";
         }
         Optional<Double> goMemLimit = deployment.flatMap(d -> goMemLimitMib(d.at("/spec/template/spec/containers/0/env")));
         if (goMemLimit.isPresent() && goMemLimit.get() >= container) {
             return CheckResult.fail(NAME, "GOMEMLIMIT " + Math.round(goMemLimit.get()) + "MiB is not below the container limit "
                             + limit.asText(), "Go's GC lets the heap grow up to it, past what the kernel allows", fix);
         }
-        return CheckResult.pass(NAME, "container limit " + limit.asText() + (shown.isEmpty() ? ", limit_mib (percentage)"
-                : " >= " + shown + " + " + Math.round(100 * (1 - CollectorMemory.MAX_LIMITER_SHARE)) + "% headroom")
+        return CheckResult.pass(NAME, (shown.isEmpty() ? "limit_percentage, of" : shown) + " the container limit " + limit.asText()
+                + " (at most " + Math.round(100 * CollectorMemory.MAX_LIMITER_SHARE) + "%)"
                 + goMemLimit.map(g -> ", GOMEMLIMIT " + Math.round(g) + "MiB below it").orElse(""));
     }
 

@@ -146,7 +146,7 @@ class CollectorRulesTest {
         @Test
         void theDerivedLimitsPassWithTheirHeadroom() {
             CheckResult r = passes(rule, DEFAULT, SETTINGS);
-            assertEquals("container limit 1Gi >= limit_mib 716 + 25% headroom, GOMEMLIMIT 819MiB below it", r.observed());
+            assertEquals("limit_mib 716 is 70% of the container limit 1Gi (at most 75%), GOMEMLIMIT 819MiB below it", r.observed());
             // Every size the setting allows derives limits the rule accepts.
             for (String size : new String[] {"256Mi", "600Mi", "1536Mi", "4Gi"}) {
                 passes(rule, dev.migrate.bundle.BundleRenderer.render(SETTINGS.with(Map.of("collector-memory-limit", size))), SETTINGS);
