@@ -115,6 +115,8 @@ final class HostileInputs {
                 {"max-response-size: 99999GiB", "max-response-size '99999GiB' is not a size"},
                 {"vip: 10.10.30.256", "vip '10.10.30.256' is not an IPv4 address"},
                 {"trusted-cidrs: 10.0.0.0/33", "'10.0.0.0/33' is not an IPv4 CIDR"},
+                {"collector-memory-limit: 600MB", "collector-memory-limit '600MB' is not a memory limit as Kubernetes writes it"},
+                {"collector-memory-limit: 128Mi", "collector-memory-limit '128Mi' is below 256Mi"},
                 {"expected-machines: [laptop, my laptop]", "expected-machines: 'my laptop' is not a machine name"},
                 {"expected-machines: \"a,b=c\"", "'b=c' is not a machine name"},
                 {"collector-image: otel/opentelemetry-collector-contrib:latest", "collector-image"},
