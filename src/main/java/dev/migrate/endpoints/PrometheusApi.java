@@ -25,6 +25,12 @@ public interface PrometheusApi {
     /** GET /api/v1/rules: the loaded rule groups. */
     List<RuleGroup> ruleGroups();
 
+    /**
+     * GET /api/v1/scrape_pools: the scrape jobs of the loaded configuration, with or without targets
+     * (prometheus-operator names them serviceMonitor/NAMESPACE/NAME/ENDPOINT).
+     */
+    List<String> scrapePools();
+
     record Sample(Map<String, String> labels, Instant at, double value) {
     }
 

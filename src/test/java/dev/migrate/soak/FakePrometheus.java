@@ -57,4 +57,9 @@ public final class FakePrometheus implements PrometheusApi {
     public List<RuleGroup> ruleGroups() {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public List<String> scrapePools() {
+        throw new UnsupportedOperationException();
+    }
 }
