@@ -154,10 +154,10 @@ class HomelabFaultsTest {
                     Thread.sleep(20);
                 }
                 long t = System.nanoTime();
-                api.stop();
-                Thread.sleep(3_000); // long enough for deploy to meet the refused connection, and to be asked again
-                markAfterRestart.set(api.mark());
-                api.start();
+                world.restartApiServer(() -> {
+                    sleep(3_000); // long enough for deploy to meet the refused connection, and to ask again
+                    markAfterRestart.set(api.mark());
+                });
                 downMs[0] = (System.nanoTime() - t) / 1_000_000;
             } catch (Throwable e) {
                 restartFailed.set(e);
@@ -238,6 +238,15 @@ class HomelabFaultsTest {
         try (Cluster cluster = ClusterFactory.connect(settings)) {
             return new DeployRunner(time, time, ProgressSink.of(null, new PrintWriter(err, true)))
                     .run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
