@@ -212,9 +212,9 @@ public final class HomelabWorld implements AutoCloseable {
      * starts it again on the same port and data and waits until it serves the custom resources.
      * An outage longer than the controller-manager's node grace period (20 s here) lets the node
      * lifecycle controller mark the node NotReady and its pods not ready; a real kubelet re-reports
-     * Ready at its next status sync, but kwok 0.8's pod-ready stage fires only for a pod without an
-     * IP, so for 2 minutes after the restart this world re-reports Ready for a running pod of a Ready
-     * node that was marked not ready, as that kubelet would.
+     * Ready at its next status sync, but kwok 0.8's pod-ready stage matches only a Pending pod, so
+     * for 2 minutes after the restart this world re-reports Ready for a running pod of a Ready node
+     * that was marked not ready, as that kubelet would.
      */
     public void restartApiServer(Runnable whileDown) {
         api.stop();
