@@ -190,8 +190,9 @@ class HomelabFaultsTest {
     /**
      * The 429 "storage is (re)initializing" a restarted kube-apiserver answers for custom resources
      * until its watch cache is ready, on a double ({@link FakeApiServer}): on the real restart above
-     * that window is over within about a second of the port opening, so whether deploy's requests
-     * meet it depends on where its back-off happens to fall (the run above prints how many did).
+     * the world's controllers, which re-list and re-watch everything at once, meet it (16-20 times in
+     * the runs here) but deploy's few requests meet it only if one falls into that window (none did
+     * in those runs; the test above prints the count).
      * The double plays exactly that answer, for a few requests and then for ever: deploy asks again
      * and passes, or, past read-timeout, stops naming the answer, how long it asked, what was applied
      * and what was not.
