@@ -43,6 +43,7 @@ public final class Fabric8Cluster implements Cluster {
     /** The first pause before asking a restarting server again, doubled up to {@link #MAX_PAUSE_MS}. */
     private static final long FIRST_PAUSE_MS = 250;
     private static final long MAX_PAUSE_MS = 2_000;
+    private static final long HEARTBEAT_AFTER_NS = 2_000_000_000L;
 
     private final KubernetesClient client;
     private final String serverUrl;
@@ -302,8 +303,10 @@ public final class Fabric8Cluster implements Cluster {
      * (it changes nothing) and server-side apply, which leaves an object that already matches as it is.
      */
     private <T> T call(String what, Supplier<T> body) {
-        long deadline = System.nanoTime() + unavailableFor.toNanos();
+        long first = System.nanoTime();
+        long deadline = first + unavailableFor.toNanos();
         long pause = FIRST_PAUSE_MS;
+        long said = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(what, body);
@@ -325,7 +328,10 @@ public final class Fabric8Cluster implements Cluster {
                     throw new ClusterException(e.kind(), fix < 0 ? message + asked : message.substring(0, fix) + asked
                             + message.substring(fix), e.getCause(), true);
                 }
-                if (attempt == 1 || attempt % 5 == 0) {
+                long now = System.nanoTime();
+                // A blip (one 429) passes unsaid; an outage gets a line after 2 s, and another every 10 s.
+                if (now - first >= HEARTBEAT_AFTER_NS && (said == 0 || now - said >= 5 * HEARTBEAT_AFTER_NS)) {
+                    said = now;
                     String answer = e.getMessage().substring(0, Math.max(0, e.getMessage().lastIndexOf("; ")));
                     heartbeat.accept("  the API server is unavailable: " + (answer.isEmpty() ? e.getMessage() : answer)
                             + "; asking again for up to " + (left / 1000) + " s more");

@@ -204,7 +204,7 @@ class HomelabFaultsTest {
             Homelab.seed(fake);
             Path dir = java.nio.file.Files.createDirectories(tmp.resolve("double"));
             Settings settings = Settings.defaults().with(Map.of("context", Homelab.CONTEXT, "kubeconfig",
-                    fake.kubeconfig(dir, Homelab.CONTEXT).toString(), "state-dir", dir.resolve("state").toString(), "read-timeout", "4s"));
+                    fake.kubeconfig(dir, Homelab.CONTEXT).toString(), "state-dir", dir.resolve("state").toString(), "read-timeout", "8s"));
             FakeTime time = new FakeTime().onSleep(() -> {
                 Homelab.rollOut(fake.client(), "otel-collector");
                 if (fake.client().leases().inNamespace("kube-system").withName("cilium-l2announce-monitoring-otel-collector").get() == null) {
@@ -212,7 +212,7 @@ class HomelabFaultsTest {
                 }
             });
 
-            fake.storageInitializing("/servicemonitors/", 3);
+            fake.storageInitializing("/servicemonitors/", 4); // past 2 s: the waiting line says so
             StringWriter err = new StringWriter();
             DeployResult passed = deploy(fake, settings, time, err);
             assertEquals(ExitCodes.OK, passed.exitCode(), passed.summary());
@@ -227,7 +227,7 @@ class HomelabFaultsTest {
             assertTrue(stopped.summary().startsWith("the API server " + fake.url() + " (context homelab) answered get prometheusrules.monitoring.coreos.com"
                     + " monitoring/claude-code with HTTP 429 Too Many Requests (storage is (re)initializing): it is restarting"
                     + " or shedding load, which is not a permission problem, asked "), stopped.summary());
-            assertTrue(stopped.summary().contains(" times over 4 s (setting read-timeout); wait a minute and retry; already applied:"
+            assertTrue(stopped.summary().contains(" times over 8 s (setting read-timeout); wait a minute and retry; already applied:"
                     + " ConfigMap/monitoring/otel-collector-config, Deployment/monitoring/otel-collector, Service/monitoring/otel-collector,"
                     + " ServiceMonitor/monitoring/otel-collector; nothing after PrometheusRule/monitoring/claude-code was applied"),
                     stopped.summary());
