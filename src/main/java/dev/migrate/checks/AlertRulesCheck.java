@@ -34,9 +34,12 @@ final class AlertRulesCheck extends SpecCheck {
             }
             return fail("loaded groups: " + (loaded.isEmpty() ? "none" : String.join(", ", loaded.keySet()))
                             + "; missing: " + String.join(", ", missing),
-                    "Prometheus does not select our PrometheusRule (missing release label or ruleSelector/"
-                            + "ruleNamespaceSelector mismatch), or it was not deployed",
-                    "check the Prometheus object's ruleSelector and the PrometheusRule's labels; run 'migrate deploy'");
+                    "prometheus-operator has not written our PrometheusRule into Prometheus's rule files: the operator is"
+                            + " not running or has not reconciled since the deploy, or the Prometheus object does not select the"
+                            + " PrometheusRule (missing release label or ruleSelector/ruleNamespaceSelector mismatch), or it was"
+                            + " not deployed",
+                    ScrapeTargetCheck.operatorFix("ruleSelector", "PrometheusRule") + "; if it was never deployed, run"
+                            + " 'migrate deploy'");
         }
         List<String> rules = new ArrayList<>();
         groups.forEach(g -> rules.addAll(loaded.get(g).rules()));

@@ -27,6 +27,16 @@ final class ScrapeTargetCheck extends SpecCheck {
             return portMismatch.get();
         }
         if (targets.isEmpty()) {
+            String operatorJob = "serviceMonitor/" + ctx.namespace() + "/" + job + "/";
+            List<String> pools = scrapePools(ctx);
+            if (pools.stream().anyMatch(p -> p.startsWith("serviceMonitor/")) && pools.stream().noneMatch(p -> p.startsWith(operatorJob))) {
+                // Prometheus runs prometheus-operator's configuration, and the operator wrote no job for our ServiceMonitor.
+                return fail("no active target with job=\"" + job + "\"; Prometheus's configuration has no job " + operatorJob + "0",
+                        "prometheus-operator has not generated the scrape job for ServiceMonitor " + ctx.namespace() + "/" + job
+                                + ": the operator is not running or has not reconciled since the deploy, or the Prometheus"
+                                + " object's serviceMonitorSelector does not select the ServiceMonitor",
+                        operatorFix("serviceMonitorSelector", "ServiceMonitor"));
+            }
             return fail("no active target with job=\"" + job + "\"",
                     "Prometheus does not select the collector's ServiceMonitor (missing release label, ruleSelector/"
                             + "serviceMonitorSelector mismatch) or the Service is not named " + job,
@@ -77,5 +87,22 @@ final class ScrapeTargetCheck extends SpecCheck {
 
     private static String quoted(List<String> names) {
         return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** The loaded configuration's jobs; empty when this Prometheus does not say (before 2.42: no scrape_pools). */
+    private static List<String> scrapePools(CheckContext ctx) {
+        try {
+            return ctx.prometheus().scrapePools();
+        } catch (dev.migrate.endpoints.EndpointException older) {
+            return List.of();
+        }
+    }
+
+    /** How to tell whether prometheus-operator has acted on our {@code kind}, and whether its Prometheus selects it. */
+    static String operatorFix(String selector, String kind) {
+        return "check prometheus-operator is running and what it logged (kube-prometheus-stack: kubectl get deploy -A -l"
+                + " app=kube-prometheus-stack-operator, then kubectl logs on it), and that the Prometheus object's " + selector
+                + " matches the " + kind + "'s labels; right after a deploy the operator and the config reloader may need a"
+                + " minute: run verify again";
     }
 }

@@ -69,6 +69,13 @@ public interface Cluster extends AutoCloseable {
     /** Whether Cilium's L2 announcement Lease {@code cilium-l2announce-<ns>-<svc>} exists in kube-system. */
     boolean l2AnnouncementLeaseExists(String namespace, String service);
 
+    /**
+     * Where to say that a call met a server that is restarting or shedding load and will be sent
+     * again (so a wait across an API server restart never looks like a hang); default: nowhere.
+     */
+    default void onUnavailable(java.util.function.Consumer<String> heartbeat) {
+    }
+
     @Override
     void close();
 }

@@ -44,14 +44,24 @@ public final class Fabric8Cluster implements Cluster {
     private static final Pattern CONFLICT_MANAGER = Pattern.compile("conflict with \"([^\"]+)\"");
     private static final int REQUEST_TIMEOUT_MS = 15_000;
 
+    /** The first pause before asking a restarting server again, doubled up to {@link #MAX_PAUSE_MS}. */
+    private static final long FIRST_PAUSE_MS = 250;
+    private static final long MAX_PAUSE_MS = 2_000;
+    private static final long HEARTBEAT_AFTER_NS = 2_000_000_000L;
+
     private final KubernetesClient client;
     private final String serverUrl;
     private final String context;
+    private final java.time.Duration unavailableFor;
+    /** The server has answered this client once: a refused connection after that is a restart, not a wrong address. */
+    private volatile boolean answered;
+    private volatile java.util.function.Consumer<String> heartbeat = line -> { };
 
-    Fabric8Cluster(KubernetesClient client, String serverUrl, String context) {
+    Fabric8Cluster(KubernetesClient client, String serverUrl, String context, java.time.Duration unavailableFor) {
         this.client = client;
         this.serverUrl = serverUrl;
         this.context = context;
+        this.unavailableFor = unavailableFor;
     }
 
     /** Connects lazily (fabric8 sends nothing until the first call) to the kubeconfig's named context. */
@@ -77,7 +87,8 @@ public final class Fabric8Cluster implements Cluster {
             throw new dev.migrate.UserError("kubeconfig " + kubeconfig.path() + ", context '" + kubeconfig.context()
                     + "': its client certificate or key cannot be loaded (" + Kubeconfig.reason(e) + "); fix the kubeconfig");
         }
-        return new Fabric8Cluster(client, kubeconfig.serverUrl(), kubeconfig.context());
+        // A restarting API server is a silent one: ride it out for as long as read-timeout allows silence.
+        return new Fabric8Cluster(client, kubeconfig.serverUrl(), kubeconfig.context(), limits.read());
     }
 
     @Override
@@ -274,6 +285,11 @@ public final class Fabric8Cluster implements Cluster {
     }
 
     @Override
+    public void onUnavailable(java.util.function.Consumer<String> heartbeat) {
+        this.heartbeat = heartbeat;
+    }
+
+    @Override
     public void close() {
         client.close();
     }
@@ -301,14 +317,89 @@ public final class Fabric8Cluster implements Cluster {
         return namespace == null ? "" : namespace + "/";
     }
 
-    /** Runs one API call and turns transport and auth failures into one-line errors naming server and context. */
+    /**
+     * Runs one API call, asking again while the server is unavailable (see {@link #once}) until
+     * read-timeout has passed. Every call here is safe to repeat: reads, a SelfSubjectAccessReview
+     * (it changes nothing) and server-side apply, which leaves an object that already matches as it is.
+     */
     private <T> T call(String what, Supplier<T> body) {
+        long first = System.nanoTime();
+        long deadline = first + unavailableFor.toNanos();
+        long pause = FIRST_PAUSE_MS;
+        long said = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(what, body);
+            } catch (ClusterException e) {
+                if (!e.unavailable()) {
+                    throw e;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                long wait = Math.min(Math.max(pause, retryAfterMs(e)), MAX_PAUSE_MS);
+                if (wait > left) {
+                    if (attempt == 1) {
+                        throw e;
+                    }
+                    // The answer first, then how long it was asked, then the fix: still one line.
+                    String message = e.getMessage();
+                    int fix = message.lastIndexOf("; ");
+                    String asked = ", asked " + attempt + " times over " + Math.round(unavailableFor.toMillis() / 1000.0)
+                            + " s (setting read-timeout)";
+                    throw new ClusterException(e.kind(), fix < 0 ? message + asked : message.substring(0, fix) + asked
+                            + message.substring(fix), e.getCause(), true);
+                }
+                long now = System.nanoTime();
+                // A blip (one 429) passes unsaid; an outage gets a line after 2 s, and another every 10 s.
+                if (now - first >= HEARTBEAT_AFTER_NS && (said == 0 || now - said >= 5 * HEARTBEAT_AFTER_NS)) {
+                    said = now;
+                    String answer = e.getMessage().substring(0, Math.max(0, e.getMessage().lastIndexOf("; ")));
+                    heartbeat.accept("  the API server is unavailable: " + (answer.isEmpty() ? e.getMessage() : answer)
+                            + "; asking again for up to " + (left / 1000) + " s more");
+                }
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.migrate.UserError(dev.migrate.ExitCodes.INTERRUPTED, "interrupted during " + what);
+                }
+                pause = Math.min(pause * 2, MAX_PAUSE_MS);
+            }
+        }
+    }
+
+    /** The server's Retry-After (details.retryAfterSeconds of a 429), in ms; 0 when it gave none. */
+    private static long retryAfterMs(ClusterException e) {
+        if (e.getCause() instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getDetails() != null
+                && k.getStatus().getDetails().getRetryAfterSeconds() != null) {
+            return k.getStatus().getDetails().getRetryAfterSeconds() * 1000L;
+        }
+        return 0;
+    }
+
+    /**
+     * One API call; transport and auth failures become one-line errors naming server and context.
+     * Marked unavailable (asked again by {@link #call}): a 429 (API priority and fairness, or a
+     * restarted server whose storage for custom resources is still "(re)initializing"), a 503, and a
+     * refused or dropped connection once this server has answered (a restart; on first contact it
+     * is a wrong address and said at once), and a request it held unanswered once it had answered
+     * (kube-apiserver shutting down keeps the connection and holds what arrives on it). Not asked
+     * again: every answer about the request itself.
+     */
+    private <T> T once(String what, Supplier<T> body) {
         long start = System.nanoTime();
         try {
-            return body.get();
+            T answer = body.get();
+            answered = true;
+            return answer;
         } catch (ClusterException e) {
+            if (e.kind() != ClusterException.Kind.UNREACHABLE) {
+                answered = true;
+            }
             throw e;
         } catch (RuntimeException e) {
+            if (e instanceof KubernetesClientException k && k.getCode() > 0) {
+                answered = true;
+            }
             if (Thread.currentThread().isInterrupted() || interrupted(e)) {
                 // SIGINT (SignalGuard) during a call: the step says what it had done, as on an interrupted wait.
                 throw new dev.migrate.UserError(dev.migrate.ExitCodes.INTERRUPTED, "interrupted during " + what);
@@ -333,6 +424,11 @@ public final class Fabric8Cluster implements Cluster {
                         + " object's schema: " + firstLine(statusMessage(k)) + "; remove or rename that field (server "
                         + serverUrl + ", context " + context + ")", k);
             }
+            if (code == 503) {
+                throw new ClusterException(ClusterException.Kind.SERVER_ERROR, "the API server " + serverUrl + " (context "
+                        + context + ") answered " + what + " with HTTP 503 Service Unavailable: " + statusMessage(k)
+                        + "; it is starting or overloaded: check its health (kubectl get --raw /readyz) and retry", e, true);
+            }
             if (code >= 500) {
                 String message = k.getStatus() != null && k.getStatus().getMessage() != null
                         ? ": " + firstLine(k.getStatus().getMessage()) : "";
@@ -342,10 +438,11 @@ public final class Fabric8Cluster implements Cluster {
                         + " and retry", e);
             }
             if (code == 429) {
-                // API priority and fairness shedding load: neither a permission problem nor a broken server.
+                // API priority and fairness shedding load, or a restarted server whose custom-resource storage
+                // is not ready yet ("storage is (re)initializing"): neither a permission problem nor a broken server.
                 throw new ClusterException(ClusterException.Kind.SERVER_ERROR, "the API server " + serverUrl + " (context "
-                        + context + ") answered " + what + " with HTTP 429 Too Many Requests: it is shedding load, which is"
-                        + " not a permission problem; wait a minute and retry", e);
+                        + context + ") answered " + what + " with HTTP 429 Too Many Requests (" + statusMessage(k) + "): it is"
+                        + " restarting or shedding load, which is not a permission problem; wait a minute and retry", e, true);
             }
             if (code == 401 || code == 403) {
                 throw denied(code, what);
@@ -360,11 +457,17 @@ public final class Fabric8Cluster implements Cluster {
                 int timeout = client.getConfiguration().getRequestTimeout();
                 if (timeout > 0 && (System.nanoTime() - start) / 1_000_000 >= timeout - 250L) {
                     // A server that accepted and went silent: say so, with the bound, not "socket closed".
+                    // After an answer earlier in this run it is a restart too: a server shutting down holds the request.
                     throw new ClusterException(ClusterException.Kind.UNREACHABLE, "the API server " + serverUrl
                             + " (context " + context + ") did not answer " + what + " within " + timeout / 1000.0
-                            + " s (setting read-timeout); check the cluster is up and that --context names the homelab", k);
+                            + " s (setting read-timeout); check the cluster is up and that --context names the homelab", k, answered);
                 }
-                throw unreachable(what, k); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
+                ClusterException unreachable = unreachable(what, k); // fabric8 reports connect/TLS/timeout failures with code -1 or 0
+                if (answered) {
+                    // It answered before in this run: a restart (connection refused, dropped mid-request or mid-handshake).
+                    throw new ClusterException(unreachable.kind(), unreachable.getMessage(), k, true);
+                }
+                throw unreachable;
             }
             throw new ClusterException(ClusterException.Kind.OTHER, what + " failed with HTTP " + code + ": "
                     + statusMessage(k) + " (server " + serverUrl + ", context " + context + ")", k);

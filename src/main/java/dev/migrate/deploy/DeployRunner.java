@@ -93,6 +93,7 @@ public final class DeployRunner {
      */
     public DeployResult run(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
         preflight.validateSkips(options.skipChecks());
+        cluster.onUnavailable(progress::waiting);
         Run run = new Run(settings, bundle, options, cluster, clock.instant(), plan(settings, bundle, options, cluster));
         progress.line(run.plan().render());
         progress.line("");

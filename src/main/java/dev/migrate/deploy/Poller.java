@@ -3,6 +3,7 @@ package dev.migrate.deploy;
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.checks.CheckResult;
+import dev.migrate.cluster.ClusterException;
 import dev.migrate.io.ProgressSink;
 import dev.migrate.settings.Values;
 
@@ -46,6 +47,22 @@ final class Poller {
     }
 
     /**
+     * One look; an API server that is restarting or shedding load (after the cluster edge has already
+     * asked again for read-timeout) is one more reason to keep waiting until the deadline: every look
+     * is a read, safe to repeat.
+     */
+    private static Look lookOnce(Supplier<Look> look) {
+        try {
+            return look.get();
+        } catch (ClusterException e) {
+            if (!e.unavailable()) {
+                throw e;
+            }
+            return Look.waiting("the API server is unavailable, asking again: " + e.getMessage());
+        }
+    }
+
+    /**
      * @param onTimeout builds the failure from the last waiting message
      */
     CheckResult poll(String what, Instant deadline, Supplier<Look> look, java.util.function.Function<String, CheckResult> onTimeout) {
@@ -53,7 +70,7 @@ final class Poller {
         String last = null;
         Instant lastPrinted = start;
         while (true) {
-            Look l = look.get();
+            Look l = lookOnce(look);
             Instant now = clock.instant();
             if (l.verdict() != null) {
                 return l.verdict().withElapsed(Duration.between(start, now));

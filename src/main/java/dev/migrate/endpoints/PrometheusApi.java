@@ -32,6 +32,12 @@ public interface PrometheusApi {
      */
     java.util.Optional<String> parseError(String promql);
 
+    /**
+     * GET /api/v1/scrape_pools: the scrape jobs of the loaded configuration, with or without targets
+     * (prometheus-operator names them serviceMonitor/NAMESPACE/NAME/ENDPOINT).
+     */
+    List<String> scrapePools();
+
     record Sample(Map<String, String> labels, Instant at, double value) {
     }
 

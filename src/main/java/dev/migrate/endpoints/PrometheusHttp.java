@@ -119,6 +119,13 @@ public final class PrometheusHttp implements PrometheusApi {
         }
     }
 
+    @Override
+    public List<String> scrapePools() {
+        List<String> out = new ArrayList<>();
+        data("/api/v1/scrape_pools").path("scrapePools").forEach(p -> out.add(p.asText()));
+        return out;
+    }
+
     /** GET and unwrap the envelope: {@code data} of a success, else API_ERROR with errorType and error. */
     private JsonNode data(String path, String... query) {
         JsonNode root = http.getJson(path, query);

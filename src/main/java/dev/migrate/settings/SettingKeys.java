@@ -121,7 +121,8 @@ public final class SettingKeys {
     public static final SettingKey CONNECT_TIMEOUT = key("connect-timeout", "5s", Kind.DURATION,
             "longest TCP/TLS connect to the API server, Docker, Prometheus, Loki, Grafana or Alertmanager", false);
     public static final SettingKey READ_TIMEOUT = key("read-timeout", "60s", Kind.DURATION,
-            "longest silence on an open connection before it is given up (API server, Docker, HTTP endpoints)", false);
+            "longest silence on an open connection before it is given up (API server, Docker, HTTP endpoints);"
+                    + " also how long one API server request is asked again while the server restarts", false);
     public static final SettingKey MAX_RESPONSE_SIZE = key("max-response-size", "64MiB", Kind.SIZE,
             "largest answer body read from any server; a larger one is refused, never buffered", false);
 

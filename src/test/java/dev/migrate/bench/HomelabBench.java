@@ -18,6 +18,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import static dev.migrate.bench.Stats.median;
+import static dev.migrate.bench.Stats.ms;
+
 /**
  * Benchmark run by bench/homelab.sh (not a test): start-up of the homelab world and of each of its
  * components, a first deploy on default settings (the real controllers roll it out), then a no-op
@@ -38,6 +41,9 @@ public final class HomelabBench {
             DeployResult r = deploy(settings, options);
             System.out.printf("first deploy on default settings (real rollout, VIP): %8.1f ms  (%s)%n", ms(System.nanoTime() - first),
                     r.summary());
+            int mark = world.api().mark();
+            deploy(settings, options);
+            System.out.printf("API requests of one no-op re-deploy:                 %8d%n", world.api().requestsSince(mark).size());
             List<Double> noop = new ArrayList<>();
             List<Double> baseline = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -74,16 +80,5 @@ public final class HomelabBench {
             }
             return r;
         }
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 }

@@ -53,6 +53,8 @@ public final class FakeApiServer implements AutoCloseable {
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, String>> owners = new ConcurrentHashMap<>();
     private volatile Integer everything;
+    private final java.util.concurrent.atomic.AtomicInteger initializing = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String initializingPath = "";
     private volatile boolean noOpWrites;
     private final KubernetesClient client;
 
@@ -119,6 +121,16 @@ public final class FakeApiServer implements AutoCloseable {
         everything = code;
     }
 
+    /**
+     * Answer the next {@code times} requests whose path contains {@code pathPart} as a kube-apiserver
+     * just restarted answers a custom resource before its watch cache is ready: 429 TooManyRequests
+     * "storage is (re)initializing", retryAfterSeconds 1. Integer.MAX_VALUE: for ever.
+     */
+    public void storageInitializing(String pathPart, int times) {
+        initializingPath = pathPart;
+        initializing.set(times);
+    }
+
     /** A kubeconfig whose current-context is a decoy (a closed port): only an explicit context reaches us. */
     public Path kubeconfig(Path dir, String context) throws IOException {
         String text = """
@@ -168,6 +180,12 @@ public final class FakeApiServer implements AutoCloseable {
             String body = request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
             requests.add(new Seen(request.getMethod(), path, query, request.getHeader("Content-Type"), body,
                     request.getHeader("Authorization")));
+            if (path.contains(initializingPath) && initializing.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) > 0) {
+                return new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json").setHeader("Retry-After", "1")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                                + "\"message\":\"storage is (re)initializing\",\"reason\":\"TooManyRequests\","
+                                + "\"details\":{\"retryAfterSeconds\":1},\"code\":429}");
+            }
             if (everything != null) {
                 return switch (everything) {
                     case 401 -> status(401, "Unauthorized", "Unauthorized");

@@ -291,6 +291,9 @@ class DeployRunnerTest {
     @Test
     void theApiServerStoppedMidApplyNamesWhatWasAppliedAndARerunConverges() {
         FakeTime time = healthyCluster();
+        // A server that answered and then refuses is asked again for read-timeout (a restart): keep that short here.
+        cluster.close();
+        cluster = ClusterFactory.connect(settings.with(Map.of("read-timeout", "3s")));
         Cluster real = cluster;
         cluster = stoppingAfterApply(3);
         DeployResult result;
@@ -304,6 +307,7 @@ class DeployRunnerTest {
         assertEquals(ExitCodes.FAILED, result.exitCode(), out());
         assertTrue(result.summary().contains("cannot reach the API server " + api.url() + " (context homelab) for get servicemonitors"),
                 result.summary());
+        assertTrue(result.summary().contains(" s (setting read-timeout); check the cluster is up"), result.summary());
         assertTrue(result.summary().contains("already applied: ConfigMap/monitoring/otel-collector-config, Deployment/monitoring/otel-collector,"
                 + " Service/monitoring/otel-collector; nothing after ServiceMonitor/monitoring/otel-collector was applied"), result.summary());
         assertFalse(result.summary().contains("\n"), result.summary());

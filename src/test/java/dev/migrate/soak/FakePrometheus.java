@@ -62,4 +62,9 @@ public final class FakePrometheus implements PrometheusApi {
     public java.util.Optional<String> parseError(String promql) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public List<String> scrapePools() {
+        throw new UnsupportedOperationException();
+    }
 }

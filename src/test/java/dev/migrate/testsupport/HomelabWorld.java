@@ -296,6 +296,57 @@ public final class HomelabWorld implements AutoCloseable {
         operator = startOperator();
     }
 
+    /**
+     * Stops kube-apiserver (etcd, the controllers, kwok and the operator stay), runs {@code whileDown},
+     * starts it again on the same port and data and waits until it serves the custom resources.
+     * An outage longer than the controller-manager's node grace period (20 s here) lets the node
+     * lifecycle controller mark the node NotReady and its pods not ready; a real kubelet re-reports
+     * Ready at its next status sync, but kwok 0.8's pod-ready stage matches only a Pending pod, so
+     * for 2 minutes after the restart this world re-reports Ready for a running pod of a Ready node
+     * that was marked not ready, as that kubelet would.
+     */
+    public void restartApiServer(Runnable whileDown) {
+        api.stop();
+        whileDown.run();
+        api.start();
+        Thread sync = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (nodeReady(NODE)) {
+                        for (Pod p : admin.pods().inAnyNamespace().list().getItems()) {
+                            reReportReady(p);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // the server may still be settling: next round
+                }
+                ManagedProcess.sleep(1000);
+            }
+        }, "kubelet-status-sync");
+        sync.setDaemon(true);
+        sync.start();
+    }
+
+    private void reReportReady(Pod p) {
+        if (!NODE.equals(p.getSpec().getNodeName()) || p.getStatus() == null || p.getStatus().getPodIP() == null
+                || p.getMetadata().getDeletionTimestamp() != null || p.getStatus().getConditions() == null
+                || p.getStatus().getConditions().stream().noneMatch(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()))) {
+            return;
+        }
+        p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()) || "ContainersReady".equals(c.getType()))
+                .forEach(c -> {
+                    c.setStatus("True");
+                    c.setReason(null);
+                    c.setMessage(null);
+                    c.setLastTransitionTime(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                });
+        if (p.getStatus().getContainerStatuses() != null) {
+            p.getStatus().getContainerStatuses().forEach(c -> c.setReady(true));
+        }
+        admin.pods().inNamespace(p.getMetadata().getNamespace()).resource(p).updateStatus();
+    }
+
     /** Replaces the Prometheus CR (kube-prometheus-stack's shape) with these selectors. */
     public void prometheusSelects(Map<String, String> serviceMonitorLabels, Map<String, String> ruleLabels) {
         admin.genericKubernetesResources(PROMETHEUS_CR).inNamespace(NS).resource(prometheusCr(serviceMonitorLabels, ruleLabels))

@@ -65,8 +65,8 @@ public final class KubeApiServer {
     private ApiServerProcess apiserver;
     private final KubernetesClient admin;
 
-    /** One audit event: what a client asked, as the server logged it. */
-    public record Request(String verb, String uri, String user, int code) {
+    /** One audit event: what a client asked, as the server logged it (userAgent tells migrate from a controller of a world). */
+    public record Request(String verb, String uri, String user, int code, String userAgent) {
     }
 
     /** The server for this JVM, started on first use. */
@@ -276,7 +276,7 @@ public final class KubeApiServer {
                 }
                 Object status = ((Map<String, Object>) e.getOrDefault("responseStatus", Map.of())).get("code");
                 out.add(new Request(String.valueOf(e.get("verb")), String.valueOf(e.get("requestURI")), user,
-                        status instanceof Number n ? n.intValue() : 0));
+                        status instanceof Number n ? n.intValue() : 0, String.valueOf(e.get("userAgent"))));
             } catch (IOException ignored) {
                 // a line cut short by a stop mid-write
             }
