@@ -17,6 +17,8 @@ public record SettingKey(String name, String defaultValue, Kind kind, String des
     /** How a raw value is checked. Lists are comma-separated in env and flags, YAML lists in the file. */
     public enum Kind { TEXT, NAME, IPV4, IPV4_LIST, CIDR_LIST, IP_RANGE, PATH, DURATION, NUMBER, POSITIVE_NUMBER, DAY_OF_MONTH,
         HOUR_RANGE, DAY_RANGE, BOOLEAN, IMAGE, SIZE, SEMVER, DNS_NAME,
+        /** The recording rules' interval: one whose multiples are every step Grafana gives a panel (Values.RECORDING_INTERVALS). */
+        RECORDING_INTERVAL,
         /** An http(s) base URL without credentials (they would show in `ps`, `config` and reports). */
         URL,
         /** Sent as an HTTP header value: printable ASCII only (a CR LF would inject a header). */

@@ -243,6 +243,16 @@ class RealClientTest {
         assertEquals(3, panels.rows(panels.target("Recent permission mode changes and auth events", 0)).get(""));
     }
 
+    /**
+     * The real client's sessions (one-shot sessions, commits and a pull request, delta and cumulative clients,
+     * a session idling across export intervals, resumed sessions): every panel that reads the recorded
+     * increments shows what its raw expression, each session's own series, shows.
+     */
+    @Test
+    void recordedPanelsShowWhatTheRawSeriesShow() {
+        assertEquals(List.of(), panels.awaitRecorded().differencesFromRaw(50));
+    }
+
     /** A panel that a scenario (or, where said, the fixture) should fill and that stays empty is a failure. */
     @Test
     void everyPanelShowsData() {

@@ -13,9 +13,16 @@ public final class RealChain implements AutoCloseable {
     public final LokiDouble loki = new LokiDouble();
     public final CollectorProcess collector;
     public final AlertmanagerProcess alertmanager;
-    public final PrometheusProcess prometheus;
+    /** Replaced by {@link #startPrometheus()} after {@link #stopPrometheus()}: read it after a restart, not before. */
+    public volatile PrometheusProcess prometheus;
+    private final String[] prometheusArgs;
 
     private RealChain(String rules, boolean withAlertmanager, String... collectorSets) {
+        this(rules, withAlertmanager, new String[0], collectorSets);
+    }
+
+    private RealChain(String rules, boolean withAlertmanager, String[] prometheusArgs, String... collectorSets) {
+        this.prometheusArgs = prometheusArgs;
         collector = CollectorProcess.startBundle(loki.url() + "/otlp", collectorSets);
         AlertmanagerProcess am = null;
         try {
@@ -43,12 +50,27 @@ public final class RealChain implements AutoCloseable {
             config.append("rule_files:\n  - ${DIR}/rules.yml\n");
         }
         config.append("scrape_configs:\n").append(PipelineWorld.collectorJob(collector));
-        return PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules));
+        return PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules), prometheusArgs);
+    }
+
+    /** Stops Prometheus as a pod's shutdown does (TERM); its TSDB, port and config stay for {@link #startPrometheus()}. */
+    public void stopPrometheus() {
+        prometheus.stopProcess();
+    }
+
+    /** Starts Prometheus again on the same TSDB, port and config (a restarted pod on its volume). */
+    public void startPrometheus() {
+        prometheus = prometheus.restart();
     }
 
     /** Collector, Loki double and Prometheus 3. */
     public static RealChain start(String... collectorSets) {
         return new RealChain(null, false, collectorSets);
+    }
+
+    /** The same with these rules loaded (no Alertmanager), Prometheus started with these extra flags. */
+    public static RealChain withRules(String rules, String... prometheusArgs) {
+        return new RealChain(rules, false, prometheusArgs);
     }
 
     /** The same with these rules loaded and alerts sent to a real Alertmanager. */
