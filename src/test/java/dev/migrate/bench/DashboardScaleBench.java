@@ -155,7 +155,7 @@ public final class DashboardScaleBench {
                         long born = start + i * spacing;
                         double before = 0;
                         for (long t = born; t <= Math.min(born + ACTIVE, end); t += STEP) {
-                            double v = value(f, t - born);
+                            double v = amount(f, t - born);
                             if (v > before) {
                                 byCombo.computeIfAbsent(labels(i, type), k -> new ArrayList<>())
                                         .add(String.format(Locale.ROOT, "%.6f %d", v - before, (t / 60 + 1) * 60));
@@ -182,11 +182,12 @@ public final class DashboardScaleBench {
 
     /** A counter's value {@code age} seconds after its session began: grows while the session works, then stays. */
     private static String value(String[] f, long age) {
+        return String.format(Locale.ROOT, "%.6f", amount(f, age));
+    }
+
+    private static double amount(String[] f, long age) {
         double per = Double.parseDouble(f[2]);
-        if (per == 0) {
-            return "1";
-        }
-        return String.format(Locale.ROOT, "%.6f", per * (Math.min(age, ACTIVE) / STEP + 1));
+        return per == 0 ? 1 : per * (Math.min(age, ACTIVE) / STEP + 1);
     }
 
     private static String count(PrometheusProcess p, long end) {

@@ -70,7 +70,7 @@ public final class RealChain implements AutoCloseable {
 
     /** The same with these rules loaded (no Alertmanager), Prometheus started with these extra flags. */
     public static RealChain withRules(String rules, String... prometheusArgs) {
-        return new RealChain(rules, false, prometheusArgs);
+        return new RealChain(rules, false, prometheusArgs, new String[0]);
     }
 
     /** The same with these rules loaded and alerts sent to a real Alertmanager. */
