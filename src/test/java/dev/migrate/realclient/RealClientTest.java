@@ -347,7 +347,10 @@ class RealClientTest {
                 + "scrape_configs:\n" + PipelineWorld.collectorJob(collector);
         try (PrometheusProcess p = PrometheusProcess.start(config, Map.of("rules.yml", rules))) {
             p.awaitQuery("claude_code_cost_usage_USD_total", Duration.ofSeconds(30));
-            Thread.sleep(4000); // a few evaluations on the scraped data
+            // the spend alerts read the recorded increments: one recording evaluation on the scraped data, then a few
+            // evaluations of the alerts (every second)
+            p.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Duration.ofSeconds(30));
+            Thread.sleep(4000);
             Map<String, List<Map<String, String>>> names = new TreeMap<>();
             for (JsonNode a : Json.MAPPER.readTree(p.get("/api/v1/alerts")).at("/data/alerts")) {
                 String name = a.at("/labels/alertname").asText();
