@@ -5,7 +5,7 @@
 # times every Prometheus panel of the rendered dashboard over 30 days (median of RUNS) at both sizes in one run:
 #   - each panel's ratio ~100,000 / ~100 (goal: within 2x) and the dashboard's total at ~100,000
 #   - the raw expressions the panels read before the recording rules, at ~100,000 (1 run each)
-#   - the queries of verify's dashboard check (30 s ranges) at both sizes (goal: verify within 1.5x)
+#   - the queries of verify's dashboard check (its queryRange, 1h) at both sizes (goal: verify within 1.5x)
 # Usage: bench/dashboard-scale.sh [RUNS]   (default 3). Needs ~2 GB free in /tmp while it backfills.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * The smallest real chain, with nothing sent yet: the real collector on the rendered config (plus
  * any {@code --set} a test gives), logs into a Loki double, scraped every second by a real
- * Prometheus 3 as job otel-collector (both ServiceMonitor endpoints), optionally with rules and a
- * real Alertmanager. For tests that assert exact numbers, where {@link PipelineWorld}'s own data
+ * Prometheus 3 as job otel-collector (both ServiceMonitor endpoints), with the bundle's rules (or a
+ * test's own) and optionally a real Alertmanager. For tests that assert exact numbers, where {@link PipelineWorld}'s own data
  * would be in the way.
  */
 public final class RealChain implements AutoCloseable {
@@ -63,9 +63,17 @@ public final class RealChain implements AutoCloseable {
         prometheus = prometheus.restart();
     }
 
-    /** Collector, Loki double and Prometheus 3. */
+    /**
+     * Collector, Loki double and Prometheus 3 with the bundle's rules ({@link Rendered#bundle()}): most panels read
+     * the recorded increments, so a chain without them would show empty panels.
+     */
     public static RealChain start(String... collectorSets) {
-        return new RealChain(null, false, collectorSets);
+        return new RealChain(Rendered.prometheusRules(Rendered.bundle()), false, collectorSets);
+    }
+
+    /** Waits for one evaluation of the recording rules, so the recorded panels include everything scraped so far. */
+    public void awaitRecorded() {
+        prometheus.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, java.time.Duration.ofSeconds(30));
     }
 
     /** The same with these rules loaded (no Alertmanager), Prometheus started with these extra flags. */
