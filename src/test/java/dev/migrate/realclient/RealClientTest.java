@@ -349,7 +349,7 @@ class RealClientTest {
             p.awaitQuery("claude_code_cost_usage_USD_total", Duration.ofSeconds(30));
             // the spend alerts read the recorded increments: one recording evaluation on the scraped data, then a few
             // evaluations of the alerts (every second)
-            p.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Duration.ofSeconds(30));
+            p.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Rendered.WORLD_QUERY_OFFSET, Duration.ofSeconds(60));
             Thread.sleep(4000);
             Map<String, List<Map<String, String>>> names = new TreeMap<>();
             for (JsonNode a : Json.MAPPER.readTree(p.get("/api/v1/alerts")).at("/data/alerts")) {

@@ -74,7 +74,7 @@ public final class DashboardPanels {
      * evaluation, as in Grafana. Call it after sending more data and before reading the panels again.
      */
     public DashboardPanels awaitRecorded() {
-        prometheus.awaitGroupEvaluated(RECORDING_GROUP, java.time.Duration.ofSeconds(30));
+        prometheus.awaitGroupEvaluated(RECORDING_GROUP, Rendered.WORLD_QUERY_OFFSET, java.time.Duration.ofSeconds(60));
         return this;
     }
 

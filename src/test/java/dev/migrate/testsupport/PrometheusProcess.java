@@ -153,7 +153,12 @@ public final class PrometheusProcess extends ManagedProcess {
      * covers every sample scraped before; returns at once when no such group is loaded.
      */
     public void awaitGroupEvaluated(String group, Duration limit) {
-        java.time.Instant since = java.time.Instant.now();
+        awaitGroupEvaluated(group, Duration.ZERO, limit);
+    }
+
+    /** The same for a group with a query_offset: waits for the evaluation that reads the window ending now. */
+    public void awaitGroupEvaluated(String group, Duration queryOffset, Duration limit) {
+        java.time.Instant since = java.time.Instant.now().plus(queryOffset);
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             java.time.Instant last = null;

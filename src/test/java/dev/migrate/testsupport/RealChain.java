@@ -73,7 +73,7 @@ public final class RealChain implements AutoCloseable {
 
     /** Waits for one evaluation of the recording rules, so the recorded panels include everything scraped so far. */
     public void awaitRecorded() {
-        prometheus.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, java.time.Duration.ofSeconds(30));
+        prometheus.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Rendered.WORLD_QUERY_OFFSET, java.time.Duration.ofSeconds(60));
     }
 
     /** The same with these rules loaded (no Alertmanager), Prometheus started with these extra flags. */

@@ -26,7 +26,9 @@ public final class Rendered {
      * default, 1m, would keep a panel a minute behind a test that just sent its data; 1 s leaves a busy machine no
      * slack, and an evaluation Prometheus skips loses its interval's growth).
      */
-    public static final Map<String, String> WORLD = Map.of("recording-interval", "5s");
+    public static final Map<String, String> WORLD = Map.of("recording-interval", "5s", "recording-query-offset", "5s");
+    /** {@link #WORLD}'s recording-query-offset: a recorded sample covers the window that ended this long before it ran. */
+    public static final java.time.Duration WORLD_QUERY_OFFSET = java.time.Duration.ofSeconds(5);
 
     /** The bundle with default settings but {@link #WORLD}. */
     public static Bundle bundle() {
