@@ -186,8 +186,10 @@ class RealClientTest {
         assertEquals(1, panels.value("Pull requests"));
         // one session of all (--resume and the /compact of it keep carol's first session's id)
         assertEquals(1.0 / (sessions.runs.size() - 2 + ClaudeCodeFixture.SESSIONS), panels.value("Sessions with a commit"), 1e-9);
-        // a 3-line Write, then an Edit that turns one line into two: the client counts 5 added, 0 removed
-        assertEquals(Map.of("added", 5.0, "removed", 0.0), panels.by("Lines of code", "type"));
+        // a 3-line Write, then an Edit that turns one line into two: the client counts 5 added, 0 removed (the recorded
+        // increments hold only what grew, so the removed series, which stays at 0, has no row)
+        assertEquals(Map.of("added", 5.0), panels.by("Lines of code", "type"));
+        assertEquals(0.0, world.prometheus.value("sum(claude_code_lines_of_code_count_total{type=\"removed\"})"), 1e-9);
         Map<String, Double> decisions = new TreeMap<>();
         panels.rows(panels.target("Edit decisions by tool", 0)).forEach((k, v) -> decisions.put(k.replaceAll("decision=(\\w+),tool_name=(\\w+)", "$2 $1"), v));
         assertEquals(Map.of("Edit accept", 1.0, "Write accept", 1.0, "Write reject", 1.0), decisions);
