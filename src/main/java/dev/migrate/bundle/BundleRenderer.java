@@ -109,14 +109,16 @@ public final class BundleRenderer {
     }
 
     /**
-     * The dashboard as deployed: only the datasource UIDs and the billing day are replaced, because its
+     * The dashboard as deployed: only the datasource UIDs, the billing day and the recording interval (the
+     * minimum step of the panels that read recorded increments) are replaced, because its
      * legends use Grafana's own {{label}} syntax, which must pass through untouched.
      */
     public static String dashboardJson(Settings settings, String text) {
         return Placeholders.replaceInJsonText(text, Map.of(
                 SettingKeys.PROMETHEUS_DATASOURCE_UID.name(), settings.prometheusDatasourceUid(),
                 SettingKeys.LOKI_DATASOURCE_UID.name(), settings.lokiDatasourceUid(),
-                SettingKeys.BILLING_DAY.name(), settings.raw(SettingKeys.BILLING_DAY)));
+                SettingKeys.BILLING_DAY.name(), settings.raw(SettingKeys.BILLING_DAY),
+                SettingKeys.RECORDING_INTERVAL.name(), settings.recordingInterval()));
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.migrate.bundle;
 import dev.migrate.bundle.rules.CollectorYamlWellFormed;
 import dev.migrate.bundle.rules.ComponentSettings;
 import dev.migrate.bundle.rules.ConfigMapSize;
+import dev.migrate.bundle.rules.RecordedIncrements;
 import dev.migrate.bundle.rules.DashboardJsonWellFormed;
 import dev.migrate.bundle.rules.DatasourceUids;
 import dev.migrate.bundle.rules.DeltaTemporality;
@@ -63,6 +64,7 @@ public final class BundleValidator {
             new LokiBothServices(),
             new TemplateVariables(),
             new OneShotCounters(),
+            new RecordedIncrements(),
             new SessionsExcludeAgentsView(),
             new ThresholdsAreSettings(),
             new VipInPool(),

@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 
 /**
  * kind alert-rules: Prometheus has loaded our PrometheusRule's groups ({@code /api/v1/rules}) and,
- * when listed, their alerts. A missing group whose PrometheusRule prometheus-operator rejected (with
- * --context) is named with the invalid rule. Fields: {@code groups}, {@code alerts} (optional).
+ * when listed, their alerts and recording rules. A missing group whose PrometheusRule prometheus-operator
+ * rejected (with --context) is named with the invalid rule. Fields: {@code groups}, {@code alerts} and
+ * {@code records} (optional).
  */
 final class AlertRulesCheck extends SpecCheck {
     AlertRulesCheck(CheckSpec spec) {
@@ -43,10 +44,12 @@ final class AlertRulesCheck extends SpecCheck {
         }
         List<String> rules = new ArrayList<>();
         groups.forEach(g -> rules.addAll(loaded.get(g).rules()));
-        List<String> missingAlerts = spec.list("alerts").stream().filter(a -> !rules.contains(a)).toList();
+        List<String> missingAlerts = new ArrayList<>(spec.list("alerts"));
+        missingAlerts.addAll(spec.list("records"));
+        missingAlerts.removeIf(rules::contains);
         String observed = groups.size() + " group(s) loaded with " + rules.size() + " rule(s): " + String.join(", ", rules);
         if (!missingAlerts.isEmpty()) {
-            return fail(observed + "; missing alerts: " + String.join(", ", missingAlerts),
+            return fail(observed + "; missing rules: " + String.join(", ", missingAlerts),
                     "the deployed PrometheusRule is older or different from the bundle",
                     "run 'migrate deploy' to apply the current rules");
         }

@@ -19,6 +19,8 @@ public record SettingKey(String name, String defaultValue, Kind kind, String des
         HOUR_RANGE, DAY_RANGE, BOOLEAN, IMAGE, SIZE, SEMVER, DNS_NAME,
         /** A container memory limit as Kubernetes writes it, in Mi or Gi (see {@link CollectorMemory}). */
         MEMORY,
+        /** The recording rules' interval: one whose multiples are every step Grafana gives a panel (Values.RECORDING_INTERVALS). */
+        RECORDING_INTERVAL,
         /** An http(s) base URL without credentials (they would show in `ps`, `config` and reports). */
         URL,
         /** Sent as an HTTP header value: printable ASCII only (a CR LF would inject a header). */

@@ -74,6 +74,12 @@ public final class SettingKeys {
             "days of the week FIRST-LAST (0 Sunday .. 6 Saturday, UTC) of the business-hours alert", true);
     public static final SettingKey BILLING_DAY = key("billing-day", "1", Kind.DAY_OF_MONTH,
             "day of the month (1-28, UTC) the billing cycle starts: the dashboard's billing_day default", true);
+    public static final SettingKey RECORDING_INTERVAL = key("recording-interval", "1m", Kind.RECORDING_INTERVAL,
+            "how often the recording rules add up each interval's growth without session_id (the panels and spend"
+                    + " alerts read those sums, so they lag by up to this much): 1s, 5s, 30s, 1m or 5m", true);
+    public static final SettingKey RECORDING_QUERY_OFFSET = key("recording-query-offset", "30s", Kind.DURATION,
+            "how far behind the clock the recording rules read (the group's query_offset): a scrape Prometheus appends"
+                    + " after the evaluation its samples belong to would otherwise be missed; longer than a scrape takes", true);
     public static final SettingKey LOKI_RULER = key("loki-ruler", "false", Kind.BOOLEAN,
             "also deploy the Loki ruler rules (error ratio, retries exhausted, bypassPermissions) as a ConfigMap"
                     + " labelled loki_rule=1 for the Loki chart's rules sidecar", true);
@@ -148,7 +154,7 @@ public final class SettingKeys {
             COLLECTOR_MEMORY_LIMIT, COLLECTOR_CONFIG, DASHBOARD, PROMETHEUS_RELEASE, PROMETHEUS_SERVICE, GRAFANA_SERVICE,
             ALERTMANAGER_SERVICE, LOKI_SERVICE, LOKI_OTLP_ENDPOINT, PROMETHEUS_DATASOURCE_UID,
             LOKI_DATASOURCE_UID, DAILY_SPEND_ALERT_USD, DAILY_SPEND_CRITICAL_USD, HOURLY_SPEND_SPIKE_USD,
-            MONTHLY_BUDGET_USD, USER_DAILY_SPEND_USD, COST_COUNTER_RESETS_ALERT, BUSINESS_HOURS, BUSINESS_DAYS, BILLING_DAY, LOKI_RULER,
+            MONTHLY_BUDGET_USD, USER_DAILY_SPEND_USD, COST_COUNTER_RESETS_ALERT, BUSINESS_HOURS, BUSINESS_DAYS, BILLING_DAY, RECORDING_INTERVAL, RECORDING_QUERY_OFFSET, LOKI_RULER,
             LOKI_ERROR_RATIO_ALERT, LOKI_RETRIES_EXHAUSTED_ALERT, STATE_DIR, CHECKS_DIR, PROMETHEUS_URL, LOKI_URL, GRAFANA_URL,
             ALERTMANAGER_URL, LOKI_TENANT, SOAK_DURATION, SOAK_INTERVAL, SOAK_MAX_GAP, SOAK_IMAGE,
             COMPOSE_PROJECT, BACKUP_DIR, DOCKER_HOST,

@@ -136,6 +136,11 @@ public final class Settings {
         return raw(SettingKeys.PROMETHEUS_DATASOURCE_UID);
     }
 
+    /** The recording rules' group interval, as written (e.g. "1m"): the rules and the panels use it as a range. */
+    public String recordingInterval() {
+        return raw(SettingKeys.RECORDING_INTERVAL);
+    }
+
     public String lokiDatasourceUid() {
         return raw(SettingKeys.LOKI_DATASOURCE_UID);
     }

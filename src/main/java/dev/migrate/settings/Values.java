@@ -51,6 +51,7 @@ public final class Values {
             case IP_RANGE -> range(raw) != null ? null
                     : "not an address range (expected FIRST-LAST, e.g. 10.10.30.20-10.10.30.99, FIRST <= LAST)";
             case DURATION -> durationProblem(raw);
+            case RECORDING_INTERVAL -> recordingIntervalProblem(raw);
             case NUMBER -> numberProblem(raw);
             case SIZE -> size(raw) > 0 ? null : "not a size (expected e.g. 512KiB, 64MiB, 1GiB; more than 0, at most 4GiB)";
             case POSITIVE_NUMBER -> positiveNumberProblem(raw);
@@ -217,6 +218,21 @@ public final class Values {
             default -> Duration.ofDays(n);
         };
         return d.compareTo(MAX_DURATION) > 0 ? null : d;
+    }
+
+    /** The recording intervals every step Grafana picks for a panel (1m, 2m, 5m, 10m ... 1d) is a whole multiple of. */
+    public static final List<String> RECORDING_INTERVALS = List.of("1s", "5s", "30s", "1m", "5m");
+
+    /**
+     * Why {@code raw} cannot be the recording rules' interval, or null. The rules record the growth of each
+     * interval and the panels add them up per step, so every step Grafana rounds a panel's interval to
+     * (5s, 10s, 15s, 20s, 30s, 1m, 2m, 5m, 10m, 15m, 20m, 30m, 1h ...) at or above it must be a whole number of
+     * intervals; past 5m a panel would lag more than Prometheus' own lookback.
+     */
+    public static String recordingIntervalProblem(String raw) {
+        return RECORDING_INTERVALS.contains(raw.trim()) ? null
+                : "not a recording interval (one of " + String.join(", ", RECORDING_INTERVALS)
+                + ": the steps of a panel must be whole multiples of it)";
     }
 
     /**

@@ -57,7 +57,11 @@ class PromQlTest {
     private Promtool.Run promtoolTest(Promtool.Version version, Bundle bundle, List<String> series,
                                       List<Map<String, Object>> exprTests) throws Exception {
         JsonNode rule = TestBundles.object(bundle, "PrometheusRule");
-        Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", rule.at("/spec/groups"))));
+        JsonNode groups = rule.at("/spec/groups").deepCopy();
+        if (version == Promtool.Version.DEBIAN_2_42) {
+            groups.forEach(g -> ((com.fasterxml.jackson.databind.node.ObjectNode) g).remove("query_offset")); // 2.53+
+        }
+        Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", groups)));
         List<Map<String, String>> input = new ArrayList<>();
         for (String s : series) {
             String[] parts = s.split(" ", 2);
@@ -100,7 +104,7 @@ class PromQlTest {
         Files.writeString(dir.resolve("rules.yaml"), Json.YAML.writeValueAsString(Map.of("groups", rule.at("/spec/groups"))));
         Promtool.Run run = Promtool.run(dir, "check", "rules", "rules.yaml");
         assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("SUCCESS: 9 rules found"), run.output());
+        assertTrue(run.output().contains("SUCCESS: 17 rules found"), run.output());
     }
 
     @Test
@@ -124,22 +128,172 @@ class PromQlTest {
 
     @Test
     void billingCycleCountsFromMidnightUtcOfTheBillingDayIncludingTheHourInProgress() throws Exception {
-        Bundle b = TestBundles.defaults();
+        Bundle b = BundleRenderer.render(TestBundles.settings().with(Map.of("recording-interval", "5m")));
         String cycle = panelExpr(b, "Cost this billing cycle", "1h");
-        // One session spending $1 a minute from 1970-01-01 00:00 UTC (promtool's time 0, a day 1), sampled every
-        // 10 minutes; no alert rules loaded (evaluating them over 40 days is what would take long).
+        // $1 a minute from 1970-01-01 00:00 UTC (promtool's time 0, a day 1), as the recording rules write it with
+        // recording-interval 5m: $5 per evaluation. The recorded series is the input here because evaluating the
+        // rules over 40 days takes promtool minutes; recordedPanelsShowWhatTheRawPanelsShowedOnTheSameData proves
+        // the rules write exactly this from the sessions' own series.
         Map<String, Object> test = new LinkedHashMap<>();
-        test.put("interval", "10m");
-        test.put("input_series", List.of(Map.of("series", "claude_code_cost_usage_USD_total{session_id=\"a\"}", "values", "0+10x6600")));
+        test.put("interval", "5m");
+        test.put("input_series", List.of(Map.of("series", "claude_code:cost_usd:increment{user=\"a\"}", "values", "0 5x13200")));
         test.put("promql_expr_test", List.of(
                 expect(cycle, "245h30m", 14730.0),                                        // day 1: every minute so far
                 expect(cycle.replace("< bool 1)", "< bool 5)"), "245h30m", 14730.0 - 5760), // from Jan 5 00:00
                 expect(cycle, "960h", 57600.0 - 44640),                                    // Feb 10: from Feb 1
                 expect(cycle.replace("< bool 1)", "< bool 3)"), "970h20m", 58220.0 - 47520))); // Feb 11: from Feb 3
-        Files.writeString(dir.resolve("cycle.yaml"), Json.YAML.writeValueAsString(Map.of("evaluation_interval", "10m",
+        Files.writeString(dir.resolve("cycle.yaml"), Json.YAML.writeValueAsString(Map.of("evaluation_interval", "5m",
                 "tests", List.of(test))));
         Promtool.Run run = Promtool.run(dir, "test", "rules", "cycle.yaml");
         assertEquals(0, run.exitCode(), run.output());
+    }
+
+    /** Only the bundle's recording group, as a rule file. */
+    private static String recordingRules(Bundle b) throws Exception {
+        List<JsonNode> groups = new ArrayList<>();
+        TestBundles.object(b, "PrometheusRule").at("/spec/groups").deepCopy().forEach(g -> {
+            if (g.path("name").asText().equals(RECORDING_GROUP)) {
+                // The windows' arithmetic without the query_offset: the offset moves each window and its sample back
+                // by the same amount, and promtool's unit tests do not line shifted samples up with eval_time
+                // (RecordedPanelsTest and RealClientTest run the offset on a real Prometheus).
+                ((com.fasterxml.jackson.databind.node.ObjectNode) g).remove("query_offset");
+                groups.add(g);
+            }
+        });
+        assertEquals(1, groups.size(), "the PrometheusRule has the group " + RECORDING_GROUP);
+        return Json.YAML.writeValueAsString(Map.of("groups", groups));
+    }
+
+    static final String RECORDING_GROUP = "claude-code-recording";
+
+    /**
+     * Sessions as Prometheus holds them after the collector, sampled every 15 s, 3 hours: a session that grows
+     * from its first export (cost, tokens, lines, active time, edits), one that appears once and stays (the
+     * Desktop app's session with a one-shot cost), one that goes stale for 15 minutes (longer than the 5m
+     * lookback) and comes back with its running total, commits and a pull request born late, and an
+     * agents_view process the session panels leave out.
+     */
+    static final List<String> SESSIONS = List.of(
+            "claude_code_cost_usage_USD_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",query_source=\"main\",effort=\"high\",speed=\"fast\"} _x40 0.5+0.01x600",
+            "claude_code_cost_usage_USD_total{session_id=\"s2\",user=\"bob\",model=\"m2\",machine_name=\"desk\",terminal_type=\"tmux\",exported_job=\"claude-code-desktop\",agent_name=\"reviewer\",skill_name=\"pdf\"} _x400 3x300",
+            "claude_code_cost_usage_USD_total{session_id=\"s3\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",mcp_server_name=\"github\"} _x20 1+0.1x100 stale _x59 11.5+0.1x400",
+            "claude_code_session_count_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",start_type=\"fresh\"} _x40 1x680",
+            "claude_code_session_count_total{session_id=\"s2\",user=\"bob\",model=\"m2\",machine_name=\"desk\",terminal_type=\"tmux\",start_type=\"fresh\",exported_job=\"claude-code-desktop\"} _x400 1x300",
+            "claude_code_session_count_total{session_id=\"s3\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",start_type=\"resume\"} _x20 1x100 stale _x59 1x400",
+            "claude_code_session_count_total{session_id=\"s4\",user=\"alice\",machine_name=\"laptop\",start_type=\"agents_view\"} _x30 1x600",
+            "claude_code_commit_count_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\"} _x200 1x200 2x200",
+            "claude_code_pull_request_count_total{session_id=\"s2\",user=\"bob\",model=\"m2\",machine_name=\"desk\",terminal_type=\"tmux\"} _x600 1x100",
+            "claude_code_token_usage_tokens_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"input\",query_source=\"main\"} _x40 100+50x600",
+            "claude_code_token_usage_tokens_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"output\",query_source=\"main\"} _x40 20+7x600",
+            "claude_code_token_usage_tokens_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"cacheRead\",query_source=\"main\"} _x40 1000+300x600",
+            "claude_code_token_usage_tokens_total{session_id=\"s3\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"cacheCreation\"} _x20 500+10x100 stale _x59 1510+10x400",
+            "claude_code_lines_of_code_count_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"added\"} _x50 10+5x500",
+            "claude_code_lines_of_code_count_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"removed\"} _x50 2+1x500",
+            "claude_code_code_edit_tool_decision_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",decision=\"accept\",tool_name=\"Edit\",language=\"Java\"} _x60 1+1x10 11x500",
+            "claude_code_code_edit_tool_decision_count_total{session_id=\"s3\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",decision=\"reject\",tool_name=\"Write\",language=\"Go\"} _x300 1x300",
+            "claude_code_active_time_seconds_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"user\"} _x40 1+1x600",
+            "claude_code_active_time_seconds_total{session_id=\"s1\",user=\"alice\",model=\"m1\",machine_name=\"laptop\",terminal_type=\"vscode\",type=\"cli\"} _x40 3+2x600");
+
+    /**
+     * Every panel that reads the recorded increments shows what its raw expression (each session's own series,
+     * as the dashboard read them before) shows on the same data, row for row: windows that start before the
+     * data, cut through a growing session, hold a one-shot series' birth, and the idle gap and the return.
+     * Evaluated at whole minutes, where a recording evaluation ends, so both cover the same window.
+     */
+    @Test
+    void recordedPanelsShowWhatTheRawPanelsShowedOnTheSameData() throws Exception {
+        Bundle b = TestBundles.defaults();
+        List<Map<String, Object>> tests = new ArrayList<>();
+        int targets = 0;
+        // (eval time, range): all of it, the idle gap and the return inside; a window starting inside growth and
+        // holding a one-shot birth; a window holding the return but not the last value before the gap
+        String[][] windows = {{"180m", "3h"}, {"180m", "1h"}, {"50m", "30m"}};
+        for (JsonNode p : allPanels(dashboard(b))) {
+            for (JsonNode t : p.path("targets")) {
+                String expr = t.path("expr").asText();
+                if (!dev.migrate.testsupport.RawPanels.readsRecorded(expr)
+                        || p.path("title").asText().equals(dev.migrate.testsupport.RawPanels.BILLING_CYCLE)) {
+                    continue;
+                }
+                targets++;
+                for (String[] w : windows) {
+                    String recorded = variables(expr.replace("$__range", w[1]).replace("$__interval", w[1]));
+                    String raw = dev.migrate.testsupport.RawPanels.raw(recorded);
+                    // as many rows, and no row whose value differs
+                    String rec = shown(recorded);
+                    String old = shown(raw);
+                    tests.add(expect("abs((count(" + rec + ") or vector(0)) - (count(" + old + ") or vector(0)))"
+                            + " + (count(abs((" + rec + ") - (" + old + ")) > 1e-9) or vector(0))", w[0], 0.0));
+                }
+            }
+        }
+        assertTrue(targets >= 50, "the panels read the recorded increments: " + targets + " queries");
+        // and the numbers themselves, counted by hand from SESSIONS
+        tests.add(expect(variables(panelExpr(b, "Sessions", "3h")), "180m", 3.0));        // s1, s2, s3 once, never s4
+        tests.add(expect(variables(panelExpr(b, "Sessions from Desktop", "3h")), "180m", 1.0));
+        tests.add(expect(variables(panelExpr(b, "Commits", "3h")), "180m", 2.0));
+        tests.add(expect(variables(panelExpr(b, "Pull requests", "1h")), "180m", 1.0));
+        // s1 6.5 + s2 3 + s3 51.5 (its gap not counted twice)
+        tests.add(expect("round(" + variables(panelExpr(b, "Total cost", "3h")) + " * 1000)", "180m", 61000.0));
+        // from 2h: s1 grew 6.5 - 4.9, s2 (born at 100m) did not grow, s3 grew 51.5 - 41.4
+        tests.add(expect("round(" + variables(panelExpr(b, "Total cost", "1h")) + " * 1000)", "180m", 11700.0));
+        Promtool.Run run = promtoolRecorded(b, SESSIONS, "15s", tests);
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    /**
+     * A counter reset (the collector restarted: its running total starts again from 0). The recorded increments
+     * count what grew before the reset and what grew after it: the session's true total. The raw expression read
+     * the highest value the series had in the range, the larger side of the reset.
+     */
+    @Test
+    void aCounterResetCountsTheGrowthOnBothSides() throws Exception {
+        Bundle b = TestBundles.defaults();
+        String total = variables(panelExpr(b, "Total cost", "1h"));
+        // $1..$21, the collector restarts, $0.5..$10.5, then the session idles
+        List<String> series = List.of("claude_code_cost_usage_USD_total{session_id=\"r\"} _x3 1+1x20 0.5+0.5x20 10.5x100");
+        Promtool.Run run = promtoolRecorded(b, series, "15s", List.of(
+                expect(total, "30m", 31.5),
+                expect(dev.migrate.testsupport.RawPanels.raw(total), "30m", 21.0)));
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    /**
+     * The rows of a query that show a number: not 0, NaN or infinite. The recorded increments hold only what grew,
+     * so where the raw expression shows a 0 row (a series still exported that did not grow in the window) or
+     * divides by such a 0, the recorded one shows no row (Grafana: no data).
+     */
+    static String shown(String expr) {
+        return "((" + expr + ") != 0 and (" + expr + ") == (" + expr + ") and abs(" + expr + ") != Inf)";
+    }
+
+    private Promtool.Run promtoolRecorded(Bundle b, List<String> series, String interval, List<Map<String, Object>> exprTests)
+            throws Exception {
+        List<Map<String, String>> input = new ArrayList<>();
+        for (String s : series) {
+            String[] parts = s.split(" ", 2);
+            input.add(Map.of("series", parts[0], "values", parts[1]));
+        }
+        Map<String, Object> test = new LinkedHashMap<>();
+        test.put("interval", interval);
+        test.put("input_series", input);
+        test.put("promql_expr_test", exprTests);
+        Files.writeString(dir.resolve("recording.yaml"), recordingRules(b));
+        Files.writeString(dir.resolve("recorded.yaml"), Json.YAML.writeValueAsString(Map.of(
+                "rule_files", List.of("recording.yaml"), "evaluation_interval", "1m", "tests", List.of(test))));
+        return Promtool.run(dir, "test", "rules", "recorded.yaml");
+    }
+
+    private static List<JsonNode> allPanels(JsonNode dashboard) {
+        List<JsonNode> out = new ArrayList<>();
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+        dashboard.path("panels").forEach(todo::add);
+        while (!todo.isEmpty()) {
+            JsonNode p = todo.poll();
+            out.add(p);
+            p.path("panels").forEach(todo::add);
+        }
+        return out;
     }
 
     /** Run on Prometheus 3 and on Debian's 2.42: the panels read the same on both (see docs/telemetry.md, "Queries that do not read 0"). */

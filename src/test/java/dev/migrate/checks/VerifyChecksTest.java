@@ -330,7 +330,16 @@ class VerifyChecksTest {
 
     @Test
     void alertRulesLoaded() {
-        assertStatus(Status.PASS, run(bundled("alert-rules"), ctx()), "2 group(s) loaded", "OtelCollectorAbsent");
+        assertStatus(Status.PASS, run(bundled("alert-rules"), ctx()), "3 group(s) loaded", "OtelCollectorAbsent",
+                "claude_code:cost_usd:increment");
+    }
+
+    /** A PrometheusRule from before the recording rules (or one a user edited): the panels would read nothing. */
+    @Test
+    void aMissingRecordingRuleFails() {
+        CheckResult r = run(check("- name: ar\n  kind: alert-rules\n  groups: [claude-code-recording]\n"
+                + "  records: [claude_code:cost_usd:increment, claude_code:cost:increase]\n"), ctx());
+        assertStatus(Status.FAIL, r, "missing rules: claude_code:cost:increase", "migrate deploy");
     }
 
     @Test

@@ -159,6 +159,7 @@ class VerifyCommandTest {
         String prefix = "/api/v1/namespaces/monitoring/services/prometheus-kube-prometheus-prometheus:9090/proxy";
         try (FakeHttpServer proxy = FakeHttpServer.start()) {
             proxy.on(prefix + "/api/v1/rules", Reply.json("{\"status\":\"success\",\"data\":{\"groups\":["
+                    + "{\"name\":\"claude-code-recording\",\"file\":\"f\",\"rules\":[{\"name\":\"claude_code:cost_usd:increment\"},{\"name\":\"claude_code:sessions:increment\"},{\"name\":\"claude_code:tokens:increment\"}]},"
                     + "{\"name\":\"claude-code-spend\",\"file\":\"f\",\"rules\":[{\"name\":\"ClaudeCodeDailySpendHigh\"}]},"
                     + "{\"name\":\"otel-collector\",\"file\":\"f\",\"rules\":[{\"name\":\"OtelCollectorDown\"},"
                     + "{\"name\":\"OtelCollectorAbsent\"}]}]}}"));
@@ -179,7 +180,7 @@ class VerifyCommandTest {
         Path token = Files.writeString(tmp.resolve("token"), secret + "\n");
         try (FakeHttpServer prom = FakeHttpServer.start()) {
             prom.on("/api/v1/rules", r -> ("Bearer " + secret).equals(r.header("Authorization"))
-                    ? Reply.json("{\"status\":\"success\",\"data\":{\"groups\":[{\"name\":\"claude-code-spend\",\"file\":\"f\","
+                    ? Reply.json("{\"status\":\"success\",\"data\":{\"groups\":[{\"name\":\"claude-code-recording\",\"file\":\"f\",\"rules\":[{\"name\":\"claude_code:cost_usd:increment\"},{\"name\":\"claude_code:sessions:increment\"},{\"name\":\"claude_code:tokens:increment\"}]},{\"name\":\"claude-code-spend\",\"file\":\"f\","
                     + "\"rules\":[{\"name\":\"ClaudeCodeDailySpendHigh\"}]},{\"name\":\"otel-collector\",\"file\":\"f\",\"rules\":"
                     + "[{\"name\":\"OtelCollectorDown\"},{\"name\":\"OtelCollectorAbsent\"}]}]}}")
                     : Reply.text(401, "Unauthorized"));

@@ -150,7 +150,8 @@ class SeedPlanEndToEndTest {
                 + "claude_code_session_count_total: 2 session(s)"), line(verify.out(), "client-data"));
         assertTrue(line(verify.out(), "dashboard").startsWith("PASS"), line(verify.out(), "dashboard"));
         // The numbers on the panels verify ran: what the client priced and counted itself.
-        DashboardPanels panels = new DashboardPanels(Rendered.bundle().dashboardJson(), q -> PrometheusProcess.query(prom, q),
+        DashboardPanels panels = new DashboardPanels(Rendered.bundle().dashboardJson(), prom,
+                dev.migrate.settings.Values.duration(dev.migrate.settings.SettingKeys.RECORDING_QUERY_OFFSET.defaultValue()),
                 world.loki());
         double cost = world.loki().lines().stream().filter(l -> "api_request".equals(l.metadata().get("event_name")))
                 .mapToDouble(l -> Double.parseDouble(l.metadata().get("cost_usd"))).sum();

@@ -45,6 +45,7 @@ class IdentityPanelsTest {
         while (chain.loki.lines().size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        chain.awaitRecorded();
     }
 
     @AfterAll

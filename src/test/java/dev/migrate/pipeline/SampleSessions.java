@@ -55,6 +55,7 @@ final class SampleSessions {
         // the last interval's values scraped (b's $2 after the skipped interval, a's cacheRead tokens)
         chain.prometheus.awaitValue("sum(claude_code_cost_usage_USD_total)", 12, Duration.ofSeconds(30));
         chain.prometheus.awaitValue("count(up{job=\"otel-collector\"} == 1)", 2, Duration.ofSeconds(30));
+        chain.awaitRecorded();
         return chain;
     }
 

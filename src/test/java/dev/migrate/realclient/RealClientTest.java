@@ -186,8 +186,10 @@ class RealClientTest {
         assertEquals(1, panels.value("Pull requests"));
         // one session of all (--resume and the /compact of it keep carol's first session's id)
         assertEquals(1.0 / (sessions.runs.size() - 2 + ClaudeCodeFixture.SESSIONS), panels.value("Sessions with a commit"), 1e-9);
-        // a 3-line Write, then an Edit that turns one line into two: the client counts 5 added, 0 removed
-        assertEquals(Map.of("added", 5.0, "removed", 0.0), panels.by("Lines of code", "type"));
+        // a 3-line Write, then an Edit that turns one line into two: the client counts 5 added, 0 removed (the recorded
+        // increments hold only what grew, so the removed series, which stays at 0, has no row)
+        assertEquals(Map.of("added", 5.0), panels.by("Lines of code", "type"));
+        assertEquals(0.0, world.prometheus.value("sum(claude_code_lines_of_code_count_total{type=\"removed\"})"), 1e-9);
         Map<String, Double> decisions = new TreeMap<>();
         panels.rows(panels.target("Edit decisions by tool", 0)).forEach((k, v) -> decisions.put(k.replaceAll("decision=(\\w+),tool_name=(\\w+)", "$2 $1"), v));
         assertEquals(Map.of("Edit accept", 1.0, "Write accept", 1.0, "Write reject", 1.0), decisions);
@@ -241,6 +243,16 @@ class RealClientTest {
         // the bypass table: one row, alice on laptop; plus the fixture's auth event in the log panel
         assertEquals(1, panels.rows(panels.target("Switches to bypassPermissions", 0)).size());
         assertEquals(3, panels.rows(panels.target("Recent permission mode changes and auth events", 0)).get(""));
+    }
+
+    /**
+     * The real client's sessions (one-shot sessions, commits and a pull request, delta and cumulative clients,
+     * a session idling across export intervals, resumed sessions): every panel that reads the recorded
+     * increments shows what its raw expression, each session's own series, shows.
+     */
+    @Test
+    void recordedPanelsShowWhatTheRawSeriesShow() {
+        assertEquals(List.of(), panels.awaitRecorded().differencesFromRaw(50));
     }
 
     /** A panel that a scenario (or, where said, the fixture) should fill and that stays empty is a failure. */
@@ -337,7 +349,10 @@ class RealClientTest {
                 + "scrape_configs:\n" + PipelineWorld.collectorJob(collector);
         try (PrometheusProcess p = PrometheusProcess.start(config, Map.of("rules.yml", rules))) {
             p.awaitQuery("claude_code_cost_usage_USD_total", Duration.ofSeconds(30));
-            Thread.sleep(4000); // a few evaluations on the scraped data
+            // the spend alerts read the recorded increments: one recording evaluation on the scraped data, then a few
+            // evaluations of the alerts (every second)
+            p.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Rendered.WORLD_QUERY_OFFSET, Duration.ofSeconds(60));
+            Thread.sleep(4000);
             Map<String, List<Map<String, String>>> names = new TreeMap<>();
             for (JsonNode a : Json.MAPPER.readTree(p.get("/api/v1/alerts")).at("/data/alerts")) {
                 String name = a.at("/labels/alertname").asText();

@@ -108,12 +108,18 @@ class SettingsLoaderTest {
                 Map.of("MIGRATE_USER_DAILY_SPEND_USD", "-1"), Map.of()));
         assertTrue(env.getMessage().startsWith("env MIGRATE_USER_DAILY_SPEND_USD: user-daily-spend-usd '-1' is not a positive number"),
                 env.getMessage());
+        // recording-interval 2m: a valid duration, but Grafana's 5m step would hold two and a half intervals
         for (Map.Entry<String, String> bad : Map.of("billing-day", "31", "business-hours", "17-9", "business-days", "1-7",
-                "loki-ruler", "yes").entrySet()) {
+                "loki-ruler", "yes", "recording-interval", "2m").entrySet()) {
             UserError e = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.empty(), Map.of(),
                     Map.of(bad.getKey(), bad.getValue())), bad.toString());
             assertTrue(e.getMessage().contains(bad.getKey() + " '" + bad.getValue() + "' is not "), e.getMessage());
         }
+        UserError interval = assertThrows(UserError.class, () -> SettingsLoader.load(Optional.empty(),
+                Map.of("MIGRATE_RECORDING_INTERVAL", "90s"), Map.of()));
+        assertTrue(interval.getMessage().contains("recording-interval '90s' is not a recording interval (one of 1s, 5s, 30s, 1m, 5m"),
+                interval.getMessage());
+        assertEquals("30s", SettingsLoader.load(Optional.empty(), Map.of(), Map.of("recording-interval", "30s")).recordingInterval());
         Settings ok = SettingsLoader.load(Optional.empty(), Map.of(), Map.of("business-hours", "8-18", "billing-day", "15"));
         assertEquals(List.of(8, 18), java.util.Arrays.stream(ok.businessHours().orElseThrow()).boxed().toList());
         assertEquals("15", ok.raw(SettingKeys.BILLING_DAY));

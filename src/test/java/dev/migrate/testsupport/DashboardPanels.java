@@ -25,18 +25,33 @@ public final class DashboardPanels {
     }
 
     private final List<Target> targets = new ArrayList<>();
-    /** PromQL to the result array of an instant query (data.result). */
-    private final java.util.function.Function<String, JsonNode> prometheus;
+    /** The Prometheus the dashboard reads. */
+    private final ManagedProcess prometheus;
+    /** Its recording group's query_offset (setting recording-query-offset). */
+    private final java.time.Duration queryOffset;
     private final LokiDouble loki;
 
+    /** The PrometheusRule group that records the increments most panels read (manifests/prometheusrule.yaml). */
+    public static final String RECORDING_GROUP = "claude-code-recording";
+
+    /**
+     * Reads the panels of {@code dashboardJson}; first waits for one evaluation of the recording rules (when
+     * loaded), so the panels that read recorded increments include everything scraped so far.
+     */
     public DashboardPanels(String dashboardJson, PrometheusProcess prometheus, LokiDouble loki) {
-        this(dashboardJson, prometheus::query, loki);
+        this(dashboardJson, prometheus, Rendered.WORLD_QUERY_OFFSET, loki);
     }
 
-    /** @param prometheus runs an instant query on the Prometheus the dashboard reads (e.g. {@link PrometheusProcess#query(ManagedProcess, String)}) */
-    public DashboardPanels(String dashboardJson, java.util.function.Function<String, JsonNode> prometheus, LokiDouble loki) {
+    /**
+     * @param prometheus  the Prometheus the dashboard reads (e.g. the homelab world's, on the operator's rule files)
+     * @param queryOffset its recording group's query_offset: {@link Rendered#WORLD_QUERY_OFFSET} in the test
+     *                    worlds, the setting's default where the bundle runs on default settings
+     */
+    public DashboardPanels(String dashboardJson, ManagedProcess prometheus, java.time.Duration queryOffset, LokiDouble loki) {
         this.prometheus = prometheus;
+        this.queryOffset = queryOffset;
         this.loki = loki;
+        awaitRecorded();
         JsonNode dashboard;
         try {
             dashboard = Json.MAPPER.readTree(dashboardJson);
@@ -65,6 +80,55 @@ public final class DashboardPanels {
                         p.path("datasource").path("type").asText(), expr));
             }
         }
+    }
+
+    /**
+     * Waits until the recording rules have run once more: a recorded panel lags its data by up to one
+     * evaluation, as in Grafana. Call it after sending more data and before reading the panels again.
+     */
+    public DashboardPanels awaitRecorded() {
+        // an evaluation lags by up to one interval (1m by default) plus the offset
+        PrometheusProcess.awaitGroupEvaluated(prometheus, RECORDING_GROUP, queryOffset, queryOffset.plusMinutes(2));
+        return this;
+    }
+
+    /**
+     * Every query that reads the recorded increments, run as it is and as its raw twin ({@link RawPanels#raw}:
+     * each session's own series, as the panels read them before the recording rules); one line per query whose
+     * rows that show a number differ ("panel: recorded {...} vs raw {...}"). Fails when fewer than {@code atLeast} were compared.
+     */
+    public List<String> differencesFromRaw(int atLeast) {
+        List<String> out = new ArrayList<>();
+        int compared = 0;
+        for (Target t : targets) {
+            if (!"prometheus".equals(t.datasource()) || !RawPanels.readsRecorded(t.expr())
+                    || t.panel().equals(RawPanels.BILLING_CYCLE)) {
+                continue;
+            }
+            compared++;
+            Map<String, Double> recorded = shown(rows(t));
+            Map<String, Double> raw = shown(rows(new Target(t.panel(), t.type(), t.datasource(), RawPanels.raw(t.expr()))));
+            boolean same = recorded.keySet().equals(raw.keySet()) && recorded.entrySet().stream()
+                    .allMatch(e -> Math.abs(e.getValue() - raw.get(e.getKey())) < 1e-9);
+            if (!same) {
+                out.add(t.panel() + ": recorded " + recorded + " vs raw " + raw);
+            }
+        }
+        if (compared < atLeast) {
+            throw new AssertionError("only " + compared + " panel queries read the recorded increments, not " + atLeast);
+        }
+        return out;
+    }
+
+    /**
+     * The rows that show a number: not 0, NaN or infinite. The recorded increments hold only what grew, so where
+     * the raw expression shows a 0 row (a series still exported that did not grow) or divides by one, the
+     * recorded one shows no row.
+     */
+    private static Map<String, Double> shown(Map<String, Double> rows) {
+        Map<String, Double> out = new TreeMap<>(rows);
+        out.values().removeIf(v -> v == 0 || !Double.isFinite(v));
+        return out;
     }
 
     public List<Target> targets() {
@@ -121,7 +185,7 @@ public final class DashboardPanels {
 
     private Map<String, Double> prometheus(String expr) {
         Map<String, Double> out = new TreeMap<>();
-        for (JsonNode r : prometheus.apply(expr)) {
+        for (JsonNode r : PrometheusProcess.query(prometheus, expr)) {
             out.put(key(r.path("metric")), Double.valueOf(r.at("/value/1").asText()));
         }
         return out;

@@ -24,10 +24,16 @@ public final class PrometheusProcess extends ManagedProcess {
     public static final String DEBIAN_BINARY = "/usr/bin/prometheus";
 
     private final String version;
+    private final String binary;
+    private final String hint;
+    private final List<String> args;
 
     private PrometheusProcess(String binary, String hint, String version, Path dir, int port, List<String> args) {
         super(binary, hint, dir, port, args);
         this.version = version;
+        this.binary = binary;
+        this.hint = hint;
+        this.args = List.copyOf(args);
     }
 
     /** "3.10.0" (the pinned build) or "2.42 (Debian)". */
@@ -145,6 +151,61 @@ public final class PrometheusProcess extends ManagedProcess {
             sleep(200);
         }
         throw new AssertionError(promql + " read " + last + ", not " + expected + ", within " + limit);
+    }
+
+    /**
+     * Waits until the rule group {@code group} has been evaluated after this call began, so that what it records
+     * covers every sample scraped before; returns at once when no such group is loaded.
+     */
+    public void awaitGroupEvaluated(String group, Duration limit) {
+        awaitGroupEvaluated(group, Duration.ZERO, limit);
+    }
+
+    /** The same for a group with a query_offset: waits for the evaluation that reads the window ending now. */
+    public void awaitGroupEvaluated(String group, Duration queryOffset, Duration limit) {
+        awaitGroupEvaluated(this, group, queryOffset, limit);
+    }
+
+    /** The same on any Prometheus process (e.g. the homelab world's, on the operator's rule files). */
+    public static void awaitGroupEvaluated(ManagedProcess prometheus, String group, Duration queryOffset, Duration limit) {
+        java.time.Instant since = java.time.Instant.now().plus(queryOffset);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            java.time.Instant last = null;
+            try {
+                for (com.fasterxml.jackson.databind.JsonNode g : dev.migrate.Json.MAPPER.readTree(prometheus.get("/api/v1/rules"))
+                        .at("/data/groups")) {
+                    if (g.path("name").asText().equals(group)) {
+                        last = java.time.Instant.parse(g.path("lastEvaluation").asText());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new AssertionError("/api/v1/rules: not JSON", e);
+            }
+            if (last == null && !prometheus.get("/api/v1/rules").contains("\"name\":\"" + group + "\"")) {
+                return;
+            }
+            if (last != null && last.isAfter(since)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("rule group " + group + " not evaluated since " + since + " within " + limit
+                        + " (last " + last + "):\n" + prometheus.logText());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** Starts Prometheus again, after {@link #stopProcess()}, on the same port, config, flags and TSDB. */
+    public PrometheusProcess restart() {
+        PrometheusProcess p = new PrometheusProcess(binary, hint, version, dir(), port(), args);
+        p.awaitReady(Duration.ofSeconds(30));
+        return p;
     }
 
     private void stopOnly() {

@@ -5,17 +5,24 @@ import java.util.Map;
 /**
  * The smallest real chain, with nothing sent yet: the real collector on the rendered config (plus
  * any {@code --set} a test gives), logs into a Loki double, scraped every second by a real
- * Prometheus 3 as job otel-collector (both ServiceMonitor endpoints), optionally with rules and a
- * real Alertmanager. For tests that assert exact numbers, where {@link PipelineWorld}'s own data
+ * Prometheus 3 as job otel-collector (both ServiceMonitor endpoints), with the bundle's rules (or a
+ * test's own) and optionally a real Alertmanager. For tests that assert exact numbers, where {@link PipelineWorld}'s own data
  * would be in the way.
  */
 public final class RealChain implements AutoCloseable {
     public final LokiDouble loki = new LokiDouble();
     public final CollectorProcess collector;
     public final AlertmanagerProcess alertmanager;
-    public final PrometheusProcess prometheus;
+    /** Replaced by {@link #startPrometheus()} after {@link #stopPrometheus()}: read it after a restart, not before. */
+    public volatile PrometheusProcess prometheus;
+    private final String[] prometheusArgs;
 
     private RealChain(String rules, boolean withAlertmanager, String... collectorSets) {
+        this(rules, withAlertmanager, new String[0], collectorSets);
+    }
+
+    private RealChain(String rules, boolean withAlertmanager, String[] prometheusArgs, String... collectorSets) {
+        this.prometheusArgs = prometheusArgs;
         collector = CollectorProcess.startBundle(loki.url() + "/otlp", collectorSets);
         AlertmanagerProcess am = null;
         try {
@@ -43,12 +50,35 @@ public final class RealChain implements AutoCloseable {
             config.append("rule_files:\n  - ${DIR}/rules.yml\n");
         }
         config.append("scrape_configs:\n").append(PipelineWorld.collectorJob(collector));
-        return PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules));
+        return PrometheusProcess.start(config.toString(), rules == null ? Map.of() : Map.of("rules.yml", rules), prometheusArgs);
     }
 
-    /** Collector, Loki double and Prometheus 3. */
+    /** Stops Prometheus as a pod's shutdown does (TERM); its TSDB, port and config stay for {@link #startPrometheus()}. */
+    public void stopPrometheus() {
+        prometheus.stopProcess();
+    }
+
+    /** Starts Prometheus again on the same TSDB, port and config (a restarted pod on its volume). */
+    public void startPrometheus() {
+        prometheus = prometheus.restart();
+    }
+
+    /**
+     * Collector, Loki double and Prometheus 3 with the bundle's rules ({@link Rendered#bundle()}): most panels read
+     * the recorded increments, so a chain without them would show empty panels.
+     */
     public static RealChain start(String... collectorSets) {
-        return new RealChain(null, false, collectorSets);
+        return new RealChain(Rendered.prometheusRules(Rendered.bundle()), false, collectorSets);
+    }
+
+    /** Waits for one evaluation of the recording rules, so the recorded panels include everything scraped so far. */
+    public void awaitRecorded() {
+        prometheus.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Rendered.WORLD_QUERY_OFFSET, java.time.Duration.ofSeconds(60));
+    }
+
+    /** The same with these rules loaded (no Alertmanager), Prometheus started with these extra flags. */
+    public static RealChain withRules(String rules, String... prometheusArgs) {
+        return new RealChain(rules, false, prometheusArgs, new String[0]);
     }
 
     /** The same with these rules loaded and alerts sent to a real Alertmanager. */

@@ -14,13 +14,13 @@ import java.util.regex.Pattern;
 
 /**
  * The dashboard defines the filter variables user, model, machine and terminal, and every query over
- * Claude Code data (a claude_code_* metric or a service_name stream) uses all four: a panel that ignores
+ * Claude Code data (a claude_code_* metric, a recorded claude_code:* series or a service_name stream) uses all four: a panel that ignores
  * one keeps showing everyone's numbers while the operator believes the page is filtered.
  */
 public final class TemplateVariables extends DashboardRule {
     public static final String NAME = "dashboard.template-variables";
     public static final List<String> VARIABLES = List.of("user", "model", "machine", "terminal");
-    private static final Pattern DATA = Pattern.compile("\\bclaude_code_[A-Za-z0-9_]+|\\{[^}]*\\bservice_name\\s*[=!]");
+    private static final Pattern DATA = Pattern.compile("\\bclaude_code[_:][A-Za-z0-9_:]+|\\{[^}]*\\bservice_name\\s*[=!]");
 
     public TemplateVariables() {
         super(NAME);

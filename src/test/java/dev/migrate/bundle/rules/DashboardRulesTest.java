@@ -256,7 +256,7 @@ class DashboardRulesTest {
         @Test
         void aThresholdThatDriftedFromItsSettingFails() {
             Bundle b = TestBundles.withObject("PrometheusRule", r -> {
-                ObjectNode alert = (ObjectNode) r.at("/spec/groups/0/rules/0");
+                ObjectNode alert = (ObjectNode) r.at("/spec/groups/1/rules/0"); // claude-code-spend, after the recording group
                 alert.put("expr", alert.get("expr").asText().replace("> 10", "> 12"));
             });
             fails(rule, b, SETTINGS, "ClaudeCodeDailySpendHigh compares with 12 but daily-spend-alert-usd is 10");
