@@ -145,10 +145,19 @@ class BundleRendererTest {
         assertEquals("15s", monitor.at("/spec/endpoints/0/interval").asText());
         JsonNode rule = TestBundles.object(b, "PrometheusRule");
         assertEquals("kps", rule.at("/metadata/labels/release").asText());
-        String expr = rule.at("/spec/groups/0/rules/0/expr").asText().trim();
+        JsonNode dailySpend = null;
+        for (JsonNode g : rule.at("/spec/groups")) {
+            for (JsonNode r : g.path("rules")) {
+                if (r.path("alert").asText().equals("ClaudeCodeDailySpendHigh")) {
+                    dailySpend = r;
+                }
+            }
+        }
+        assertTrue(dailySpend != null, "the daily spend alert is in the PrometheusRule: " + rule);
+        String expr = dailySpend.path("expr").asText().trim();
         assertTrue(expr.endsWith("> 25"), expr);
-        assertTrue(rule.at("/spec/groups/0/rules/0/annotations/summary").asText().contains("$25"));
-        assertTrue(rule.at("/spec/groups/0/rules/0/annotations/description").asText().contains("{{ $value"),
+        assertTrue(dailySpend.at("/annotations/summary").asText().contains("$25"));
+        assertTrue(dailySpend.at("/annotations/description").asText().contains("{{ $value"),
                 "Prometheus's own templates pass through untouched");
     }
 
