@@ -26,10 +26,14 @@ public interface Cluster extends AutoCloseable {
     /** Objects of a kind in a namespace (null: all namespaces, or cluster-scoped). */
     List<Map<String, Object>> list(String apiVersion, String kind, String namespace);
 
-    boolean namespaceExists(String namespace);
+    default boolean namespaceExists(String namespace) {
+        return get("v1", "Namespace", null, namespace).isPresent();
+    }
 
     /** Whether a CustomResourceDefinition, e.g. servicemonitors.monitoring.coreos.com, is installed. */
-    boolean crdExists(String crdName);
+    default boolean crdExists(String crdName) {
+        return get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, crdName).isPresent();
+    }
 
     /** The live monitoring.coreos.com/v1 Prometheus objects in a namespace. */
     List<PrometheusSelectors> prometheuses(String namespace);

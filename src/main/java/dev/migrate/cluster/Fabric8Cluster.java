@@ -142,16 +142,6 @@ public final class Fabric8Cluster implements Cluster {
     }
 
     @Override
-    public boolean namespaceExists(String namespace) {
-        return get("v1", "Namespace", null, namespace).isPresent();
-    }
-
-    @Override
-    public boolean crdExists(String crdName) {
-        return get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, crdName).isPresent();
-    }
-
-    @Override
     public List<PrometheusSelectors> prometheuses(String namespace) {
         List<PrometheusSelectors> out = new ArrayList<>();
         list("monitoring.coreos.com/v1", "Prometheus", namespace).forEach(p -> out.add(PrometheusSelectors.fromTree(p)));

@@ -155,7 +155,7 @@ class HomelabFaultsTest {
                 }
                 long t = System.nanoTime();
                 world.restartApiServer(() -> {
-                    sleep(3_000); // long enough for deploy to meet the refused connection, and to ask again
+                    dev.migrate.testsupport.ManagedProcess.sleep(3_000); // long enough for deploy to meet the refused connection, and to ask again
                     markAfterRestart.set(api.mark());
                 });
                 downMs[0] = (System.nanoTime() - t) / 1_000_000;
@@ -242,14 +242,6 @@ class HomelabFaultsTest {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     private static void awaitCollectorScrapedByTheOperatorsJob() {
         var prom = world.prometheus().process();

@@ -63,7 +63,7 @@ class RealFaultsTest {
                 for (int more = 0; more < 10 && refused != null; more++) {
                     flood.cost("after-" + more, 1, SampleSessions.MODEL);
                     flood.tryExport();
-                    sleep(1000);
+                    dev.migrate.testsupport.ManagedProcess.sleep(1000);
                 }
             }
             assertTrue(refused != null, "the collector accepted the whole flood:\n" + chain.collector.logText());
@@ -92,10 +92,10 @@ class RealFaultsTest {
             CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (cycles(journal) < 1 && System.nanoTime() < deadline) {
-                    sleep(50);
+                    dev.migrate.testsupport.ManagedProcess.sleep(50);
                 }
                 world.killCollector();
-                sleep(8_000);
+                dev.migrate.testsupport.ManagedProcess.sleep(8_000);
                 world.restartCollector();
             });
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -166,12 +166,4 @@ class RealFaultsTest {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

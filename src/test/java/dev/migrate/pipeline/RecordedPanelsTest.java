@@ -44,7 +44,7 @@ class RecordedPanelsTest {
             chain.stopPrometheus();
             cli.cost("a", 2, SampleSessions.MODEL).commit("a").sessionStarted("b").cost("b", 0.75, SampleSessions.MODEL)
                     .pullRequest("b").export();
-            sleep(8000);
+            dev.migrate.testsupport.ManagedProcess.sleep(8000);
             chain.startPrometheus();
             double after = before + 2 + 0.75;
             chain.prometheus.awaitValue("sum(claude_code_cost_usage_USD_total)", after, Duration.ofSeconds(30));
@@ -59,12 +59,4 @@ class RecordedPanelsTest {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

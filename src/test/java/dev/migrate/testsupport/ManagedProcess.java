@@ -160,7 +160,7 @@ public class ManagedProcess implements AutoCloseable {
         }
     }
 
-    protected static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

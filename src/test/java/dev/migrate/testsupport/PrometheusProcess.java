@@ -192,12 +192,7 @@ public final class PrometheusProcess extends ManagedProcess {
                 throw new AssertionError("rule group " + group + " not evaluated since " + since + " within " + limit
                         + " (last " + last + "):\n" + prometheus.logText());
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+            sleep(100);
         }
     }
 

@@ -62,18 +62,6 @@ final class ReadOnce implements Cluster {
         return once(() -> cluster.list(apiVersion, kind, namespace), "list", apiVersion, kind, namespace);
     }
 
-    /** The same GET as {@link dev.migrate.cluster.Fabric8Cluster#namespaceExists}, shared with the label reads. */
-    @Override
-    public boolean namespaceExists(String namespace) {
-        return get("v1", "Namespace", null, namespace).isPresent();
-    }
-
-    /** The same GET as {@link dev.migrate.cluster.Fabric8Cluster#crdExists}, shared between checks. */
-    @Override
-    public boolean crdExists(String crdName) {
-        return get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, crdName).isPresent();
-    }
-
     @Override
     public List<PrometheusSelectors> prometheuses(String namespace) {
         return once(() -> cluster.prometheuses(namespace), "prometheuses", namespace);
