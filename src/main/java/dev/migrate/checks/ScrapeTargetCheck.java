@@ -43,10 +43,16 @@ final class ScrapeTargetCheck extends SpecCheck {
                     "check the Prometheus object's serviceMonitorSelector and that the ServiceMonitor and Service are named "
                             + job + " in namespace " + ctx.namespace());
         }
-        List<Target> down = targets.stream().filter(t -> !"up".equals(t.health())).toList();
+        List<Target> down = targets.stream().filter(t -> "down".equals(t.health())).toList();
+        List<Target> notYet = targets.stream().filter(t -> !"up".equals(t.health()) && !"down".equals(t.health())).toList();
         String observed = targets.stream().map(t -> t.scrapeUrl() + " " + t.health()
                         + (t.lastError().isEmpty() ? "" : " (" + t.lastError() + ")"))
                 .collect(Collectors.joining("; "));
+        if (down.isEmpty() && !notYet.isEmpty()) {
+            // health "unknown": discovered (a new pod, a reloaded configuration) and not scraped yet
+            return inconclusive(observed, "Prometheus has discovered " + notYet.get(0).scrapeUrl() + " but not scraped it yet",
+                    "run verify again after one scrape interval (the ServiceMonitor's 15s)");
+        }
         if (!down.isEmpty()) {
             return fail(observed, "Prometheus cannot scrape the collector's metrics port: " + down.get(0).lastError(),
                     "check the collector pod is running and listens on 0.0.0.0:8889 (prometheus exporter) and 0.0.0.0:8888 "

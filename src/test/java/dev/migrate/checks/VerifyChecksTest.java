@@ -137,6 +137,25 @@ class VerifyChecksTest {
         assertStatus(Status.FAIL, r, "500", "0.0.0.0:8889");
     }
 
+    /**
+     * A target Prometheus has discovered but not yet scraped (a new pod, a reloaded configuration) is
+     * "unknown": not yet known, not broken. A double, because a real Prometheus leaves that state at
+     * its first scrape, at a moment the test cannot pick.
+     */
+    @Test
+    void aTargetNotScrapedYetIsInconclusiveNotABrokenPort() {
+        try (FakeHttpServer prometheus = FakeHttpServer.start()) {
+            prometheus.on("/api/v1/targets", Reply.json("{\"status\":\"success\",\"data\":{\"activeTargets\":["
+                    + "{\"labels\":{\"job\":\"otel-collector\"},\"scrapeUrl\":\"http://10.244.0.6:8889/metrics\","
+                    + "\"lastError\":\"\",\"health\":\"unknown\"},"
+                    + "{\"labels\":{\"job\":\"otel-collector\"},\"scrapeUrl\":\"http://10.244.0.6:8888/metrics\","
+                    + "\"lastError\":\"\",\"health\":\"up\"}],\"droppedTargets\":[]}}"));
+            CheckResult r = run(bundled("scrape-target"), new Contexts.Builder().prometheus(prometheus.url()).build());
+            assertStatus(Status.INCONCLUSIVE, r, "http://10.244.0.6:8889/metrics unknown",
+                    "discovered http://10.244.0.6:8889/metrics but not scraped it yet", "after one scrape interval");
+        }
+    }
+
     @Test
     void scrapeTargetMissingNamesTheServiceMonitor() {
         CheckResult r = run(check("- name: st\n  kind: scrape-target\n  job: nope\n"), ctx());
