@@ -25,10 +25,18 @@ class PrometheusOtlpReceiverTest {
     private static final String COST = "claude_code_cost_usage_USD_total";
 
     /** The CollectorBehaviourTest sequence: chained $2+3+1+4, skipping $2 then (two intervals later) $4, one session started. */
+    /**
+     * One export per collector batch (its timeout is 5 s): with the four exports back to back in one batch,
+     * Prometheus' OTLP receiver once stored 6 instead of 10 for the chained stream (seen in one of three runs),
+     * so several delta points of one series in one push are not proven correct (docs/scaling.md).
+     */
     static void send(ClaudeCodeClient cli) {
         cli.sessionStarted("one-shot").cost("chained", 2, SampleSessions.MODEL).cost("skipping", 2, SampleSessions.MODEL).export();
+        dev.migrate.testsupport.ManagedProcess.sleep(6000);
         cli.cost("chained", 3, SampleSessions.MODEL).export();
+        dev.migrate.testsupport.ManagedProcess.sleep(6000);
         cli.cost("chained", 1, SampleSessions.MODEL).export(); // "skipping" sends nothing in this interval
+        dev.migrate.testsupport.ManagedProcess.sleep(6000);
         cli.cost("chained", 4, SampleSessions.MODEL).cost("skipping", 4, SampleSessions.MODEL).export();
     }
 

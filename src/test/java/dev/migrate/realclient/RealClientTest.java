@@ -67,7 +67,10 @@ class RealClientTest {
         world = new RealClientWorld();
         sessions = new RealSessions(world);
         // soak watches the pipeline while people work, as it does in the homelab
-        collision = RealChain.start(); // the main world is already held: @AfterAll closes it if this fails
+        // the batch processor's 5s would merge the two processes' exports into one, hiding the resets the
+        // collision makes; each process's export must reach the exporter (as in ClientsCheckTest).
+        // The main world is already held: @AfterAll closes it if this fails.
+        collision = RealChain.start("processors::batch::timeout=200ms");
         ExecutorService watcher = Executors.newFixedThreadPool(2);
         Future<RealSessions.Collision> colliding = watcher.submit(() -> RealSessions.collide(world.api, collision));
         Future<CliRun> soaking = watcher.submit(() -> CliRun.of("soak", "--state-dir", state.resolve("soak").toString(),
