@@ -927,31 +927,17 @@ public final class HomelabWorld implements AutoCloseable {
      */
     static final class CollectorPods implements AutoCloseable {
         private final HomelabWorld world;
-        private final Thread loop;
-        private volatile boolean stopped;
+        private final ControllerLoop loop;
         private volatile String podUid;
         private volatile Server process;
 
         CollectorPods(HomelabWorld world) {
             this.world = world;
-            loop = new Thread(this::run, "collector-kubelet");
-            loop.setDaemon(true);
-            loop.start();
+            loop = new ControllerLoop("collector-kubelet", this::tick);
         }
 
         Server current() {
             return process;
-        }
-
-        private void run() {
-            while (!stopped) {
-                try {
-                    tick();
-                } catch (RuntimeException e) {
-                    // API server restarting: next tick
-                }
-                ManagedProcess.sleep(300);
-            }
         }
 
         private synchronized void tick() {
@@ -1021,7 +1007,7 @@ public final class HomelabWorld implements AutoCloseable {
 
         @Override
         public void close() {
-            stopped = true;
+            loop.close();
             synchronized (this) {
                 if (process != null) {
                     process.close();

@@ -25,25 +25,11 @@ import java.util.Map;
 final class LbIpam implements AutoCloseable {
     static final String CONDITION = "cilium.io/IPAMRequestSatisfied";
     private final KubernetesClient client;
-    private final Thread loop;
-    private volatile boolean stopped;
+    private final ControllerLoop loop;
 
     LbIpam(KubernetesClient client) {
         this.client = client;
-        loop = new Thread(this::run, "lb-ipam");
-        loop.setDaemon(true);
-        loop.start();
-    }
-
-    private void run() {
-        while (!stopped) {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                // API server restarting: next tick
-            }
-            ManagedProcess.sleep(300);
-        }
+        loop = new ControllerLoop("lb-ipam", this::tick);
     }
 
     private synchronized void tick() {
@@ -164,6 +150,6 @@ final class LbIpam implements AutoCloseable {
 
     @Override
     public void close() {
-        stopped = true;
+        loop.close();
     }
 }
