@@ -4,6 +4,7 @@ import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.cluster.AtApply;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.ClusterFactory;
 import dev.migrate.cluster.Homelab;
@@ -146,6 +147,19 @@ class DeployRunnerTest {
     }
 
     @Test
+    void theWaitsThatRunAreThePlansInItsOrder() {
+        DeployResult result = deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults());
+
+        assertEquals(ExitCodes.OK, result.exitCode(), out());
+        assertEquals(List.of(new DeployPlan.Rollout(Homelab.NS, "otel-collector"),
+                new DeployPlan.Vip(Homelab.NS, "otel-collector", settings.vip())), result.plan().waits());
+        assertEquals(List.of("rollout Deployment/monitoring/otel-collector", "vip " + settings.vip()),
+                result.waits().stream().map(dev.migrate.checks.CheckResult::name).toList(), out());
+        String text = out();
+        assertTrue(text.indexOf("PASS  rollout Deployment/monitoring/otel-collector") > text.indexOf("then wait"), text);
+    }
+
+    @Test
     void aChangedObjectIsConfiguredAndTheOthersUnchanged() {
         FakeTime time = healthyCluster();
         deploy(time, Homelab.bundle(), DeployOptions.defaults());
@@ -270,24 +284,6 @@ class DeployRunnerTest {
         assertEquals(null, c.configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get());
     }
 
-    /** The cluster under test, with kube-apiserver stopped (for real) right after the {@code n}th apply. */
-    Cluster stoppingAfterApply(int n) {
-        int[] applies = {0};
-        Cluster real = cluster;
-        return (Cluster) java.lang.reflect.Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[]{Cluster.class},
-                (proxy, method, args) -> {
-                    try {
-                        Object r = method.invoke(real, args);
-                        if (method.getName().equals("apply") && ++applies[0] == n) {
-                            api.stop();
-                        }
-                        return r;
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
     @Test
     void theApiServerStoppedMidApplyNamesWhatWasAppliedAndARerunConverges() {
         FakeTime time = healthyCluster();
@@ -295,7 +291,7 @@ class DeployRunnerTest {
         cluster.close();
         cluster = ClusterFactory.connect(settings.with(Map.of("read-timeout", "3s")));
         Cluster real = cluster;
-        cluster = stoppingAfterApply(3);
+        cluster = AtApply.after(real, 3, api::stop); // kube-apiserver stopped, for real, right after the third apply
         DeployResult result;
         try {
             result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
@@ -320,31 +316,11 @@ class DeployRunnerTest {
                 rerun.changes().stream().map(c -> c.action().label()).toList(), "the re-run converges: " + rerun.changes());
     }
 
-    /**
-     * The cluster as SignalGuard leaves it after SIGINT: the working thread is interrupted, here as
-     * the third apply begins, so the real fabric8 call to the real API server is the one cut short.
-     */
-    Cluster interruptedAtApply(int n) {
-        int[] applies = {0};
-        Cluster real = cluster;
-        return (Cluster) java.lang.reflect.Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[]{Cluster.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("apply") && ++applies[0] == n) {
-                        Thread.currentThread().interrupt();
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
     @Test
     void anInterruptDuringTheApplyNamesEveryObjectAppliedInTheErrorAndTheLedger() {
         FakeTime time = healthyCluster();
         Cluster real = cluster;
-        cluster = interruptedAtApply(3);
+        cluster = AtApply.before(real, 3, AtApply.INTERRUPT); // SIGINT inside the real call to apply the third object
         UserError e;
         try {
             e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
@@ -376,6 +352,32 @@ class DeployRunnerTest {
 
         DeployResult rerun = deploy(time, Homelab.bundle(), DeployOptions.defaults());
         assertEquals(ExitCodes.OK, rerun.exitCode(), out());
+    }
+
+    @Test
+    void anInterruptBetweenTwoObjectsStopsBeforeTheNextAndNamesTheRest() {
+        FakeTime time = healthyCluster();
+        Cluster real = cluster;
+        cluster = AtApply.after(real, 2, AtApply.INTERRUPT); // SIGINT once the second object is applied
+        UserError e;
+        try {
+            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
+        } finally {
+            Thread.interrupted();
+            cluster = real;
+        }
+
+        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+        assertEquals("interrupted during the apply: applied 2 objects (2 created) [ConfigMap/monitoring/otel-collector-config"
+                + " created, Deployment/monitoring/otel-collector created]; not applied: Service/monitoring/otel-collector,"
+                + " ServiceMonitor/monitoring/otel-collector, PrometheusRule/monitoring/claude-code,"
+                + " ConfigMap/monitoring/claude-code-dashboard; recorded as interrupted in the ledger; run 'migrate deploy'"
+                + " again to apply the rest and wait for the rollout", e.getMessage());
+        assertEquals(null, c.services().inNamespace(Homelab.NS).withName("otel-collector").get(), "nothing after the stop");
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome());
+        assertEquals("ConfigMap/monitoring/otel-collector-config=created,Deployment/monitoring/otel-collector=created",
+                rec.details().get("changed"));
     }
 
     @Test
