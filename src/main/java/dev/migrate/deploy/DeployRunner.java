@@ -131,7 +131,7 @@ public final class DeployRunner {
             checks = preflight.run(new PreflightContext(run.settings(), run.bundle(), cluster, loki.read(),
                     loki.description()), options.skipChecks());
         } catch (UserError e) {
-            throw stopped(run, Done.NOTHING, e, "", "", "");
+            throw stopped(run, Done.NOTHING, e, "before the apply", "", "run 'migrate deploy' again");
         }
         checks.forEach(this::print);
         List<String> failed = checks.stream().filter(CheckResult::failed).map(CheckResult::name).toList();
@@ -211,7 +211,7 @@ public final class DeployRunner {
      * the apply changed. An interrupt after something was applied names those objects and what to do.
      *
      * @param done  what the run had done; its changes are what the error and the ledger name
-     * @param when  "during the apply" or "while waiting"; empty when the run stopped before the apply
+     * @param when  "before the apply", "during the apply" or "while waiting"
      * @param more  what else the operator must know about the apply (the object in flight, the rest)
      * @param next  how to finish the deploy
      */
@@ -222,7 +222,7 @@ public final class DeployRunner {
                 .toString();
         String what = applied.isEmpty() ? "nothing was applied" : changeSummary(applied) + " " + changed;
         String message;
-        if (interrupted && !when.isEmpty()) {
+        if (interrupted) {
             message = "interrupted " + when + (when.startsWith("while") ? ", after the apply" : "") + ": " + what + more
                     + "; recorded as interrupted in the ledger; " + next;
         } else {

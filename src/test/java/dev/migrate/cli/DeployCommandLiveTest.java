@@ -4,7 +4,7 @@ import dev.migrate.testsupport.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
-import dev.migrate.cluster.AtApply;
+import dev.migrate.cluster.AtCall;
 import dev.migrate.cluster.ClusterFactory;
 import dev.migrate.cluster.Homelab;
 import dev.migrate.testsupport.KubeApiServer;
@@ -72,7 +72,7 @@ class DeployCommandLiveTest {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             return type == DeployCommand.class
-                    ? type.cast(new DeployCommand(s -> AtApply.before(ClusterFactory.connect(s), 3, AtApply.INTERRUPT)))
+                    ? type.cast(new DeployCommand(s -> AtCall.before(ClusterFactory.connect(s), "apply", 3, AtCall.INTERRUPT)))
                     : CommandLine.defaultFactory().create(type);
         }
     };

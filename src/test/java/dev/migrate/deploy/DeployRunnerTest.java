@@ -4,7 +4,7 @@ import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.ManifestObject;
-import dev.migrate.cluster.AtApply;
+import dev.migrate.cluster.AtCall;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.ClusterFactory;
 import dev.migrate.cluster.Homelab;
@@ -291,7 +291,7 @@ class DeployRunnerTest {
         cluster.close();
         cluster = ClusterFactory.connect(settings.with(Map.of("read-timeout", "3s")));
         Cluster real = cluster;
-        cluster = AtApply.after(real, 3, api::stop); // kube-apiserver stopped, for real, right after the third apply
+        cluster = AtCall.after(real, "apply", 3, api::stop); // kube-apiserver stopped, for real, right after the third apply
         DeployResult result;
         try {
             result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
@@ -320,7 +320,7 @@ class DeployRunnerTest {
     void anInterruptDuringTheApplyNamesEveryObjectAppliedInTheErrorAndTheLedger() {
         FakeTime time = healthyCluster();
         Cluster real = cluster;
-        cluster = AtApply.before(real, 3, AtApply.INTERRUPT); // SIGINT inside the real call to apply the third object
+        cluster = AtCall.before(real, "apply", 3, AtCall.INTERRUPT); // SIGINT inside the real call to apply the third object
         UserError e;
         try {
             e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
@@ -355,10 +355,33 @@ class DeployRunnerTest {
     }
 
     @Test
+    void anInterruptDuringThePreflightSaysNothingWasAppliedAndRecordsIt() {
+        FakeTime time = healthyCluster();
+        Cluster real = cluster;
+        cluster = AtCall.before(real, AtCall.ANY_REQUEST, 1, AtCall.INTERRUPT); // SIGINT inside the first read
+        int mark = api.mark();
+        UserError e;
+        try {
+            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
+        } finally {
+            Thread.interrupted();
+            cluster = real;
+        }
+
+        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+        assertEquals("interrupted before the apply: nothing was applied; recorded as interrupted in the ledger;"
+                + " run 'migrate deploy' again", e.getMessage());
+        assertTrue(applies(mark).isEmpty(), "nothing sent after the interrupt: " + applies(mark));
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome());
+        assertEquals("", rec.details().get("changed"));
+    }
+
+    @Test
     void anInterruptBetweenTwoObjectsStopsBeforeTheNextAndNamesTheRest() {
         FakeTime time = healthyCluster();
         Cluster real = cluster;
-        cluster = AtApply.after(real, 2, AtApply.INTERRUPT); // SIGINT once the second object is applied
+        cluster = AtCall.after(real, "apply", 2, AtCall.INTERRUPT); // SIGINT once the second object is applied
         UserError e;
         try {
             e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
