@@ -316,20 +316,28 @@ class DeployRunnerTest {
                 rerun.changes().stream().map(c -> c.action().label()).toList(), "the re-run converges: " + rerun.changes());
     }
 
-    @Test
-    void anInterruptDuringTheApplyNamesEveryObjectAppliedInTheErrorAndTheLedger() {
-        FakeTime time = healthyCluster();
+    /**
+     * deploy through {@code at}, the real connection with the working thread interrupted at one call
+     * (SIGINT as SignalGuard delivers it): the error, exit 130. The test thread then goes on.
+     */
+    UserError interruptedDeploy(Cluster at) {
         Cluster real = cluster;
-        cluster = AtCall.before(real, "apply", 3, AtCall.INTERRUPT); // SIGINT inside the real call to apply the third object
-        UserError e;
+        cluster = at;
         try {
-            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
+            UserError e = assertThrows(UserError.class, () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
+            assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+            return e;
         } finally {
-            Thread.interrupted(); // the test thread goes on
+            Thread.interrupted();
             cluster = real;
         }
+    }
 
-        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+    @Test
+    void anInterruptDuringTheApplyNamesEveryObjectAppliedInTheErrorAndTheLedger() {
+        // SIGINT inside the real call to apply the third object
+        UserError e = interruptedDeploy(AtCall.before(cluster, "apply", 3, AtCall.INTERRUPT));
+
         assertTrue(e.getMessage().startsWith("interrupted during the apply: applied 2 objects (2 created)"
                 + " [ConfigMap/monitoring/otel-collector-config created, Deployment/monitoring/otel-collector created]"),
                 e.getMessage());
@@ -350,25 +358,15 @@ class DeployRunnerTest {
                 rec.details().get("changed"));
         assertEquals(e.getMessage(), rec.summary());
 
-        DeployResult rerun = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+        DeployResult rerun = deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults());
         assertEquals(ExitCodes.OK, rerun.exitCode(), out());
     }
 
     @Test
     void anInterruptDuringThePreflightSaysNothingWasAppliedAndRecordsIt() {
-        FakeTime time = healthyCluster();
-        Cluster real = cluster;
-        cluster = AtCall.before(real, AtCall.ANY_REQUEST, 1, AtCall.INTERRUPT); // SIGINT inside the first read
         int mark = api.mark();
-        UserError e;
-        try {
-            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
-        } finally {
-            Thread.interrupted();
-            cluster = real;
-        }
+        UserError e = interruptedDeploy(AtCall.before(cluster, AtCall.ANY_REQUEST, 1, AtCall.INTERRUPT)); // inside the first read
 
-        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
         assertEquals("interrupted before the apply: nothing was applied; recorded as interrupted in the ledger;"
                 + " run 'migrate deploy' again", e.getMessage());
         assertTrue(applies(mark).isEmpty(), "nothing sent after the interrupt: " + applies(mark));
@@ -379,18 +377,8 @@ class DeployRunnerTest {
 
     @Test
     void anInterruptBetweenTwoObjectsStopsBeforeTheNextAndNamesTheRest() {
-        FakeTime time = healthyCluster();
-        Cluster real = cluster;
-        cluster = AtCall.after(real, "apply", 2, AtCall.INTERRUPT); // SIGINT once the second object is applied
-        UserError e;
-        try {
-            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
-        } finally {
-            Thread.interrupted();
-            cluster = real;
-        }
+        UserError e = interruptedDeploy(AtCall.after(cluster, "apply", 2, AtCall.INTERRUPT)); // once the second is applied
 
-        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
         assertEquals("interrupted during the apply: applied 2 objects (2 created) [ConfigMap/monitoring/otel-collector-config"
                 + " created, Deployment/monitoring/otel-collector created]; not applied: Service/monitoring/otel-collector,"
                 + " ServiceMonitor/monitoring/otel-collector, PrometheusRule/monitoring/claude-code,"
