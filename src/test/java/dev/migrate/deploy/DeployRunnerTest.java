@@ -532,11 +532,11 @@ class DeployRunnerTest {
         settings = settingsAs(KubeApiServer.STRANGER);
         cluster = ClusterFactory.connect(settings);
 
-        dev.migrate.cluster.ClusterException e = assertThrows(dev.migrate.cluster.ClusterException.class,
-                () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
+        UserError e = assertThrows(UserError.class, () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
 
         assertEquals(ExitCodes.FAILED, e.exitCode());
-        assertEquals(dev.migrate.cluster.ClusterException.Kind.UNAUTHORIZED, e.kind());
+        assertEquals(dev.migrate.cluster.ClusterException.Kind.UNAUTHORIZED,
+                ((dev.migrate.cluster.ClusterException) e.getCause()).kind(), "the server's answer, kept as the cause");
         assertTrue(e.getMessage().contains("(context homelab) answered 403 Forbidden to get namespaces monitoring as system:anonymous"),
                 e.getMessage());
         assertTrue(out().contains("context homelab, server " + api.url()), "the plan was printed first: " + out());
