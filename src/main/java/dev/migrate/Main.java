@@ -141,7 +141,7 @@ public final class Main implements Runnable {
      * Docker engine, ...) was about a fifth of a dry-run's time in a profile (docs/benchmarks.md).
      * The root is then the same command (name, version, help options)
      * without the others; its own help and every other case ({@code migrate}, a typo, a root option
-     * first) get the full model from the annotation, so their output is picocli's as before.
+     * first) get the full model from the annotation, so their output is picocli's own.
      */
     static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
         Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * `migrate deploy`: renders collector/ + manifests/ with the effective settings and validates the
@@ -59,6 +60,18 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
                 + "apply or wait failed, 2 bad input (flags, settings, kubeconfig, unreadable or malformed files)."})
 public final class DeployCommand implements Callable<Integer> {
+    /** How the command reaches the cluster named by the settings. */
+    private final Function<Settings, Cluster> connect;
+
+    public DeployCommand() {
+        this(ClusterFactory::connect);
+    }
+
+    /** With another way to the cluster: tests that cut a real cluster's calls short at an exact moment. */
+    public DeployCommand(Function<Settings, Cluster> connect) {
+        this.connect = connect;
+    }
+
     @Option(names = "--dry-run",
             description = "Render and validate the bundle and print the plan; touch no cluster and no network.")
     boolean dryRun;
@@ -131,7 +144,7 @@ public final class DeployCommand implements Callable<Integer> {
         }
         // The kubeconfig is read (and fabric8 configured, lazily: nothing is sent) before anything is printed.
         try (SignalGuard interrupts = SignalGuard.install("deploy");
-             Cluster cluster = ClusterFactory.connect(settings)) {
+             Cluster cluster = connect.apply(settings)) {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             // In JSON mode the runner's story is dropped and the result is printed as one document.
@@ -140,8 +153,18 @@ public final class DeployCommand implements Callable<Integer> {
                 out.println("bundle: " + plan.steps().size() + " objects, all " + plan.rules().size()
                         + " offline rules passed (" + plan.bundleDigest() + ")");
             }
-            DeployResult result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, progress)
-                    .run(settings, prepared.bundle(), options, cluster);
+            DeployResult result;
+            try {
+                result = new DeployRunner(Clock.systemUTC(), Sleeper.SYSTEM, progress)
+                        .run(settings, prepared.bundle(), options, cluster);
+            } catch (DeployRunner.Stopped stopped) {
+                // Cut short: the document still says what was applied (the text story said it line by line),
+                // then Main prints the one error line. Bad input (credentials that cannot load) prints no document.
+                if (output.json() && stopped.exitCode() != ExitCodes.USAGE) {
+                    out.println(Json.MAPPER.writeValueAsString(stopped.result()));
+                }
+                throw stopped;
+            }
             if (output.json()) {
                 out.println(Json.MAPPER.writeValueAsString(result));
             }

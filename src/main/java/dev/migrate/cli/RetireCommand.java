@@ -140,8 +140,9 @@ public final class RetireCommand implements Callable<Integer> {
         Restorer.Archives archives = restore ? Restorer.check(settings.backupDir(), settings.composeProject()) : null;
         try (SignalGuard interrupts = SignalGuard.install("retire");
              DockerEngine engine = new ApiDockerEngine(DockerHost.resolve(settings.dockerHost()), Limits.of(settings))) {
-            ProgressSink progress = output.json() ? ProgressSink.NONE
-                    : ProgressSink.of(spec.commandLine().getOut(), spec.commandLine().getErr());
+            // Under -o json the story is dropped (the result is one document); warnings still reach stderr.
+            ProgressSink progress = ProgressSink.of(output.json() ? null : spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
             if (restore) {
                 return print(new Restorer(engine, ledger, settings, progress)
                         .restore(archives, settings.composeProject(), Optional.ofNullable(helperImage)));

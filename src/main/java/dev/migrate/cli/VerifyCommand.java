@@ -98,7 +98,7 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
         RunReport report = new RunReport("verify", started, finished,
                 nothingChecked ? Outcome.INCONCLUSIVE : Outcome.of(results), results);
 
-        // The checks have run: a report that cannot be written (a full disk) no longer loses their outcome,
+        // The checks have run: a report that cannot be written (a full disk) must not lose their outcome,
         // which still reaches the ledger; the run then fails (1), it is not bad input (2).
         UserError unwritten = null;
         Path reportFile;

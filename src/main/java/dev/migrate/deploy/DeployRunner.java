@@ -62,6 +62,25 @@ public final class DeployRunner {
         static final Done NOTHING = new Done(List.of(), List.of(), List.of());
     }
 
+    /**
+     * A run cut short after its plan was printed (SIGINT, the API server gone or refusing): the
+     * one-line error, and the result as far as the run got, so that under -o json stdout still
+     * says which objects were changed.
+     */
+    public static final class Stopped extends UserError {
+        private final transient DeployResult result;
+
+        Stopped(String message, UserError cause, DeployResult result) {
+            super(cause.exitCode(), message, cause);
+            this.result = result;
+        }
+
+        /** What the run had done when it stopped; its summary is this error's message. */
+        public DeployResult result() {
+            return result;
+        }
+    }
+
     /** The plan for these inputs, without touching the cluster beyond naming it. */
     public DeployPlan plan(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
         List<DeployPlan.PlannedCheck> checks = preflight.checks().stream().map(c -> new DeployPlan.PlannedCheck(c.name(),
@@ -88,8 +107,8 @@ public final class DeployRunner {
     /**
      * Plans, preflights, applies, waits and records. Returns the outcome for anything the cluster
      * answered (a failed check, a conflict, a rollout timeout); throws {@link UserError} for bad
-     * input before anything is sent, and rethrows (after recording it, with every object the apply
-     * changed) an unreachable or unauthorized API server or an interrupt.
+     * input before anything is sent, and throws {@link Stopped} (after recording it, with every
+     * object the apply changed) for an unreachable or unauthorized API server or an interrupt.
      */
     public DeployResult run(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
         preflight.validateSkips(options.skipChecks());
@@ -112,7 +131,7 @@ public final class DeployRunner {
             checks = preflight.run(new PreflightContext(run.settings(), run.bundle(), cluster, loki.read(),
                     loki.description()), options.skipChecks());
         } catch (UserError e) {
-            throw stopped(run, List.of(), e, "", "", "");
+            throw stopped(run, Done.NOTHING, e, "before the apply", "", "run 'migrate deploy' again");
         }
         checks.forEach(this::print);
         List<String> failed = checks.stream().filter(CheckResult::failed).map(CheckResult::name).toList();
@@ -137,7 +156,7 @@ public final class DeployRunner {
             String inFlight = s.inFlight().isEmpty() ? "" : "; the apply of " + s.inFlight()
                     + " was cut short (it may or may not have reached the API server)";
             String notApplied = s.notApplied().isEmpty() ? "" : "; not applied: " + String.join(", ", s.notApplied());
-            throw stopped(run, s.applied(), s.getCause(), "during the apply", inFlight + notApplied,
+            throw stopped(run, new Done(checks, s.applied(), List.of()), s.getCause(), "during the apply", inFlight + notApplied,
                     "run 'migrate deploy' again to apply the rest and wait for the rollout");
         }
         Done done = new Done(checks, applied.changes(), List.of());
@@ -154,7 +173,7 @@ public final class DeployRunner {
         try {
             waits = waitFor(run);
         } catch (UserError e) {
-            throw stopped(run, applied.changes(), e, "while waiting", "",
+            throw stopped(run, done, e, "while waiting", "",
                     "run 'migrate deploy' again to wait for the rollout");
         }
         boolean ok = waits.stream().noneMatch(CheckResult::failed);
@@ -191,29 +210,33 @@ public final class DeployRunner {
      * The error to throw for a run that stopped on {@code e}, after recording it with every object
      * the apply changed. An interrupt after something was applied names those objects and what to do.
      *
-     * @param when  "during the apply" or "while waiting"; empty when the run stopped before the apply
+     * @param done  what the run had done; its changes are what the error and the ledger name
+     * @param when  "before the apply", "during the apply" or "while waiting"
      * @param more  what else the operator must know about the apply (the object in flight, the rest)
      * @param next  how to finish the deploy
      */
-    private UserError stopped(Run run, List<ObjectChange> applied, UserError e, String when, String more, String next) {
+    private Stopped stopped(Run run, Done done, UserError e, String when, String more, String next) {
+        List<ObjectChange> applied = done.changes();
         boolean interrupted = e.exitCode() == ExitCodes.INTERRUPTED;
         String changed = applied.stream().filter(ObjectChange::changed).map(c -> c.id() + " " + c.action()).toList()
                 .toString();
         String what = applied.isEmpty() ? "nothing was applied" : changeSummary(applied) + " " + changed;
         String message;
-        if (interrupted && !when.isEmpty()) {
+        if (interrupted) {
             message = "interrupted " + when + (when.startsWith("while") ? ", after the apply" : "") + ": " + what + more
                     + "; recorded as interrupted in the ledger; " + next;
         } else {
             message = e.getMessage() + (applied.isEmpty() ? "" : "; applied before it stopped: " + changed) + more;
         }
+        String outcome = interrupted ? StepRecord.INTERRUPTED : StepRecord.FAILED;
         try {
-            record(run, applied, interrupted ? StepRecord.INTERRUPTED : StepRecord.FAILED, message);
+            record(run, applied, outcome, message);
         } catch (UserError unrecorded) {
-            return new UserError(e.exitCode(), message.replace("; recorded as interrupted in the ledger", "")
-                    + "; the outcome could not be recorded (" + unrecorded.getMessage() + ")", e);
+            message = message.replace("; recorded as interrupted in the ledger", "") + "; the outcome could not be recorded ("
+                    + unrecorded.getMessage() + ")";
         }
-        return message.equals(e.getMessage()) ? e : new UserError(e.exitCode(), message, e);
+        return new Stopped(message, e, new DeployResult(e.exitCode(), outcome, message, run.plan(), done.preflight(),
+                applied, done.waits()));
     }
 
     static String changeSummary(List<ObjectChange> changes) {

@@ -18,10 +18,16 @@ public interface ProgressSink {
      */
     void waiting(String text);
 
+    /**
+     * Something the operator must know whatever the output (a damaged line in a journal that the run
+     * works around). Like waiting lines it goes to stderr, under -o json too.
+     */
+    void warning(String text);
+
     /** Drops everything: for tests and callers that only want the result. */
     ProgressSink NONE = of(null, null);
 
-    /** Story lines to {@code out}, waiting lines to {@code err}; a null writer drops those lines. */
+    /** Story lines to {@code out}, waiting lines and warnings to {@code err}; a null writer drops those lines. */
     static ProgressSink of(PrintWriter out, PrintWriter err) {
         return new ProgressSink() {
             @Override
@@ -34,6 +40,15 @@ public interface ProgressSink {
 
             @Override
             public void waiting(String text) {
+                toErr(text);
+            }
+
+            @Override
+            public void warning(String text) {
+                toErr(text);
+            }
+
+            private void toErr(String text) {
                 if (err != null) {
                     err.println(text);
                     err.flush();

@@ -112,9 +112,9 @@ public final class Retirer {
         Journal.Read read = journal.last(o.project());
         Optional<Journal.Run> last = read.run();
         if (!read.unreadable().isEmpty()) {
-            note("warning: retire journal " + journal.file() + ": unreadable "
+            progress.warning(Printable.escape("warning: retire journal " + journal.file() + ": unreadable "
                     + String.join(", ", read.unreadable().stream().map(Object::toString).toList())
-                    + "; those actions are redone if needed (each is safe to redo)");
+                    + "; those actions are redone if needed (each is safe to redo)"));
         }
         if (last.isPresent() && !last.get().complete()) {
             requireSameWorld(journal, last.get(), started);

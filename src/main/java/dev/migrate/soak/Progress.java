@@ -14,11 +14,11 @@ import java.time.Instant;
 public interface Progress {
     void cycle(SoakState state, Instant now);
 
-    /** Ends the redrawn line, if any, before other output. */
     /** The soak is about to wait longer than a cycle for a reason the operator should see (the clock went back). */
     default void waiting(String why) {
     }
 
+    /** Ends the redrawn line, if any, before other output. */
     default void done() {
     }
 

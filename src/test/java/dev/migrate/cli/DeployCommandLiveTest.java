@@ -4,10 +4,14 @@ import dev.migrate.testsupport.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
+import dev.migrate.cluster.AtCall;
+import dev.migrate.cluster.ClusterFactory;
 import dev.migrate.cluster.Homelab;
 import dev.migrate.testsupport.KubeApiServer;
 import dev.migrate.testsupport.LokiDouble;
 import dev.migrate.ledger.Ledger;
+import dev.migrate.ledger.StepRecord;
+import picocli.CommandLine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +56,54 @@ class DeployCommandLiveTest {
     }
 
     private CliRun deploy(String... args) {
+        return deploy(CommandLine.defaultFactory(), args);
+    }
+
+    private CliRun deploy(CommandLine.IFactory factory, String... args) {
         List<String> all = new ArrayList<>(List.of("deploy", "--config", config.toString(),
                 "--kubeconfig", kubeconfig.toString(), "--state-dir", dir.resolve("state").toString(),
                 "--loki-url", loki.url()));
         all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
+        return CliRun.of(factory, all.toArray(String[]::new));
+    }
+
+    /** deploy whose cluster connection is interrupted (SIGINT, as SignalGuard delivers it) as the third apply begins. */
+    static final CommandLine.IFactory INTERRUPTED_AT_THE_THIRD_APPLY = new CommandLine.IFactory() {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return type == DeployCommand.class
+                    ? type.cast(new DeployCommand(s -> AtCall.before(ClusterFactory.connect(s), "apply", 3, AtCall.INTERRUPT)))
+                    : CommandLine.defaultFactory().create(type);
+        }
+    };
+
+    @Test
+    void anInterruptDuringTheApplyUnderJsonStillPrintsWhatWasApplied() throws Exception {
+        CliRun run;
+        try {
+            run = deploy(INTERRUPTED_AT_THE_THIRD_APPLY, "--context", Homelab.CONTEXT, "-o", "json");
+        } finally {
+            Thread.interrupted(); // the test thread goes on
+        }
+
+        assertEquals(ExitCodes.INTERRUPTED, run.exitCode(), run.out() + run.err());
+        String error = run.errorLine();
+        assertTrue(error.startsWith("migrate: error: interrupted during the apply: applied 2 objects (2 created)"
+                + " [ConfigMap/monitoring/otel-collector-config created, Deployment/monitoring/otel-collector created]"), error);
+        // stdout is still one document, and it names each object the run changed before it stopped
+        JsonNode doc = Json.MAPPER.readTree(run.out());
+        assertEquals("interrupted", doc.path("outcome").asText(), run.out());
+        assertEquals(ExitCodes.INTERRUPTED, doc.path("exitCode").asInt(), run.out());
+        List<String> changes = new ArrayList<>();
+        doc.path("changes").forEach(c -> changes.add(c.path("id").asText() + " " + c.path("action").asText()));
+        assertEquals(List.of("ConfigMap/monitoring/otel-collector-config created", "Deployment/monitoring/otel-collector created"),
+                changes, run.out());
+        assertEquals(error.substring("migrate: error: ".length()), doc.path("summary").asText());
+        assertEquals(6, doc.path("plan").path("objects").size(), run.out());
+        StepRecord rec = new Ledger(dir.resolve("state")).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome());
+        assertEquals("ConfigMap/monitoring/otel-collector-config=created,Deployment/monitoring/otel-collector=created",
+                rec.details().get("changed"));
     }
 
     @Test

@@ -83,8 +83,7 @@ class DeployOnOlderApiServersTest {
 
         // A 500 is the server's own failure: preflight stops with it instead of judging a check, and never
         // suggests granting RBAC (the wrong fix for a server error).
-        dev.migrate.cluster.ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(
-                dev.migrate.cluster.ClusterException.class, () -> deploy(healthy()));
+        dev.migrate.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.migrate.UserError.class, () -> deploy(healthy()));
         assertTrue(e.getMessage().contains("HTTP 500") && e.getMessage().contains("not a permission problem"), e.getMessage());
         assertFalse(e.getMessage().contains("RBAC"), e.getMessage());
         assertTrue(api.applies().isEmpty(), "no write after a failed preflight");

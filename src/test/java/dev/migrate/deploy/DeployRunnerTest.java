@@ -4,6 +4,7 @@ import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.cluster.AtCall;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.ClusterFactory;
 import dev.migrate.cluster.Homelab;
@@ -146,6 +147,19 @@ class DeployRunnerTest {
     }
 
     @Test
+    void theWaitsThatRunAreThePlansInItsOrder() {
+        DeployResult result = deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults());
+
+        assertEquals(ExitCodes.OK, result.exitCode(), out());
+        assertEquals(List.of(new DeployPlan.Rollout(Homelab.NS, "otel-collector"),
+                new DeployPlan.Vip(Homelab.NS, "otel-collector", settings.vip())), result.plan().waits());
+        assertEquals(List.of("rollout Deployment/monitoring/otel-collector", "vip " + settings.vip()),
+                result.waits().stream().map(dev.migrate.checks.CheckResult::name).toList(), out());
+        String text = out();
+        assertTrue(text.indexOf("PASS  rollout Deployment/monitoring/otel-collector") > text.indexOf("then wait"), text);
+    }
+
+    @Test
     void aChangedObjectIsConfiguredAndTheOthersUnchanged() {
         FakeTime time = healthyCluster();
         deploy(time, Homelab.bundle(), DeployOptions.defaults());
@@ -270,24 +284,6 @@ class DeployRunnerTest {
         assertEquals(null, c.configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get());
     }
 
-    /** The cluster under test, with kube-apiserver stopped (for real) right after the {@code n}th apply. */
-    Cluster stoppingAfterApply(int n) {
-        int[] applies = {0};
-        Cluster real = cluster;
-        return (Cluster) java.lang.reflect.Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[]{Cluster.class},
-                (proxy, method, args) -> {
-                    try {
-                        Object r = method.invoke(real, args);
-                        if (method.getName().equals("apply") && ++applies[0] == n) {
-                            api.stop();
-                        }
-                        return r;
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
     @Test
     void theApiServerStoppedMidApplyNamesWhatWasAppliedAndARerunConverges() {
         FakeTime time = healthyCluster();
@@ -295,7 +291,7 @@ class DeployRunnerTest {
         cluster.close();
         cluster = ClusterFactory.connect(settings.with(Map.of("read-timeout", "3s")));
         Cluster real = cluster;
-        cluster = stoppingAfterApply(3);
+        cluster = AtCall.after(real, "apply", 3, api::stop); // kube-apiserver stopped, for real, right after the third apply
         DeployResult result;
         try {
             result = deploy(time, Homelab.bundle(), DeployOptions.defaults());
@@ -321,39 +317,27 @@ class DeployRunnerTest {
     }
 
     /**
-     * The cluster as SignalGuard leaves it after SIGINT: the working thread is interrupted, here as
-     * the third apply begins, so the real fabric8 call to the real API server is the one cut short.
+     * deploy through {@code at}, the real connection with the working thread interrupted at one call
+     * (SIGINT as SignalGuard delivers it): the error, exit 130. The test thread then goes on.
      */
-    Cluster interruptedAtApply(int n) {
-        int[] applies = {0};
+    UserError interruptedDeploy(Cluster at) {
         Cluster real = cluster;
-        return (Cluster) java.lang.reflect.Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[]{Cluster.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("apply") && ++applies[0] == n) {
-                        Thread.currentThread().interrupt();
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        cluster = at;
+        try {
+            UserError e = assertThrows(UserError.class, () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
+            assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
+            return e;
+        } finally {
+            Thread.interrupted();
+            cluster = real;
+        }
     }
 
     @Test
     void anInterruptDuringTheApplyNamesEveryObjectAppliedInTheErrorAndTheLedger() {
-        FakeTime time = healthyCluster();
-        Cluster real = cluster;
-        cluster = interruptedAtApply(3);
-        UserError e;
-        try {
-            e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
-        } finally {
-            Thread.interrupted(); // the test thread goes on
-            cluster = real;
-        }
+        // SIGINT inside the real call to apply the third object
+        UserError e = interruptedDeploy(AtCall.before(cluster, "apply", 3, AtCall.INTERRUPT));
 
-        assertEquals(ExitCodes.INTERRUPTED, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().startsWith("interrupted during the apply: applied 2 objects (2 created)"
                 + " [ConfigMap/monitoring/otel-collector-config created, Deployment/monitoring/otel-collector created]"),
                 e.getMessage());
@@ -374,8 +358,37 @@ class DeployRunnerTest {
                 rec.details().get("changed"));
         assertEquals(e.getMessage(), rec.summary());
 
-        DeployResult rerun = deploy(time, Homelab.bundle(), DeployOptions.defaults());
+        DeployResult rerun = deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults());
         assertEquals(ExitCodes.OK, rerun.exitCode(), out());
+    }
+
+    @Test
+    void anInterruptDuringThePreflightSaysNothingWasAppliedAndRecordsIt() {
+        int mark = api.mark();
+        UserError e = interruptedDeploy(AtCall.before(cluster, AtCall.ANY_REQUEST, 1, AtCall.INTERRUPT)); // inside the first read
+
+        assertEquals("interrupted before the apply: nothing was applied; recorded as interrupted in the ledger;"
+                + " run 'migrate deploy' again", e.getMessage());
+        assertTrue(applies(mark).isEmpty(), "nothing sent after the interrupt: " + applies(mark));
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome());
+        assertEquals("", rec.details().get("changed"));
+    }
+
+    @Test
+    void anInterruptBetweenTwoObjectsStopsBeforeTheNextAndNamesTheRest() {
+        UserError e = interruptedDeploy(AtCall.after(cluster, "apply", 2, AtCall.INTERRUPT)); // once the second is applied
+
+        assertEquals("interrupted during the apply: applied 2 objects (2 created) [ConfigMap/monitoring/otel-collector-config"
+                + " created, Deployment/monitoring/otel-collector created]; not applied: Service/monitoring/otel-collector,"
+                + " ServiceMonitor/monitoring/otel-collector, PrometheusRule/monitoring/claude-code,"
+                + " ConfigMap/monitoring/claude-code-dashboard; recorded as interrupted in the ledger; run 'migrate deploy'"
+                + " again to apply the rest and wait for the rollout", e.getMessage());
+        assertEquals(null, c.services().inNamespace(Homelab.NS).withName("otel-collector").get(), "nothing after the stop");
+        StepRecord rec = new Ledger(settings.stateDir()).latest("deploy").orElseThrow();
+        assertEquals(StepRecord.INTERRUPTED, rec.outcome());
+        assertEquals("ConfigMap/monitoring/otel-collector-config=created,Deployment/monitoring/otel-collector=created",
+                rec.details().get("changed"));
     }
 
     @Test
@@ -519,11 +532,11 @@ class DeployRunnerTest {
         settings = settingsAs(KubeApiServer.STRANGER);
         cluster = ClusterFactory.connect(settings);
 
-        dev.migrate.cluster.ClusterException e = assertThrows(dev.migrate.cluster.ClusterException.class,
-                () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
+        UserError e = assertThrows(UserError.class, () -> deploy(healthyCluster(), Homelab.bundle(), DeployOptions.defaults()));
 
         assertEquals(ExitCodes.FAILED, e.exitCode());
-        assertEquals(dev.migrate.cluster.ClusterException.Kind.UNAUTHORIZED, e.kind());
+        assertEquals(dev.migrate.cluster.ClusterException.Kind.UNAUTHORIZED,
+                ((dev.migrate.cluster.ClusterException) e.getCause()).kind(), "the server's answer, kept as the cause");
         assertTrue(e.getMessage().contains("(context homelab) answered 403 Forbidden to get namespaces monitoring as system:anonymous"),
                 e.getMessage());
         assertTrue(out().contains("context homelab, server " + api.url()), "the plan was printed first: " + out());

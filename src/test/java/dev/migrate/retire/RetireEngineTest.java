@@ -246,10 +246,23 @@ class RetireEngineTest extends EngineTestBase {
         assertTrue(err.contains("run 'migrate retire --yes' again to resume where it stopped"), err);
         assertEquals(StepRecord.INTERRUPTED, new Ledger(state).latest("retire").orElseThrow().outcome());
 
+        // A crash tore the journal's last line: the next run says which line on stderr (under -o json too,
+        // where stdout holds only the document) and carries on, since every action is safe to redo.
+        Path journal = state.resolve("retire").resolve("journal.jsonl");
+        int torn = Files.readAllLines(journal).size() + 1;
+        Files.writeString(journal, "{\"at\":\"2026-", java.nio.file.StandardOpenOption.APPEND);
+        String warning = "warning: retire journal " + journal + ": unreadable line " + torn + " (torn: no newline at its end,"
+                + " a write was cut short); those actions are redone if needed (each is safe to redo)";
         withVerify(verifyPasses(), () -> {
+            Run pending = migrate(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "-o", "json"));
+            assertEquals(ExitCodes.OK, pending.code(), pending.err());
+            assertEquals(List.of(warning), pending.err().lines().toList());
+            assertTrue(pending.out().strip().startsWith("{") && pending.out().contains("is pending"), pending.out());
+
             Run r = migrate(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "--yes"));
             assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("resuming retire run"), r.out());
+            assertTrue(r.err().contains(warning), r.err());
         });
         assertEquals(Set.of(), containerNames(dockerd, "t8-mon"));
     }
