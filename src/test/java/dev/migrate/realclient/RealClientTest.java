@@ -164,6 +164,11 @@ class RealClientTest {
         assertEquals(1, panels.value("Sessions from Desktop"));
         assertEquals(Map.of("claude-code", sessions.runs.size() - 1.0, RealSessions.SERVICE_RENAMED, 1.0,
                 "claude-code-desktop", 1.0), panels.by("Sessions by app", "exported_job"));
+        // -p sessions count only the CLI's active time; fixture: a person's typing (interactive only)
+        Map<String, Double> active = panels.by("Active time: user vs CLI", "type");
+        assertEquals(Set.of("cli", "user"), active.keySet(), active.toString());
+        assertEquals(ClaudeCodeFixture.USER_ACTIVE_SECONDS, active.get("user"), 1e-9);
+        assertTrue(active.get("cli") > 0, active.toString());
     }
 
     /**
@@ -234,6 +239,9 @@ class RealClientTest {
         assertEquals(eventCost(), agents.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
         // the client adds speed only when it is fast: everything else is normal
         assertClose(Map.of("normal", eventCost()), panels.by("Cost and tokens by speed", "speed"));
+        // effort only on the subagent's requests; query_source main, subagent (the agents), auxiliary (/compact)
+        assertEquals(Set.of("medium", "none"), panels.by("Cost and tokens by effort", "effort").keySet());
+        assertEquals(Set.of("main", "subagent", "auxiliary"), panels.by("Cost and tokens by query source", "query_source").keySet());
         Map<String, Double> mcp = new TreeMap<>();
         panels.rows(panels.target("MCP server connections", 0)).forEach((k, v) -> mcp.put(k, v));
         assertEquals(Map.of("status=connected,transport_type=stdio", 1.0, "status=disconnected,transport_type=stdio", 1.0), mcp);
