@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +48,8 @@ record ClaudeSettingsMerge(Path file, String content, List<String> added, Map<St
             "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "overrides OTEL_EXPORTER_OTLP_PROTOCOL for metrics",
             "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "overrides OTEL_EXPORTER_OTLP_PROTOCOL for events");
     private static final Pattern TELEMETRY = Pattern.compile("OTEL_.*|CLAUDE_CODE_ENABLE_TELEMETRY");
+    /** Jackson's message for a key an object holds twice. */
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)'");
 
     /**
      * Reads {@code file} (absent: a new file) and merges {@code env} into its env block.
@@ -60,9 +64,17 @@ record ClaudeSettingsMerge(Path file, String content, List<String> added, Map<St
             String text = UserFiles.read(file, what, UserFiles.TEXT_CAP);
             JsonNode parsed;
             try {
-                parsed = text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
+                // a key twice: Claude Code reads the last one, and a merge written back would drop the first for good
+                parsed = text.isBlank() ? Json.MAPPER.createObjectNode()
+                        : Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
             } catch (JsonProcessingException e) {
                 var at = e.getLocation();
+                Matcher twice = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+                if (twice.find()) {
+                    throw new UserError(name + " sets \"" + twice.group(1) + "\" twice" + (at == null ? "" : " (line "
+                            + at.getLineNr() + ")") + ": Claude Code reads only the last one; keep one, then run again"
+                            + " (nothing was changed)");
+                }
                 throw new UserError(name + " is not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column "
                         + at.getColumnNr() + ")") + "; fix it or move it aside, then run again (nothing was changed)");
             }

@@ -3,8 +3,6 @@ package dev.migrate.cli;
 import dev.migrate.ExitCodes;
 import dev.migrate.UserError;
 import dev.migrate.settings.Settings;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -40,8 +38,6 @@ import java.util.concurrent.Callable;
 public final class ClientEnvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-
-    /** A resource attribute value: OTEL_RESOURCE_ATTRIBUTES is key=value,key=value, so no ',', '=', spaces or quotes. */
 
     public enum Shell { bash, zsh, fish, powershell }
 

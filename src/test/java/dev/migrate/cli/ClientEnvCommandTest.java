@@ -162,6 +162,10 @@ class ClientEnvCommandTest {
                 new Bad("JSON with comments", "{\n  // my settings\n  \"model\": \"opus\"\n}", "is not valid JSON (line 2"),
                 new Bad("an array", "[1, 2]", "holds a JSON array, not an object of settings"),
                 new Bad("env a string", "{\"env\": \"OTEL_METRICS_EXPORTER=otlp\"}", "its \"env\" is a string, not an object"),
+                // written back, a merge would keep only the last env block: EDITOR would be lost
+                new Bad("env twice", "{\"env\": {\"EDITOR\": \"vi\"},\n \"env\": {\"OTEL_LOG_USER_PROMPTS\": \"1\"}}",
+                        "sets \"env\" twice (line 2): Claude Code reads only the last one"),
+                new Bad("a variable twice", "{\"env\": {\"FOO\": \"a\", \"FOO\": \"b\"}}", "sets \"FOO\" twice (line 1)"),
                 new Bad("not UTF-8", "{\"model\": \"\u00ff\"}", "is not UTF-8 text")}) {
             Path file = tmp.resolve(b.what().replace(' ', '-') + ".json");
             byte[] bytes = b.what().equals("not UTF-8") ? new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'}

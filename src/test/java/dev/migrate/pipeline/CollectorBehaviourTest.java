@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page (what Prometheus would scrape): deltatocumulative against the same config without it, and
  * metric_expiration with a short override.
  */
-class CollectorBehaviourTest {
-    /** The bundle's metrics pipeline minus deltatocumulative, for the comparison only. */
-    static final String WITHOUT_DELTATOCUMULATIVE = "service::pipelines::metrics::processors=[memory_limiter, transform/identity, batch]";
+public class CollectorBehaviourTest {
+    /** The bundle's metrics pipeline minus deltatocumulative, for the comparison only (also with the real client: ClientFaultsTest). */
+    public static final String WITHOUT_DELTATOCUMULATIVE = "service::pipelines::metrics::processors=[memory_limiter, transform/identity, batch]";
 
     /**
      * A one-shot delta counter reads 1 with or without deltatocumulative, and

@@ -3,7 +3,10 @@ package dev.migrate.realclient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.Json;
 import dev.migrate.testsupport.CliRun;
+import dev.migrate.pipeline.CollectorBehaviourTest;
 import dev.migrate.testsupport.DashboardPanels;
+import dev.migrate.testsupport.PrometheusProcess;
+import dev.migrate.testsupport.RealChain;
 import dev.migrate.testsupport.RealClaudeCode;
 import dev.migrate.testsupport.RealClaudeCode.Run;
 import dev.migrate.testsupport.RealClientWorld;
@@ -15,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,6 +48,8 @@ class ClientFaultsTest {
         panels = new DashboardPanels(Rendered.bundle().dashboardJson(), world.prometheus, world.loki);
         world.api.script("long", tool("Bash", "{\"command\":\"true\",\"description\":\"nothing\"}"),
                 tool("Bash", "{\"command\":\"sleep 8\",\"description\":\"wait\"}"), text("Done."));
+        world.api.script("spread", tool("Bash", "{\"command\":\"true\",\"description\":\"nothing\"}"),
+                tool("Bash", "{\"command\":\"sleep 3\",\"description\":\"wait\"}"), text("Done."));
     }
 
     @AfterAll
@@ -65,10 +72,13 @@ class ClientFaultsTest {
                 .mapToDouble(l -> Double.parseDouble(l.metadata().get("cost_usd"))).sum();
     }
 
-    static Map<String, JsonNode> verify(String name) throws Exception {
-        CliRun run = CliRun.of("verify", "--state-dir", state.resolve(name).toString(), "-o", "json", "--since", "10m",
-                "--prometheus-url", world.prometheus.url(), "--loki-url", world.loki.url(), "--grafana-url", world.grafana.url(),
-                "--otlp-grpc-endpoint", world.collector.grpcEndpoint(), "--otlp-http-endpoint", world.collector.httpEndpoint());
+    static Map<String, JsonNode> verify(String name, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("verify", "--state-dir", state.resolve(name).toString(), "-o", "json",
+                "--since", "10m", "--prometheus-url", world.prometheus.url(), "--loki-url", world.loki.url(),
+                "--grafana-url", world.grafana.url(), "--otlp-grpc-endpoint", world.collector.grpcEndpoint(),
+                "--otlp-http-endpoint", world.collector.httpEndpoint()));
+        args.addAll(List.of(more));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         Map<String, JsonNode> results = new LinkedHashMap<>();
         Json.MAPPER.readTree(run.out()).path("results").forEach(r -> results.put(r.path("name").asText(), r));
         return results;
@@ -188,12 +198,51 @@ class ClientFaultsTest {
     }
 
     /**
-     * A client whose telemetry goes to the wrong protocol (gRPC to the collector's OTLP/HTTP port): its
-     * session runs, nothing of it arrives, and verify's clients check lists only the machines it has
-     * data from: it cannot name a machine that never sent anything (there is no list of expected machines).
+     * Why the bundle's collector has deltatocumulative: the real client's delta points never chain (each
+     * starts at its interval's first measurement), and the prometheus exporter adds a point to a series'
+     * total only when it starts where the previous one ended, and otherwise replaces the total. One
+     * session of three requests of the same cost, the third three export intervals after the second,
+     * sent to the bundle's collector and to the same config without the processor (a second real chain):
+     * the first reads the session's whole cost, the second only the third request's.
      */
     @Test
-    void aClientOnTheWrongProtocolNeverArrivesAndVerifyListsOnlyWhatArrived() throws Exception {
+    void withoutDeltatocumulativeARealSessionReadsItsLastExportOnly() throws Exception {
+        try (RealChain without = RealChain.start(CollectorBehaviourTest.WITHOUT_DELTATOCUMULATIVE)) {
+            Map<String, Double> read = new LinkedHashMap<>();
+            Map<String, Double> cost = new LinkedHashMap<>();
+            for (boolean bundle : new boolean[] {true, false}) {
+                String machine = bundle ? "delta-box" : "nodelta-box";
+                PrometheusProcess prometheus = bundle ? world.prometheus : without.prometheus;
+                RealClaudeCode u = RealClaudeCode.user(world.api, bundle ? world.collector.grpcEndpoint()
+                        : without.collector.grpcEndpoint(), "grpc", machine);
+                try {
+                    Run run = u.prompt("work [[spread]]", "--output-format", "json", "--dangerously-skip-permissions").ok();
+                    String session = result(run).path("session_id").asText();
+                    double total = result(run).path("total_cost_usd").asDouble();
+                    String q = "sum(claude_code_cost_usage_USD_total{session_id=\"" + session + "\"})";
+                    prometheus.awaitQuery(q, Duration.ofSeconds(30));
+                    Thread.sleep(3000); // the exit's export scraped, and a few scrapes more: what stays
+                    read.put(machine, prometheus.value(q));
+                    cost.put(machine, total);
+                } finally {
+                    u.delete();
+                }
+            }
+            System.out.printf("real client, 3 requests: with deltatocumulative %s reads %s; without, %s reads %s%n",
+                    cost.get("delta-box"), read.get("delta-box"), cost.get("nodelta-box"), read.get("nodelta-box"));
+            assertEquals(cost.get("delta-box"), read.get("delta-box"), 1e-9, "the bundle's collector: the whole session");
+            assertEquals(cost.get("nodelta-box") / 3, read.get("nodelta-box"), 1e-9, "without deltatocumulative: the last request");
+        }
+    }
+
+    /**
+     * A client whose telemetry goes to the wrong protocol (gRPC to the collector's OTLP/HTTP port): its
+     * session runs and nothing of it arrives. verify's clients check lists only the machines it has data
+     * from; with the team's machines in the setting expected-machines (a migrate.yaml, as a user keeps it)
+     * it fails naming the one that sent nothing, with the fix.
+     */
+    @Test
+    void aClientOnTheWrongProtocolNeverArrivesAndVerifyNamesItWhenExpected() throws Exception {
         RealClaudeCode wrong = world.user("wrong-proto-box", "grpc").env("OTEL_EXPORTER_OTLP_ENDPOINT",
                 world.collector.httpEndpoint());
         RealClaudeCode right = world.user("right-box", "grpc");
@@ -209,5 +258,14 @@ class ClientFaultsTest {
         String observed = clients.path("observed").asText();
         assertTrue(observed.contains("right-box:"), clients.toString());
         assertFalse(observed.contains("wrong-proto-box"), clients.toString());
+
+        Path settings = Files.writeString(state.resolve("migrate.yaml"), "expected-machines: [right-box, wrong-proto-box]\n");
+        JsonNode expected = verify("wrong-expected", "--config", settings.toString()).get("clients");
+        assertEquals("fail", expected.path("status").asText(), expected.toString());
+        assertTrue(expected.path("cause").asText().contains("expected machine(s) sent nothing in the last 10m: wrong-proto-box"
+                + " (setting expected-machines)"), expected.toString());
+        assertFalse(expected.path("cause").asText().contains("right-box"), expected.toString());
+        assertTrue(expected.path("fix").asText().contains("on wrong-proto-box set the environment from 'migrate client-env"),
+                expected.toString());
     }
 }

@@ -164,6 +164,11 @@ class RealClientTest {
         assertEquals(1, panels.value("Sessions from Desktop"));
         assertEquals(Map.of("claude-code", sessions.runs.size() - 1.0, RealSessions.SERVICE_RENAMED, 1.0,
                 "claude-code-desktop", 1.0), panels.by("Sessions by app", "exported_job"));
+        // -p sessions count only the CLI's active time; fixture: a person's typing (interactive only)
+        Map<String, Double> active = panels.by("Active time: user vs CLI", "type");
+        assertEquals(Set.of("cli", "user"), active.keySet(), active.toString());
+        assertEquals(ClaudeCodeFixture.USER_ACTIVE_SECONDS, active.get("user"), 1e-9);
+        assertTrue(active.get("cli") > 0, active.toString());
     }
 
     /**
@@ -209,19 +214,34 @@ class RealClientTest {
                 .mapToDouble(Double::doubleValue).sum());
         // fixture: internal_error has no offline trigger
         assertEquals(Map.of("TypeError", 1.0), panels.by(panels.target("Retries exhausted, refusals, internal errors", 2), "error_name"));
+        // CLAUDE_CODE_MAX_RETRIES=1: every finally failed request was tried twice, and waited between the tries
+        assertEquals(Map.of("429", 2.0, "500", 2.0, "529", 2.0), panels.by(panels.target("Retries of failed requests", 0), "status_code"));
+        assertTrue(panels.rows(panels.target("Retries of failed requests", 1)).values().stream().mapToDouble(Double::doubleValue).sum() > 0,
+                "Retries of failed requests: no wait between the tries");
         // a Bash command that failed
         assertEquals(Map.of("error_type=ShellError,tool_name=Bash", 1.0), panels.rows(panels.target("Tool errors by type", 0)));
     }
 
     @Test
     void toolsSubagentsMcpHooksSkillsAndCompactions() {
-        Map<String, Double> tools = panels.by("Tool results", "tool_name");
-        for (String tool : List.of("Write", "Edit", "Bash", "Agent", "Skill", "mcp_tool")) {
-            assertTrue(tools.containsKey(tool), tool + " missing from Tool results: " + tools);
-        }
+        // Bash: git, pr, hook, idle and frank's wait ran, bashfail failed; Write and Edit accepted (the refused Write
+        // has no result); the two Agent calls; the Skill; the user's own MCP tool, which the client names mcp_tool
+        Map<String, Double> results = new TreeMap<>(Map.of("success=true,tool_name=Bash", 5.0, "success=false,tool_name=Bash", 1.0,
+                "success=true,tool_name=Write", 1.0, "success=true,tool_name=Edit", 1.0, "success=true,tool_name=Agent", 2.0,
+                "success=true,tool_name=Skill", 1.0, "success=true,tool_name=mcp_tool", 1.0));
+        assertEquals(results, panels.rows(panels.target("Tool results", 0)));
+        // the Write the default permission mode refused, by who refused it
+        assertEquals(Map.of("source=config,tool_name=Write", 1.0), panels.rows(panels.target("Rejections by tool and source", 0)));
         assertEquals(Map.of("custom", 1.0, "general-purpose", 1.0), panels.by("Subagents completed", "agent_type"));
+        // main-thread requests carry no agent.name and show as main; a user-defined agent is custom
         Map<String, Double> agents = panels.by("Cost and tokens by agent", "agent_name");
-        assertTrue(agents.containsKey("custom") && agents.containsKey("general-purpose"), agents.toString());
+        assertEquals(Set.of("main", "custom", "general-purpose"), agents.keySet(), agents.toString());
+        assertEquals(eventCost(), agents.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+        // the client adds speed only when it is fast: everything else is normal
+        assertClose(Map.of("normal", eventCost()), panels.by("Cost and tokens by speed", "speed"));
+        // effort only on the subagent's requests; query_source main, subagent (the agents), auxiliary (/compact)
+        assertEquals(Set.of("medium", "none"), panels.by("Cost and tokens by effort", "effort").keySet());
+        assertEquals(Set.of("main", "subagent", "auxiliary"), panels.by("Cost and tokens by query source", "query_source").keySet());
         Map<String, Double> mcp = new TreeMap<>();
         panels.rows(panels.target("MCP server connections", 0)).forEach((k, v) -> mcp.put(k, v));
         assertEquals(Map.of("status=connected,transport_type=stdio", 1.0, "status=disconnected,transport_type=stdio", 1.0), mcp);
@@ -316,7 +336,8 @@ class RealClientTest {
      * The PrometheusRule's spend alerts on the real data, in two more real Prometheus 3 scraping the same
      * collector: with thresholds under what the sessions spent every one fires, with thresholds over it
      * none does. The only change to the rendered rules: {@code for} is 0s (how long a condition must hold
-     * is not what is tested; waiting it out is what a test cannot afford).
+     * is not what is tested; waiting it out is what a test cannot afford). Business hours set to the whole
+     * week: ClaudeCodeNoActivityBusinessHours stays silent in both, because the sessions spent.
      */
     @Test
     void spendAlertsFireAboveTheirThresholdsAndStaySilentBelow() throws Exception {
@@ -327,7 +348,8 @@ class RealClientTest {
         String betweenUsers = String.valueOf((top + second) / 2);
         Map<String, List<Map<String, String>>> fired = alerts(world.collector, Map.of("daily-spend-alert-usd", String.valueOf(total / 2), "daily-spend-critical-usd",
                 String.valueOf(total * 0.9), "hourly-spend-spike-usd", String.valueOf(total / 2),
-                "monthly-budget-usd", String.valueOf(total / 7 * 30 / 2), "user-daily-spend-usd", betweenUsers));
+                "monthly-budget-usd", String.valueOf(total / 7 * 30 / 2), "user-daily-spend-usd", betweenUsers,
+                "business-hours", "0-24", "business-days", "0-6"));
         assertEquals(new TreeSet<>(Set.of("ClaudeCodeDailySpendHigh", "ClaudeCodeDailySpendCritical", "ClaudeCodeHourlySpendSpike",
                 "ClaudeCodeMonthlyBudgetForecast", "ClaudeCodeUserDailySpendHigh")), fired.keySet());
         // one person spent more than the per-user threshold, and only that person is named
@@ -336,13 +358,62 @@ class RealClientTest {
                 fired.toString());
         Map<String, List<Map<String, String>>> silent = alerts(world.collector, Map.of("daily-spend-alert-usd", String.valueOf(total * 2), "daily-spend-critical-usd",
                 String.valueOf(total * 3), "hourly-spend-spike-usd", String.valueOf(total * 2),
-                "monthly-budget-usd", String.valueOf(total / 7 * 30 * 2), "user-daily-spend-usd", String.valueOf(top * 2)));
+                "monthly-budget-usd", String.valueOf(total / 7 * 30 * 2), "user-daily-spend-usd", String.valueOf(top * 2),
+                "business-hours", "0-24", "business-days", "0-6"));
         assertEquals(Map.of(), silent);
     }
 
-    /** The Claude Code alerts firing in a Prometheus with these settings' rules: name to each alert's labels. */
-    private static Map<String, List<Map<String, String>>> alerts(RealChain chain, Map<String, String> settings) throws Exception {
-        return alerts(chain.collector, settings);
+    /**
+     * ClaudeCodeCostCounterResets on gina's two processes on one session (anthropics/claude-code #56317). Resets
+     * are history: a Prometheus started now would see only the counter's last value, so the alert's rendered
+     * expression runs in the collision chain's own Prometheus, which scraped the flips (its rules carry the
+     * default threshold and 5m for). With the setting under the resets Prometheus counted it names that session,
+     * with the setting over them nothing.
+     */
+    @Test
+    void costCounterResetsAlertNamesTheSessionTwoProcessesShare() throws Exception {
+        Double counted = collision.prometheus.value("sum(resets(claude_code_cost_usage_USD_total{session_id=\""
+                + collided.sessionId() + "\"}[1h]))");
+        assertTrue(counted != null && counted >= 1, "the colliding session's counter never reset: " + counted);
+        double resets = counted;
+        assertEquals(List.of(collided.sessionId()), costCounterResets(resets - 0.5));
+        assertEquals(List.of(), costCounterResets(resets + 0.5));
+    }
+
+    /** The session_id of each series ClaudeCodeCostCounterResets' rendered expression returns in the collision chain. */
+    private static List<String> costCounterResets(double threshold) throws Exception {
+        String rules = Rendered.prometheusRules(Rendered.bundle(Map.of("cost-counter-resets-alert", String.valueOf(threshold))));
+        for (JsonNode group : Json.YAML.readTree(rules).path("groups")) {
+            for (JsonNode r : group.path("rules")) {
+                if (r.path("alert").asText().equals("ClaudeCodeCostCounterResets")) {
+                    List<String> sessions = new ArrayList<>();
+                    collision.prometheus.query(r.path("expr").asText()).forEach(s -> sessions.add(s.at("/metric/session_id").asText()));
+                    return sessions;
+                }
+            }
+        }
+        throw new AssertionError("the rendered rules have no ClaudeCodeCostCounterResets");
+    }
+
+    /**
+     * A model picked in the Model filter: cost and API requests read that model's requests only; the panels
+     * of events that carry no model (tools, rejections, skills, MCP, hooks, compactions, mode changes) show
+     * what they show under All; metrics without a model (sessions) drop out.
+     */
+    @Test
+    void aModelPickedKeepsTheEventsThatCarryNoModel() {
+        String model = RealSessions.SECOND_MODEL;
+        DashboardPanels picked = new DashboardPanels(Rendered.bundle().dashboardJson(), world.prometheus, world.loki,
+                Map.of("model", model));
+        assertClose(Map.of(model, eventCostBy("model").get(model)), picked.by("Cost by model", "model"));
+        assertEquals(Set.of(model), picked.by("API requests", "model").keySet());
+        for (String panel : List.of("Tool results", "Rejections by tool and source", "Skills activated", "MCP server connections",
+                "Hook time and blocking hooks", "Compactions: context pressure", "Permission mode changes")) {
+            Map<String, Double> all = panels.rows(panels.target(panel, 0));
+            assertTrue(!all.isEmpty(), panel + " is empty under All");
+            assertEquals(all, picked.rows(picked.target(panel, 0)), panel + " with model " + model);
+        }
+        assertEquals(Map.of(), picked.rows(picked.target("Sessions", 0)), "session.count carries no model");
     }
 
     private static Map<String, List<Map<String, String>>> alerts(CollectorProcess collector, Map<String, String> settings)

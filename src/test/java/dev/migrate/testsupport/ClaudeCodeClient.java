@@ -47,6 +47,14 @@ import java.util.concurrent.TimeUnit;
  * streams get a point in which interval (a one-shot counter in one interval only, a stream that
  * skips an interval). Events are log records, body {@code claude_code.<name>}, attribute
  * {@code event.name=<name>}.
+ * <p>
+ * What the real client ({@link RealClaudeCode}) proves on its own sessions is proven there; this one
+ * stays for what the real client cannot be made to do in a test: send amounts a test chooses ($9 and
+ * $3 around a $10 threshold; the stand-in's usage prices every request the same), report an older
+ * client version (verify's clients check), export in intervals a test controls (chained and skipping
+ * streams, a collision at a chosen moment), and send thousands of sessions a second (the scale
+ * benchmarks). Its points chain (the Java SDK's delta start is the previous collection), the real
+ * client's never do: ClientFaultsTest shows what that changes.
  */
 public final class ClaudeCodeClient implements AutoCloseable {
     /** The client version whose telemetry this imitates (names, attributes, values). */

@@ -48,6 +48,19 @@ public final class DashboardPanels {
      *                    worlds, the setting's default where the bundle runs on default settings
      */
     public DashboardPanels(String dashboardJson, ManagedProcess prometheus, java.time.Duration queryOffset, LokiDouble loki) {
+        this(dashboardJson, prometheus, queryOffset, loki, Map.of());
+    }
+
+    /**
+     * The same view with some filters picked as a user picks them (variable name to value, e.g. model to one
+     * model); every other filter stays on All.
+     */
+    public DashboardPanels(String dashboardJson, PrometheusProcess prometheus, LokiDouble loki, Map<String, String> picked) {
+        this(dashboardJson, prometheus, Rendered.WORLD_QUERY_OFFSET, loki, picked);
+    }
+
+    private DashboardPanels(String dashboardJson, ManagedProcess prometheus, java.time.Duration queryOffset, LokiDouble loki,
+                            Map<String, String> picked) {
         this.prometheus = prometheus;
         this.queryOffset = queryOffset;
         this.loki = loki;
@@ -64,6 +77,12 @@ public final class DashboardPanels {
             variables.put(v.path("name").asText(), v.path("includeAll").asBoolean()
                     ? v.path("allValue").asText(".*") : v.at("/current/value").asText());
         }
+        picked.forEach((name, value) -> {
+            if (!variables.containsKey(name)) {
+                throw new AssertionError("the dashboard has no variable '" + name + "': " + variables.keySet());
+            }
+            variables.put(name, value);
+        });
         collect(dashboard.path("panels"), variables);
     }
 
