@@ -8,7 +8,6 @@ import dev.migrate.bundle.BundlePlan;
 import dev.migrate.bundle.ManifestFiles;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.data.OutputDirectory;
-import dev.migrate.data.OutputDirectory.OutputFile;
 import dev.migrate.bundle.Prepared;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.cluster.Cluster;
@@ -69,7 +68,8 @@ public final class DeployCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--force",
-            description = "With --out: replace files there that were changed by hand (each is kept as <file>.edited).")
+            description = "With --out: replace (or remove, when no longer in the bundle) files there that were changed"
+                    + " by hand; each is kept as <file>.edited.")
     boolean force;
 
     @Option(names = "--show-manifests",
@@ -110,7 +110,7 @@ public final class DeployCommand implements Callable<Integer> {
         Prepared prepared = Prepared.of(settings);
         BundlePlan plan = prepared.plan();
         List<CheckResult> failures = plan.failures();
-        List<OutputFile> files = outDir == null ? List.of()
+        ManifestFiles.Target files = outDir == null ? null
                 : ManifestFiles.forTarget(ManifestFiles.of(prepared.bundle(), ManifestFiles.DEPLOY_OUT), outDir, force);
         if (dryRun || !failures.isEmpty()) {
             print(plan, prepared.bundle());
@@ -118,9 +118,10 @@ public final class DeployCommand implements Callable<Integer> {
         BundlePlan.throwIfFailed(plan.rules(), dryRun ? (outDir == null ? "" : " (nothing was written)") : " (nothing was applied)");
         if (dryRun) {
             if (outDir != null) {
-                List<Path> written = outDir.write(files);
+                List<Path> written = outDir.write(files.files(), files.stale());
                 PrintWriter to = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
                 written.forEach(p -> to.println("wrote " + p));
+                files.stale().forEach(p -> to.println("removed " + outDir.dir().resolve(p) + " (written by an earlier --out, no longer in the bundle)"));
                 to.println("apply them with: kubectl apply --server-side --field-manager=migrate -k " + outDir.dir());
             }
             return ExitCodes.OK;
