@@ -42,6 +42,7 @@ import java.util.concurrent.Callable;
                 + " changes Docker or the cluster.",
                 "",
                 "Examples:",
+                "",
                 "  migrate backport",
                 "  migrate backport --out ../claude-code-monitoring",
                 "  cd ~/personal/claude-monitoring && migrate backport --out . && docker compose up -d"},

@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
                         + "other key.",
                 "",
                 "Examples:",
+                "",
                 "  eval \"$(migrate client-env --machine-name laptop)\"",
                 "  migrate client-env --shell fish --machine-name laptop",
                 "  migrate client-env --machine-name laptop --write-settings"})

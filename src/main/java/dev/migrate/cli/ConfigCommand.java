@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
                 "(default < migrate.yaml < MIGRATE_* environment < flags).",
                 "",
                 "Examples:",
+                "",
                 "  migrate config",
                 "  migrate config --config ~/homelab/migrate.yaml --context homelab"})
 public final class ConfigCommand implements Callable<Integer> {

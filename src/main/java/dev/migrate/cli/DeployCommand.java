@@ -49,6 +49,7 @@ import java.util.concurrent.Callable;
                 + "server-side apply and wait until the collector is rolled out and the VIP is announced.",
                 "",
                 "Examples:",
+                "",
                 "  migrate deploy --dry-run",
                 "  migrate deploy --dry-run --vip 10.10.30.23 --trusted-cidr 10.10.0.0/16 -o json",
                 "  migrate deploy --dry-run --collector-config my-collector.yaml --show-manifests",

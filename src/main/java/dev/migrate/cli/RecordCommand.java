@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
                 + " it prints what it would write. It never touches the cluster or Docker.",
                 "",
                 "Examples:",
+                "",
                 "  migrate record",
                 "  migrate record --out docs/rebuild",
                 "  migrate record -o json"},

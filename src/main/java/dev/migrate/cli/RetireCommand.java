@@ -44,6 +44,7 @@ import java.util.function.Consumer;
                         + "retire resumes where it stopped when run again with --yes.",
                 "",
                 "Examples:",
+                "",
                 "  migrate retire",
                 "  migrate retire --yes --backup-dir ~/migrate-backups",
                 "  migrate retire --restore --backup-dir ~/migrate-backups"})

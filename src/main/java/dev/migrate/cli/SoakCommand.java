@@ -37,6 +37,7 @@ import java.util.function.Consumer;
                 "Checks: checks/soak.yaml (or soak.yaml in the checks-dir setting).",
                 "",
                 "Examples:",
+                "",
                 "  migrate soak --context homelab",
                 "  migrate soak --context homelab --duration 24h --interval 60s",
                 "  migrate soak --report"},

@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
         description = {"Show the last run of each step from the state directory and what to do next.",
                 "",
                 "Examples:",
+                "",
                 "  migrate status",
                 "  migrate status -o json"})
 public final class StatusCommand implements Callable<Integer> {

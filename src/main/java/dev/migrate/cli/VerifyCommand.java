@@ -43,6 +43,7 @@ import java.util.Map;
                         + "A check whose endpoint is not given is skipped, with the flag to give.",
                 "",
                 "Examples:",
+                "",
                 "  migrate verify --context homelab",
                 "  migrate verify --prometheus-url http://10.10.30.30:9090 --loki-url http://10.10.30.31:3100",
                 "  migrate verify --context homelab -o json --junit verify.xml"},
