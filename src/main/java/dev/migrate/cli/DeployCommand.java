@@ -56,8 +56,12 @@ import java.util.concurrent.Callable;
                 "  migrate deploy --dry-run --out ~/homelab/manifests/monitoring",
                 "  migrate deploy --context homelab --diff",
                 "  migrate deploy --context homelab --kubeconfig ~/.kube/homelab.yaml --timeout 10m"},
-        footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
-                + "apply or wait failed, 2 bad input (flags, settings, kubeconfig, unreadable or malformed files)."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:applied (or unchanged) and rolled out / every rule passed",
+                "1:a rule, preflight check, apply or wait failed",
+                "2:bad input (flags, settings, kubeconfig, unreadable or malformed files)",
+                "4:refused: another migrate step holds the state directory",
+                "130:interrupted: run it again"})
 public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--dry-run",
             description = "Render and validate the bundle and print the plan; touch no cluster and no network.")

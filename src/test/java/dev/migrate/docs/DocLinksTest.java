@@ -73,7 +73,7 @@ class DocLinksTest {
     void everySubcommandHasItsPageAndTheReadmeLinksIt() throws IOException {
         CliRun help = CliRun.of("--help");
         String commands = help.out().substring(help.out().indexOf("Commands:"));
-        List<String> names = commands.lines().skip(1).filter(l -> l.matches("  \\S.*"))
+        List<String> names = commands.lines().skip(1).takeWhile(l -> !l.isBlank()).filter(l -> l.matches("  \\S.*"))
                 .map(l -> l.trim().split("\\s+")[0]).toList();
         assertTrue(names.size() >= 9, help.out());
         String readme = Files.readString(ROOT.resolve("README.md"));

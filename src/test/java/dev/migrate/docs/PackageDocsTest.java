@@ -80,13 +80,14 @@ class PackageDocsTest {
     }
 
     /**
-     * The pages as `man` shows them (asciidoctor to troff, as scripts/package does, then `man -l` at 80
-     * columns): each example of a command's --help is a line of its own on its page. AsciiDoc reflows
-     * a paragraph, so examples that are not a literal block of their own ran together into one text
-     * ("Examples: migrate deploy --dry-run migrate deploy --dry-run --vip ...") and broke mid-command.
+     * The pages as `man` shows them (asciidoctor to troff, as scripts/package does, then `man -l`, 200
+     * columns wide): each example of a command's --help is a line of its own on its page, and each exit code
+     * it lists is described. AsciiDoc reflows a paragraph, so examples that are not a literal block of
+     * their own ran together into one text ("Examples: migrate deploy --dry-run migrate deploy --dry-run
+     * --vip ...") and broke mid-command; exit codes given as a footer were left off the pages.
      */
     @Test
-    void everyExampleIsALineOfItsOwnOnTheRenderedManPage(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    void everyExampleAndExitCodeIsOnTheRenderedManPage(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path asciidoctor = Path.of("/usr/bin/asciidoctor");
         assertTrue(Files.isExecutable(asciidoctor), "needs asciidoctor to render the man pages: apt-get install asciidoctor"
                 + " (scripts/install-test-deps.sh installs it)");
@@ -101,7 +102,7 @@ class PackageDocsTest {
         for (CommandSpec command : commands) {
             String page = command.qualifiedName("-");
             DockerdProcess.Result man = DockerdProcess.run(List.of("man", "-l", tmp.resolve(page + ".1").toString()), null,
-                    Map.of("MANWIDTH", "80", "LC_ALL", "C", "MANPAGER", "cat", "PAGER", "cat"));
+                    Map.of("MANWIDTH", "200", "LC_ALL", "C", "MANPAGER", "cat", "PAGER", "cat")); // wide: no hyphenated word
             assertEquals(0, man.code(), "man -l " + page + ": " + man.err());
             List<String> lines = man.out().lines().map(l -> l.replaceAll(".\b", "").strip()).toList(); // no overstrike
             for (String example : dev.migrate.cli.HelpLayout.examples(command)) {
@@ -110,9 +111,34 @@ class PackageDocsTest {
                     broken.add("man " + page + ": '" + example.strip() + "' is not a line of its own");
                 }
             }
+            // The exit codes --help lists are on the page too (a footer would not be: picocli's generator drops it).
+            String text = String.join(" ", lines).replaceAll("\\s+", " ");
+            Map<String, String> codes = command.usageMessage().exitCodeList();
+            if (!codes.isEmpty() && lines.stream().noneMatch(l -> l.startsWith("EXIT CODES"))) {
+                broken.add("man " + page + ": no EXIT CODES section");
+            }
+            codes.forEach((code, meaning) -> {
+                if (!text.contains(code.strip() + " " + meaning.strip().replaceAll("\\s+", " "))) {
+                    broken.add("man " + page + ": exit code " + code.strip() + " (" + meaning + ") is not described");
+                }
+            });
         }
         assertTrue(checked >= 18, "only " + checked + " examples found: every subcommand has two or more");
-        assertEquals(List.of(), broken, "examples a reader cannot copy from the man page");
+        assertEquals(List.of(), broken, "examples a reader cannot copy, or exit codes a reader cannot find, on the man pages");
+    }
+
+    /** The commands that change something or decide something say what each exit code means, in --help and on their page. */
+    @Test
+    void theStepsListTheirExitCodes() {
+        CommandLine cli = new CommandLine(new Main());
+        List<String> without = new ArrayList<>();
+        for (String step : List.of("deploy", "verify", "soak", "retire", "record", "backport")) {
+            Map<String, String> codes = cli.getSubcommands().get(step).getCommandSpec().usageMessage().exitCodeList();
+            if (!codes.keySet().stream().map(String::strip).toList().containsAll(List.of("0", "2"))) {
+                without.add(step + " " + codes.keySet());
+            }
+        }
+        assertEquals(List.of(), without, "steps without their exit codes (0 and 2 at least) in exitCodeList");
     }
 
     private static List<CommandSpec> commands(CommandSpec spec, List<CommandSpec> into) {
