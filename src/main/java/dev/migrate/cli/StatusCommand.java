@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "",
                 "  migrate status",
-                "  migrate status -o json"})
+                "  migrate status -o json"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed", "2:bad input (flags, settings)"})
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
