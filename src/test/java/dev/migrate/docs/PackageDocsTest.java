@@ -89,8 +89,8 @@ class PackageDocsTest {
     @Test
     void everyExampleAndExitCodeIsOnTheRenderedManPage(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path asciidoctor = Path.of("/usr/bin/asciidoctor");
-        assertTrue(Files.isExecutable(asciidoctor), "needs asciidoctor to render the man pages: apt-get install asciidoctor"
-                + " (scripts/install-test-deps.sh installs it)");
+        assertTrue(Files.isExecutable(asciidoctor) && Files.isExecutable(Path.of("/usr/bin/man")), "needs asciidoctor and man to"
+                + " render the man pages: apt-get install asciidoctor man-db (scripts/install-test-deps.sh installs both)");
         List<CommandSpec> commands = commands(new CommandLine(new Main()).getCommandSpec(), new ArrayList<>());
         List<String> render = new ArrayList<>(List.of(asciidoctor.toString(), "-b", "manpage", "-D", tmp.toString()));
         commands.forEach(c -> render.add(GENERATED.resolve("man").resolve(c.qualifiedName("-") + ".adoc").toString()));
