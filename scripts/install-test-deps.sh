@@ -2,7 +2,7 @@
 # Installs the real components the tests start on loopback (Debian packages), if missing:
 # Docker engine + docker-compose (retire, backport), Prometheus 2.42 (only to compare the old
 # range semantics; the tests run Prometheus 3, Alertmanager, the collector and kube-apiserver
-# built by scripts/real-components), Chromium (soak's HTML report), asciidoctor and zsh (the packages' man pages, the zsh completion check). The tests start and stop their own processes; this script
+# built by scripts/real-components), Chromium (soak's HTML report), asciidoctor, man-db and zsh (the packages' man pages, PackageDocsTest, the zsh completion check). The tests start and stop their own processes; this script
 # starts nothing, and dockerd is only ever started by tests with no bridge and no NAT.
 set -euo pipefail
 need=()
@@ -16,7 +16,7 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v asciidoctor >/dev/null 2>&1 || need+=(asciidoctor)   # scripts/package: the man pages
 command -v zsh >/dev/null 2>&1 || need+=(zsh)                   # scripts/package-check: zsh completion
-command -v man >/dev/null 2>&1 || need+=(man-db)                # scripts/package-check: the installed man pages
+command -v man >/dev/null 2>&1 || need+=(man-db)                # scripts/package-check, PackageDocsTest: the man pages
 command -v python3 >/dev/null 2>&1 || need+=(python3-minimal)    # the stdio MCP server the real Claude Code client starts
 command -v npm >/dev/null 2>&1 || need+=(npm)                    # scripts/real-components: the Claude Code client
 command -v git >/dev/null 2>&1 || need+=(git)                    # the real client's commit scenario

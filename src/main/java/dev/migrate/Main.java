@@ -48,8 +48,9 @@ import java.util.Properties;
                 ConfigCommand.class,
                 ClientEnvCommand.class,
         },
-        footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input, 3 inconclusive, 4 refused by a safety gate, 130 interrupted.",
-                "Set MIGRATE_DEBUG=1 to see stack traces."})
+        exitCodeListHeading = "%nExit codes (each command's --help says what they mean for it):%n",
+        exitCodeList = {"0:ok", "1:failed", "2:bad input", "3:inconclusive", "4:refused by a safety gate", "130:interrupted"},
+        footer = {"", "Set MIGRATE_DEBUG=1 to see stack traces."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

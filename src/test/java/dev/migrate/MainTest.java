@@ -13,7 +13,7 @@ class MainTest {
         CliRun r = CliRun.of("--help");
         assertEquals(0, r.exitCode());
         String commands = r.out().substring(r.out().indexOf("Commands:"));
-        java.util.List<String> names = commands.lines().skip(1).filter(l -> l.matches("  \\S.*"))
+        java.util.List<String> names = commands.lines().skip(1).takeWhile(l -> !l.isBlank()).filter(l -> l.matches("  \\S.*"))
                 .map(l -> l.trim().split("\\s+")[0]).toList();
         assertEquals(java.util.List.of("deploy", "verify", "soak", "retire", "record", "backport", "status", "config",
                 "client-env"), names, r.out());

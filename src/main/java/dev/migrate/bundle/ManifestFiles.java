@@ -83,18 +83,31 @@ public final class ManifestFiles {
     }
 
     /**
-     * Decides whether DIR may take the files and returns what to write. Allowed: a new or empty
-     * directory, or one holding only files an earlier `--out` wrote (replaced) and files that are no
-     * manifests (a README stays as it is). Refused: any manifest migrate did not write there (someone
-     * else's objects, which our kustomization.yaml would leave out), and, without {@code force}, a file
-     * of ours that a person edited since ({@link OutputDirectory#keepingEdits}).
+     * What a run does to DIR: the files to write, and the manifests an earlier run wrote there that the
+     * bundle no longer has (the Loki rules after loki-ruler is turned off), to remove, so that DIR holds
+     * exactly the objects its kustomization.yaml lists.
      */
-    public static List<OutputFile> forTarget(List<OutputFile> files, OutputDirectory out, boolean force) {
+    public record Target(List<OutputFile> files, List<String> stale) {
+        public Target {
+            files = List.copyOf(files);
+            stale = List.copyOf(stale);
+        }
+    }
+
+    /**
+     * Decides whether DIR may take the files and returns what to write and remove. Allowed: a new or
+     * empty directory, or one holding only files an earlier `--out` wrote (replaced, or removed when the
+     * bundle has them no more) and files that are no manifests (a README stays as it is). Refused: any
+     * manifest migrate did not write there (someone else's objects, which our kustomization.yaml would
+     * leave out), and, without {@code force}, a file of ours that a person edited since
+     * ({@link OutputDirectory#keepingEdits}), whether it is replaced or would be removed; with
+     * {@code force} each such file is kept as a copy.
+     */
+    public static Target forTarget(List<OutputFile> files, OutputDirectory out, boolean force) {
         Set<String> ours = out.written().keySet();
         List<String> foreign = out.entries().stream()
                 .filter(e -> !e.equals(OutputDirectory.INDEX) && !ours.contains(e))
-                .filter(e -> MANIFEST_EXTENSIONS.stream().anyMatch(x -> e.toLowerCase(Locale.ROOT).endsWith(x))
-                        || java.nio.file.Files.isDirectory(out.dir().resolve(e)) && !e.startsWith("."))
+                .filter(e -> isManifest(e) || java.nio.file.Files.isDirectory(out.dir().resolve(e)) && !e.startsWith("."))
                 .toList();
         if (!foreign.isEmpty()) {
             throw new UserError(out.flag() + " " + out.dir() + " holds manifests migrate did not write ("
@@ -102,9 +115,31 @@ public final class ManifestFiles {
                     + "); nothing was written. Give a directory of its own, e.g. " + out.flag() + " "
                     + out.dir().resolve("claude-code"));
         }
-        List<OutputFile> result = out.keepingEdits(files, force, "migrate deploy --out");
+        List<OutputFile> result = new ArrayList<>(out.keepingEdits(files, force, "migrate deploy --out"));
+        // Only what this command writes: a top-level manifest file, regular, not a copy (<file>.edited).
+        Set<String> generated = new java.util.HashSet<>(files.stream().map(OutputFile::path).toList());
+        List<String> stale = ours.stream()
+                .filter(e -> !generated.contains(e) && !e.contains("/") && !e.startsWith(".") && isManifest(e))
+                .filter(e -> java.nio.file.Files.isRegularFile(out.dir().resolve(e), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .sorted().toList();
+        List<String> staleEdited = out.editedSinceWritten(stale);
+        if (!staleEdited.isEmpty()) {
+            boolean one = staleEdited.size() == 1;
+            String them = one ? "it" : "them";
+            if (!force) {
+                throw new UserError(out.flag() + " " + out.dir() + ": " + String.join(", ", staleEdited) + (one ? " is" : " are")
+                        + " no longer in the bundle and " + (one ? "was" : "were") + " changed by hand since migrate deploy --out wrote "
+                        + them + "; nothing was written. Move " + them + " away, or run again with --force to remove " + them
+                        + " and keep each edited file as <file>" + OutputDirectory.EDITED_SUFFIX);
+            }
+            result.addAll(out.editedCopies(staleEdited, result));
+        }
         out.checkTargets(result);
-        return result;
+        return new Target(result, stale);
+    }
+
+    private static boolean isManifest(String name) {
+        return MANIFEST_EXTENSIONS.stream().anyMatch(x -> name.toLowerCase(Locale.ROOT).endsWith(x));
     }
 
     private static String yaml(Object tree) {

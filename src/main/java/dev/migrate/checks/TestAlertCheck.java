@@ -50,7 +50,7 @@ final class TestAlertCheck extends SpecCheck {
                 Instant end = now(ctx);
                 am.post(List.of(new Alert(labels, annotations, now, end, "")));
                 return pass(alertname + " (probe_id " + probeId + ") accepted and visible in " + ms + " ms, state "
-                        + seen.get(0).state() + "; resolved again at " + end);
+                        + seen.get(0).state() + "; resolved again at " + end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             }
             if (System.nanoTime() - t0 > timeout().toNanos() - poll.toNanos() * 2) {
                 return fail("Alertmanager accepted " + alertname + " but GET /api/v2/alerts does not list probe_id " + probeId,

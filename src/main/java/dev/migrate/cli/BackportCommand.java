@@ -42,11 +42,15 @@ import java.util.concurrent.Callable;
                 + " changes Docker or the cluster.",
                 "",
                 "Examples:",
+                "",
                 "  migrate backport",
                 "  migrate backport --out ../claude-code-monitoring",
                 "  cd ~/personal/claude-monitoring && migrate backport --out . && docker compose up -d"},
-        footer = {"", "Exit codes: 0 printed or written, 1 a rule failed (nothing written), 2 bad input (settings, --out,"
-                + " files edited by hand), 4 refused: it would run an older Grafana or Prometheus (nothing written)."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed or written", "1:a rule failed (nothing written)",
+                "2:bad input (settings, --out, files edited by hand)",
+                "4:refused: it would run an older Grafana or Prometheus, or another migrate step holds the state directory"
+                        + " (nothing written)"})
 public final class BackportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

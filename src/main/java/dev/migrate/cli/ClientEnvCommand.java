@@ -32,9 +32,13 @@ import java.util.concurrent.Callable;
                         + "other key.",
                 "",
                 "Examples:",
+                "",
                 "  eval \"$(migrate client-env --machine-name laptop)\"",
                 "  migrate client-env --shell fish --machine-name laptop",
-                "  migrate client-env --machine-name laptop --write-settings"})
+                "  migrate client-env --machine-name laptop --write-settings"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed, or the settings file written", "1:the settings file could not be written",
+                "2:bad input (flags, settings, a settings file that is not valid JSON)"})
 public final class ClientEnvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -23,8 +23,11 @@ import java.util.concurrent.Callable;
                 "(default < migrate.yaml < MIGRATE_* environment < flags).",
                 "",
                 "Examples:",
+                "",
                 "  migrate config",
-                "  migrate config --config ~/homelab/migrate.yaml --context homelab"})
+                "  migrate config --config ~/homelab/migrate.yaml --context homelab"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed", "2:bad input (a setting, flag or variable that is not valid)"})
 public final class ConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -8,7 +8,6 @@ import dev.migrate.bundle.BundlePlan;
 import dev.migrate.bundle.ManifestFiles;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.data.OutputDirectory;
-import dev.migrate.data.OutputDirectory.OutputFile;
 import dev.migrate.bundle.Prepared;
 import dev.migrate.checks.CheckResult;
 import dev.migrate.cluster.Cluster;
@@ -51,14 +50,19 @@ import java.util.function.Function;
                 + "server-side apply and wait until the collector is rolled out and the VIP is announced.",
                 "",
                 "Examples:",
+                "",
                 "  migrate deploy --dry-run",
                 "  migrate deploy --dry-run --vip 10.10.30.23 --trusted-cidr 10.10.0.0/16 -o json",
                 "  migrate deploy --dry-run --collector-config my-collector.yaml --show-manifests",
                 "  migrate deploy --dry-run --out ~/homelab/manifests/monitoring",
                 "  migrate deploy --context homelab --diff",
                 "  migrate deploy --context homelab --kubeconfig ~/.kube/homelab.yaml --timeout 10m"},
-        footer = {"", "Exit codes: 0 applied (or unchanged) and rolled out / every rule passed, 1 a rule, preflight check, "
-                + "apply or wait failed, 2 bad input (flags, settings, kubeconfig, unreadable or malformed files)."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:applied (or unchanged) and rolled out / every rule passed",
+                "1:a rule, preflight check, apply or wait failed",
+                "2:bad input (flags, settings, kubeconfig, unreadable or malformed files)",
+                "4:refused: another migrate step holds the state directory",
+                "130:interrupted: run it again"})
 public final class DeployCommand implements Callable<Integer> {
     /** How the command reaches the cluster named by the settings. */
     private final Function<Settings, Cluster> connect;
@@ -82,7 +86,8 @@ public final class DeployCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--force",
-            description = "With --out: replace files there that were changed by hand (each is kept as <file>.edited).")
+            description = "With --out: replace (or remove, when no longer in the bundle) files there that were changed"
+                    + " by hand; each is kept as <file>.edited.")
     boolean force;
 
     @Option(names = "--show-manifests",
@@ -123,7 +128,7 @@ public final class DeployCommand implements Callable<Integer> {
         Prepared prepared = Prepared.of(settings);
         BundlePlan plan = prepared.plan();
         List<CheckResult> failures = plan.failures();
-        List<OutputFile> files = outDir == null ? List.of()
+        ManifestFiles.Target files = outDir == null ? null
                 : ManifestFiles.forTarget(ManifestFiles.of(prepared.bundle(), ManifestFiles.DEPLOY_OUT), outDir, force);
         if (dryRun || !failures.isEmpty()) {
             print(plan, prepared.bundle());
@@ -131,9 +136,10 @@ public final class DeployCommand implements Callable<Integer> {
         BundlePlan.throwIfFailed(plan.rules(), dryRun ? (outDir == null ? "" : " (nothing was written)") : " (nothing was applied)");
         if (dryRun) {
             if (outDir != null) {
-                List<Path> written = outDir.write(files);
+                List<Path> written = outDir.write(files.files(), files.stale());
                 PrintWriter to = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
                 written.forEach(p -> to.println("wrote " + p));
+                files.stale().forEach(p -> to.println("removed " + outDir.dir().resolve(p) + " (written by an earlier --out, no longer in the bundle)"));
                 to.println("apply them with: kubectl apply --server-side --field-manager=migrate -k " + outDir.dir());
             }
             return ExitCodes.OK;

@@ -13,7 +13,9 @@ import java.util.List;
  * picocli does, but an example (a description line indented by {@link #EXAMPLE_INDENT}) is printed
  * whole on one line. Wrapped, `--timeout` and `10m` landed on two lines and the command could not
  * be copied; an unbroken line is at worst soft-wrapped by the terminal, which copies as one line.
- * Man pages and completion read the description from the model, so they see the same lines.
+ * The man pages read the same description lines from the model, as AsciiDoc: there the examples
+ * follow a blank line, so that they form a literal paragraph whose lines are kept, where a paragraph
+ * begun by "Examples:" would be reflowed into one run of text (PackageDocsTest renders the pages).
  */
 public final class HelpLayout {
     /** Description lines starting with this are examples (commands to type), never wrapped. */

@@ -32,10 +32,13 @@ import java.util.concurrent.Callable;
                 + " it prints what it would write. It never touches the cluster or Docker.",
                 "",
                 "Examples:",
+                "",
                 "  migrate record",
                 "  migrate record --out docs/rebuild",
                 "  migrate record -o json"},
-        footer = {"", "Exit codes: 0 printed or written, 2 bad input (settings, --out), 3 nothing deployed yet (nothing written)."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed or written", "2:bad input (settings, --out)", "3:nothing deployed yet (nothing written)",
+                "4:refused: another migrate step holds the state directory (nothing written)"})
 public final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

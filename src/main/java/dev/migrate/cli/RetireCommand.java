@@ -44,9 +44,16 @@ import java.util.function.Consumer;
                         + "retire resumes where it stopped when run again with --yes.",
                 "",
                 "Examples:",
+                "",
                 "  migrate retire",
                 "  migrate retire --yes --backup-dir ~/migrate-backups",
-                "  migrate retire --restore --backup-dir ~/migrate-backups"})
+                "  migrate retire --restore --backup-dir ~/migrate-backups"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done, plan printed, or nothing to do", "1:an action or final check failed (nothing after it ran)",
+                "2:bad input (flags, project not found, backup directory)",
+                "4:refused (the gate, --no-backup unconfirmed, restore over a non-empty volume, another step holds the state"
+                        + " directory)",
+                "130:interrupted: run it again with --yes to resume"})
 public final class RetireCommand implements Callable<Integer> {
     /** Verify's checks for the gate; null means the real ones, run through {@link #pipeline}. */
     private final PipelineCheck.Factory verifyNow;

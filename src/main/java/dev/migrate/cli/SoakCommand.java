@@ -37,11 +37,15 @@ import java.util.function.Consumer;
                 "Checks: checks/soak.yaml (or soak.yaml in the checks-dir setting).",
                 "",
                 "Examples:",
+                "",
                 "  migrate soak --context homelab",
                 "  migrate soak --context homelab --duration 24h --interval 60s",
                 "  migrate soak --report"},
-        footer = {"", "Files: <state-dir>/soak/journal.jsonl and report.{txt,json,html}.",
-                "Exit codes: 0 passed, 1 failed, 2 bad input, 3 inconclusive (e.g. gaps), 4 refused, 130 stopped (resumable)."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:passed", "1:failed", "2:bad input", "3:inconclusive (e.g. gaps)", "4:refused",
+                "130:stopped (resumable)"},
+        footerHeading = "%nFiles:%n",
+        footer = {"<state-dir>/soak/journal.jsonl and report.{txt,json,html}."})
 public final class SoakCommand implements java.util.concurrent.Callable<Integer> {
 
     /**

@@ -24,8 +24,11 @@ import java.util.concurrent.Callable;
         description = {"Show the last run of each step from the state directory and what to do next.",
                 "",
                 "Examples:",
+                "",
                 "  migrate status",
-                "  migrate status -o json"})
+                "  migrate status -o json"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed", "2:bad input (flags, settings)"})
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

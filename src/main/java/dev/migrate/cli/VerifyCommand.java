@@ -43,11 +43,13 @@ import java.util.Map;
                         + "A check whose endpoint is not given is skipped, with the flag to give.",
                 "",
                 "Examples:",
+                "",
                 "  migrate verify --context homelab",
                 "  migrate verify --prometheus-url http://10.10.30.30:9090 --loki-url http://10.10.30.31:3100",
                 "  migrate verify --context homelab -o json --junit verify.xml"},
-        footer = {"", "Exit codes: 0 all passed, 1 a check failed, 3 nothing failed but something was inconclusive"
-                + " (or nothing could be checked), 2 bad input."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:all passed", "1:a check failed", "2:bad input",
+                "3:nothing failed but something was inconclusive (or nothing could be checked)"})
 public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;

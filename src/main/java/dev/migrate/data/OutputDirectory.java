@@ -271,13 +271,23 @@ public final class OutputDirectory {
                     + EDITED_SUFFIX);
         }
         List<OutputFile> out = new ArrayList<>(files);
+        out.addAll(editedCopies(edited, files));
+        return out;
+    }
+
+    /**
+     * A copy of each of {@code edited} (files a person changed that a run replaces or removes), each under
+     * a name ({@link #EDITED_SUFFIX}) that nothing in the directory nor in {@code files} uses yet.
+     */
+    public List<OutputFile> editedCopies(List<String> edited, List<OutputFile> files) {
+        List<OutputFile> copies = new ArrayList<>();
         List<String> taken = new ArrayList<>(files.stream().map(OutputFile::path).toList());
         for (String path : edited) {
             String copy = freeName(path, EDITED_SUFFIX, taken);
             taken.add(copy);
-            out.add(new OutputFile(copy, read(path).orElseThrow()));
+            copies.add(new OutputFile(copy, read(path).orElseThrow()));
         }
-        return out;
+        return copies;
     }
 
     /**
@@ -294,20 +304,28 @@ public final class OutputDirectory {
 
     /** Writes every file (staged, then moved into place) and returns the absolute paths written. */
     public List<Path> write(List<OutputFile> files) {
-        if (tracked) {
-            List<OutputFile> withIndex = new ArrayList<>(files);
-            withIndex.add(new OutputFile(INDEX, index(files)));
-            List<Path> written = writeAll(withIndex);
-            return written.subList(0, files.size());
-        }
-        return writeAll(files);
+        return write(files, List.of());
     }
 
-    /** The index after writing {@code files}: theirs, plus earlier entries of files that are still there. */
-    private String index(List<OutputFile> files) {
+    /**
+     * Writes every file as {@link #write(List)} does, then removes {@code remove}: files an earlier run
+     * wrote here that are generated no more (the caller decided that nobody edited them, or kept a copy).
+     */
+    public List<Path> write(List<OutputFile> files, List<String> remove) {
+        if (tracked) {
+            List<OutputFile> withIndex = new ArrayList<>(files);
+            withIndex.add(new OutputFile(INDEX, index(files, remove)));
+            List<Path> written = writeAll(withIndex, remove);
+            return written.subList(0, files.size());
+        }
+        return writeAll(files, remove);
+    }
+
+    /** The index after writing {@code files}: theirs, plus earlier entries of files that are still there and stay. */
+    private String index(List<OutputFile> files, List<String> remove) {
         Map<String, String> entries = new TreeMap<>();
         written().forEach((path, digest) -> {
-            if (Files.isRegularFile(dir.resolve(path))) {
+            if (Files.isRegularFile(dir.resolve(path)) && !remove.contains(path)) {
                 entries.put(path, digest);
             }
         });
@@ -341,8 +359,9 @@ public final class OutputDirectory {
         }
     }
 
-    private List<Path> writeAll(List<OutputFile> files) {
+    private List<Path> writeAll(List<OutputFile> files, List<String> remove) {
         checkTargets(files);
+        List<Path> removals = remove.stream().map(r -> confined(dir, r, flag + " file")).toList();
         Path staging = null;
         // The state directory's one lock: two runs writing generated files at once would interleave them.
         try (dev.migrate.io.StateLock lock = dev.migrate.io.StateLock.acquire(stateDir, "migrate writing " + flag + " " + dir)) {
@@ -365,6 +384,9 @@ public final class OutputDirectory {
                     Files.move(staging.resolve(f.path()), target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 written.add(target);
+            }
+            for (Path r : removals) {
+                Files.deleteIfExists(r);
             }
             return written;
         } catch (IOException e) {

@@ -177,6 +177,47 @@ class DeployOutTest {
     }
 
     @Test
+    void aFileTheBundleNoLongerHasIsRemovedSoTheDirectoryHoldsWhatDeployApplies() throws Exception {
+        Path out = dir.resolve("monitoring");
+        Files.writeString(dir.resolve("migrate.yaml"), "loki-ruler: true\n");
+        assertEquals(ExitCodes.OK, deploy("--dry-run", "--out", out.toString()).exitCode());
+        assertTrue(Files.exists(out.resolve(ManifestFiles.LOKI_RULES)));
+
+        Files.writeString(dir.resolve("migrate.yaml"), "loki-ruler: false\n");
+        CliRun off = deploy("--dry-run", "--out", out.toString());
+        assertEquals(ExitCodes.OK, off.exitCode(), off.err());
+        assertTrue(off.out().contains("removed " + out.resolve(ManifestFiles.LOKI_RULES) + " (written by an earlier --out, no longer"
+                + " in the bundle)"), off.out());
+        List<String> expected = new ArrayList<>(List.of("", OutputDirectory.INDEX, ManifestFiles.KUSTOMIZATION));
+        expected.addAll(SEED);
+        assertEquals(expected.stream().sorted().toList(), tree(out), "no file of objects deploy would not apply");
+        assertFalse(Files.readString(out.resolve(OutputDirectory.INDEX)).contains(ManifestFiles.LOKI_RULES));
+
+        // Edited by hand, then no longer in the bundle: named and kept unless forced, and then copied.
+        Files.writeString(dir.resolve("migrate.yaml"), "loki-ruler: true\n");
+        assertEquals(ExitCodes.OK, deploy("--dry-run", "--out", out.toString()).exitCode());
+        Path rules = out.resolve(ManifestFiles.LOKI_RULES);
+        String edited = Files.readString(rules) + "# our own threshold\n";
+        Files.writeString(rules, edited);
+        Files.writeString(dir.resolve("migrate.yaml"), "loki-ruler: false\n");
+        List<String> before = tree(out);
+        String kustomization = Files.readString(out.resolve(ManifestFiles.KUSTOMIZATION));
+        CliRun refused = deploy("--dry-run", "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.errorLine().contains(ManifestFiles.LOKI_RULES + " is no longer in the bundle and was changed by hand")
+                && refused.errorLine().contains("nothing was written") && refused.errorLine().contains("--force"), refused.err());
+        assertEquals(before, tree(out));
+        assertEquals(edited, Files.readString(rules));
+        assertEquals(kustomization, Files.readString(out.resolve(ManifestFiles.KUSTOMIZATION)), "nothing was written");
+
+        CliRun forced = deploy("--dry-run", "--out", out.toString(), "--force");
+        assertEquals(ExitCodes.OK, forced.exitCode(), forced.err());
+        assertFalse(Files.exists(rules));
+        assertEquals(edited, Files.readString(out.resolve(ManifestFiles.LOKI_RULES + OutputDirectory.EDITED_SUFFIX)));
+        assertFalse(Files.readString(out.resolve(ManifestFiles.KUSTOMIZATION)).contains(ManifestFiles.LOKI_RULES));
+    }
+
+    @Test
     void aFileAPersonEditedIsKeptUnlessForcedAndThenCopied() throws Exception {
         Path out = dir.resolve("monitoring");
         assertEquals(ExitCodes.OK, deploy("--dry-run", "--out", out.toString()).exitCode());

@@ -252,6 +252,34 @@ class RecordCommandTest {
     }
 
     @Test
+    void theManifestFilesTheGuideNamesAreTheOnesItsCommandWrites() throws Exception {
+        String guide = CliRun.of(with("record", List.of())).out();
+        String command = guide.lines().filter(l -> l.startsWith("migrate deploy --dry-run --out ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the rebuild guide gives no command for the manifest files:\n" + guide));
+        String sentence = guide.lines().filter(l -> l.startsWith("It writes `")).findFirst()
+                .orElseThrow(() -> new AssertionError("the rebuild guide does not name the manifest files:\n" + guide));
+        List<String> named = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([^`]+)`").matcher(sentence.substring(0, sentence.indexOf(" (listing")));
+        while (m.find()) {
+            named.add(m.group(1));
+        }
+        assertTrue(command.contains("# writes " + named.size() + " files"), command + " / " + sentence);
+
+        // The command as the guide gives it, its relative DIR inside a homelab repository of this test.
+        List<String> args = new ArrayList<>(List.of(command.replaceAll("\\s+#.*$", "").substring("migrate deploy ".length()).split(" ")));
+        String relative = args.get(args.indexOf("--out") + 1);
+        assertTrue(guide.contains("kubectl apply --server-side --field-manager=migrate -k " + relative + "\n"), guide);
+        Path dir = tmp.resolve("homelab-repo").resolve(relative);
+        args.set(args.indexOf("--out") + 1, dir.toString());
+        CliRun run = CliRun.of(with("deploy", args));
+        assertEquals(ExitCodes.OK, run.exitCode(), run.out() + run.err());
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertEquals(named.stream().sorted().toList(), files.map(p -> p.getFileName().toString())
+                    .filter(f -> !f.equals(dev.migrate.data.OutputDirectory.INDEX)).sorted().toList(), "the guide names the files written");
+        }
+    }
+
+    @Test
     void theRestoreCommandTheRecordGivesRestoresTheRetiredVolumes() {
         String guide = CliRun.of(with("record", List.of())).out();
         String command = guide.lines().filter(l -> l.startsWith("migrate retire --restore ")).findFirst().orElseThrow();

@@ -23,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The documentation a user reads on GitHub: README.md (the front door), RUNBOOK.md and docs/*.md.
- * Every relative Markdown link must reach a file of the repository, and a link with #anchor a
- * heading of that file, slugged as GitHub slugs it; so a moved section or a renamed page shows up
- * here, not as a dead link in front of a reader.
+ * The documentation a user reads on GitHub: README.md (the front door), RUNBOOK.md, docs/*.md and
+ * every other Markdown file of the repository. Every relative Markdown link must reach a file of the
+ * repository, and a link with #anchor a heading of that file, slugged as GitHub slugs it; so a moved
+ * section or a renamed page shows up here, not as a dead link in front of a reader. The commands the
+ * README shows are ones the CLI accepts, as a reader copies them.
  */
 class DocLinksTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().normalize();
@@ -72,7 +73,7 @@ class DocLinksTest {
     void everySubcommandHasItsPageAndTheReadmeLinksIt() throws IOException {
         CliRun help = CliRun.of("--help");
         String commands = help.out().substring(help.out().indexOf("Commands:"));
-        List<String> names = commands.lines().skip(1).filter(l -> l.matches("  \\S.*"))
+        List<String> names = commands.lines().skip(1).takeWhile(l -> !l.isBlank()).filter(l -> l.matches("  \\S.*"))
                 .map(l -> l.trim().split("\\s+")[0]).toList();
         assertTrue(names.size() >= 9, help.out());
         String readme = Files.readString(ROOT.resolve("README.md"));
@@ -86,18 +87,71 @@ class DocLinksTest {
     }
 
     @Test
+    void everyMigrateCommandInTheReadmeIsOneTheCliAccepts() throws IOException {
+        List<String> rejected = new ArrayList<>();
+        List<String> commands = readmeCommands();
+        for (String command : commands) {
+            try {
+                new picocli.CommandLine(new dev.migrate.Main()).parseArgs(command.split("\\s+"));
+            } catch (picocli.CommandLine.ParameterException e) {
+                rejected.add("migrate " + command + ": " + e.getMessage());
+            }
+        }
+        // install (bin/migrate), a migration start to finish (deploy ... status): a dozen today
+        assertTrue(commands.size() >= 10, "found only " + commands.size() + " migrate commands in README.md: " + commands);
+        assertTrue(commands.contains("deploy --dry-run --out manifests/monitoring"), "README shows the manifests as files: " + commands);
+        assertEquals(List.of(), rejected, "README.md shows commands the CLI refuses");
+    }
+
+    /**
+     * The arguments of each `migrate ...` (or `bin/migrate ...`) in README's fenced code blocks, as a
+     * shell would pass them: the comment dropped, $(hostname) one word, the `eval "$(...)"` unwrapped.
+     */
+    private static List<String> readmeCommands() throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean fence = false;
+        boolean shell = false; // a ```sh block: what a reader pastes into a shell (the overview block is prose)
+        for (String line : Files.readAllLines(ROOT.resolve("README.md"))) {
+            if (line.stripLeading().startsWith("```")) {
+                fence = !fence;
+                shell = fence && line.strip().equals("```sh");
+                continue;
+            }
+            Matcher m = Pattern.compile("(?:^|\\$\\()(?:bin/)?migrate\\s+(.*)").matcher(line.strip());
+            if (!shell || !m.find()) continue;
+            String args = m.group(1).replaceAll("\\s+#.*$", "").replace("$(hostname)", "laptop")
+                    .replaceAll("\\)\"\\s*$", "").strip();
+            out.add(args);
+        }
+        return out;
+    }
+
+    @Test
     void theReadmeIsAFrontDoorThatFitsOnAFewScreens() throws IOException {
         long lines = Files.readAllLines(ROOT.resolve("README.md")).size();
         assertTrue(lines <= 120, "README.md has " + lines + " lines; it is the front door (what migrate does,"
                 + " install, a migration start to finish, where to go next): put reference text in docs/");
     }
 
-    private static List<Path> documents() throws IOException {
-        List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("RUNBOOK.md")));
-        try (Stream<Path> pages = Files.list(ROOT.resolve("docs"))) {
-            pages.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+    /**
+     * Every Markdown file of the repository a reader may open (README, RUNBOOK, docs/, manifests/README.md
+     * and any added later), not the build's output (target/) or hidden and tool directories.
+     */
+    static List<Path> documents() throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT)) {
+            List<Path> docs = files.filter(p -> p.toString().endsWith(".md") && Files.isRegularFile(p))
+                    .filter(p -> {
+                        for (Path part : ROOT.relativize(p).getParent() == null ? List.<Path>of() : ROOT.relativize(p).getParent()) {
+                            String name = part.toString();
+                            if (name.startsWith(".") || name.equals("target") || name.equals("node_modules")) return false;
+                        }
+                        return true;
+                    })
+                    .sorted().toList();
+            assertTrue(docs.contains(ROOT.resolve("README.md")) && docs.contains(ROOT.resolve("RUNBOOK.md"))
+                    && docs.contains(ROOT.resolve("docs/deploy.md")), "documents not found under " + ROOT + ": " + docs);
+            return docs;
         }
-        return docs;
     }
 
     private static List<String> targets(String line) {

@@ -1,6 +1,7 @@
 package dev.migrate.docs;
 
 import dev.migrate.Main;
+import dev.migrate.testsupport.DockerdProcess;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +77,68 @@ class PackageDocsTest {
         for (String sub : new CommandLine(new Main()).getSubcommands().keySet()) {
             assertTrue(root.matches("(?s).*local commands=\"[^\"]*\\b" + sub + "\\b.*"), "'migrate " + sub + "' not completed");
         }
+    }
+
+    /**
+     * The pages as `man` shows them (asciidoctor to troff, as scripts/package does, then `man -l`, 200
+     * columns wide): each example of a command's --help is a line of its own on its page, and each exit code
+     * it lists is described. AsciiDoc reflows a paragraph, so examples that are not a literal block of
+     * their own ran together into one text ("Examples: migrate deploy --dry-run migrate deploy --dry-run
+     * --vip ...") and broke mid-command; exit codes given as a footer were left off the pages.
+     */
+    @Test
+    void everyExampleAndExitCodeIsOnTheRenderedManPage(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path asciidoctor = Path.of("/usr/bin/asciidoctor");
+        assertTrue(Files.isExecutable(asciidoctor) && Files.isExecutable(Path.of("/usr/bin/man")), "needs asciidoctor and man to"
+                + " render the man pages: apt-get install asciidoctor man-db (scripts/install-test-deps.sh installs both)");
+        List<CommandSpec> commands = commands(new CommandLine(new Main()).getCommandSpec(), new ArrayList<>());
+        List<String> render = new ArrayList<>(List.of(asciidoctor.toString(), "-b", "manpage", "-D", tmp.toString()));
+        commands.forEach(c -> render.add(GENERATED.resolve("man").resolve(c.qualifiedName("-") + ".adoc").toString()));
+        DockerdProcess.Result rendered = DockerdProcess.run(render, null, Map.of());
+        assertEquals(0, rendered.code(), "asciidoctor: " + rendered.err());
+
+        List<String> broken = new ArrayList<>();
+        int checked = 0;
+        for (CommandSpec command : commands) {
+            String page = command.qualifiedName("-");
+            DockerdProcess.Result man = DockerdProcess.run(List.of("man", "-l", tmp.resolve(page + ".1").toString()), null,
+                    Map.of("MANWIDTH", "200", "LC_ALL", "C", "MANPAGER", "cat", "PAGER", "cat")); // wide: no hyphenated word
+            assertEquals(0, man.code(), "man -l " + page + ": " + man.err());
+            List<String> lines = man.out().lines().map(l -> l.replaceAll(".\b", "").strip()).toList(); // no overstrike
+            for (String example : dev.migrate.cli.HelpLayout.examples(command)) {
+                checked++;
+                if (!lines.contains(example.strip())) {
+                    broken.add("man " + page + ": '" + example.strip() + "' is not a line of its own");
+                }
+            }
+            // The exit codes --help lists are on the page too (a footer would not be: picocli's generator drops it).
+            String text = String.join(" ", lines).replaceAll("\\s+", " ");
+            Map<String, String> codes = command.usageMessage().exitCodeList();
+            if (!codes.isEmpty() && lines.stream().noneMatch(l -> l.startsWith("EXIT CODES"))) {
+                broken.add("man " + page + ": no EXIT CODES section");
+            }
+            codes.forEach((code, meaning) -> {
+                if (!text.contains(code.strip() + " " + meaning.strip().replaceAll("\\s+", " "))) {
+                    broken.add("man " + page + ": exit code " + code.strip() + " (" + meaning + ") is not described");
+                }
+            });
+        }
+        assertTrue(checked >= 18, "only " + checked + " examples found: every subcommand has two or more");
+        assertEquals(List.of(), broken, "examples a reader cannot copy, or exit codes a reader cannot find, on the man pages");
+    }
+
+    /** Every command says what each of its exit codes means, in --help and so on its man page. */
+    @Test
+    void everyCommandListsItsExitCodes() {
+        CommandLine cli = new CommandLine(new Main());
+        List<String> without = new ArrayList<>();
+        for (CommandSpec command : commands(cli.getCommandSpec(), new ArrayList<>())) {
+            Map<String, String> codes = command.usageMessage().exitCodeList();
+            if (!codes.keySet().stream().map(String::strip).toList().containsAll(List.of("0", "2"))) {
+                without.add(command.qualifiedName() + " " + codes.keySet());
+            }
+        }
+        assertEquals(List.of(), without, "commands without their exit codes (0 and 2 at least) in exitCodeList");
     }
 
     private static List<CommandSpec> commands(CommandSpec spec, List<CommandSpec> into) {
