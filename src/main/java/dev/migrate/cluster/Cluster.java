@@ -2,9 +2,11 @@ package dev.migrate.cluster;
 
 import dev.migrate.bundle.ManifestObject;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The cluster as the deploy step sees it: a few reads, one server-side apply, a few status reads.
@@ -35,14 +37,45 @@ public interface Cluster extends AutoCloseable {
         return get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, crdName).isPresent();
     }
 
+    /**
+     * The resources (plural names) the server serves at {@code groupVersion}, e.g. monitoring.coreos.com/v1,
+     * from its discovery document: one small answer for every kind of a group, where a CRD is tens of
+     * kilobytes of schema. Empty when the group version is not served, or the server answers no discovery.
+     */
+    Set<String> servedResources(String groupVersion);
+
     /** The live monitoring.coreos.com/v1 Prometheus objects in a namespace. */
     List<PrometheusSelectors> prometheuses(String namespace);
 
     /** Every Service in every namespace, with what LB IPAM was asked for and what it gave. */
     List<ServiceLb> services();
 
-    /** CiliumLoadBalancerIPPools (cilium.io/v2, else v2alpha1); empty when the CRD is not installed. */
-    List<IpPool> ipPools();
+    /**
+     * The version Cilium LB IPAM's pools are served at: v2 (newer Cilium) or v2alpha1 (older releases);
+     * empty when the CRD is not installed. Discovery answers for v2; otherwise the CRD says what it serves.
+     */
+    default Optional<String> ipPoolVersion() {
+        if (servedResources("cilium.io/v2").contains(IpPool.PLURAL)) {
+            return Optional.of("v2");
+        }
+        Optional<Map<String, Object>> crd = get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, IpPool.CRD);
+        if (crd.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> served = new LinkedHashSet<>();
+        for (Object v : Trees.list(crd.get(), "spec", "versions")) {
+            if (!"false".equals(Trees.text(v, "served"))) {
+                served.add(Trees.text(v, "name"));
+            }
+        }
+        return Optional.of(served.contains("v2") || served.isEmpty() ? "v2" : "v2alpha1");
+    }
+
+    /** CiliumLoadBalancerIPPools at {@link #ipPoolVersion()}; empty when the CRD is not installed. */
+    default List<IpPool> ipPools() {
+        return ipPoolVersion().map(version -> list("cilium.io/" + version, "CiliumLoadBalancerIPPool", null).stream()
+                .map(IpPool::fromTree).toList()).orElse(List.of());
+    }
 
     /**
      * SelfSubjectRulesReview: every rule the current identity has in the namespace, in one request

@@ -156,22 +156,21 @@ public final class Fabric8Cluster implements Cluster {
     }
 
     @Override
-    public List<IpPool> ipPools() {
-        Optional<Map<String, Object>> crd = get("apiextensions.k8s.io/v1", "CustomResourceDefinition", null,
-                "ciliumloadbalancerippools.cilium.io");
-        if (crd.isEmpty()) {
-            return List.of();
-        }
-        // Newer Cilium serves cilium.io/v2; older releases only v2alpha1. Read the version the CRD serves.
-        Set<String> served = new LinkedHashSet<>();
-        for (Object v : Trees.list(crd.get(), "spec", "versions")) {
-            if (!"false".equals(Trees.text(v, "served"))) {
-                served.add(Trees.text(v, "name"));
+    public Set<String> servedResources(String groupVersion) {
+        io.fabric8.kubernetes.api.model.APIResourceList served = call("discovery of " + groupVersion, () -> {
+            try {
+                return client.getApiResources(groupVersion);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404 || e.getCode() == 403) {
+                    return null; // not served, or discovery refused: the caller asks for the CRD itself
+                }
+                throw e;
             }
+        });
+        Set<String> out = new LinkedHashSet<>();
+        if (served != null && served.getResources() != null) {
+            served.getResources().forEach(r -> out.add(r.getName()));
         }
-        String version = served.contains("v2") || served.isEmpty() ? "v2" : "v2alpha1";
-        List<IpPool> out = new ArrayList<>();
-        list("cilium.io/" + version, "CiliumLoadBalancerIPPool", null).forEach(p -> out.add(IpPool.fromTree(p)));
         return out;
     }
 

@@ -11,6 +11,9 @@ import java.util.Map;
  * older v2alpha1 field {@code spec.cidrs} is read too).
  */
 public record IpPool(String name, List<Block> blocks, boolean disabled) {
+    public static final String CRD = "ciliumloadbalancerippools.cilium.io";
+    public static final String PLURAL = "ciliumloadbalancerippools";
+
     public IpPool {
         blocks = List.copyOf(blocks);
     }

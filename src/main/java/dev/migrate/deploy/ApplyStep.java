@@ -9,6 +9,7 @@ import dev.migrate.cluster.ClusterException;
 import dev.migrate.cluster.Trees;
 import dev.migrate.io.ProgressSink;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,11 @@ import java.util.Optional;
 
 /**
  * Server-side applies the objects one by one in {@link ApplyOrder}, and stops at the first failure
- * so nothing after it is applied. An object whose resourceVersion did not move, or whose content
- * (server-owned fields aside) is the same as before, was unchanged. With {@code diffOnly} every apply is a server
+ * so nothing after it is applied. An object the last deploy applied with the same content is
+ * applied without reading it first: the answer, against the {@link AppliedVersion} that deploy
+ * recorded, says whether it changed. Any other object is read first: one whose resourceVersion
+ * did not move, or whose content (server-owned fields aside) is the same as before, was unchanged,
+ * and a configured one shows its changed fields. With {@code diffOnly} every apply is a server
  * dry-run (dryRun=All) and the result is compared with the live object instead. An error the
  * cluster did not answer (an interrupt, a lost connection) ends the step with {@link Stopped}, which
  * carries what was applied before it.
@@ -75,10 +79,22 @@ public final class ApplyStep {
 
     private final Cluster cluster;
     private final ProgressSink progress;
+    private final Map<String, AppliedVersion> lastApplied;
+    private final Clock wall;
 
     public ApplyStep(Cluster cluster, ProgressSink progress) {
+        this(cluster, progress, Map.of(), Clock.systemUTC());
+    }
+
+    /**
+     * @param lastApplied by object id, what the last deploy's applies were answered (none: read every object first)
+     * @param wall        this machine's real clock, against which {@link AppliedVersion#judges} times the server's stamps
+     */
+    ApplyStep(Cluster cluster, ProgressSink progress, Map<String, AppliedVersion> lastApplied, Clock wall) {
         this.cluster = cluster;
         this.progress = progress;
+        this.lastApplied = Map.copyOf(lastApplied);
+        this.wall = wall;
     }
 
     public Result run(List<ManifestObject> objects, boolean force, boolean diffOnly) {
@@ -119,20 +135,27 @@ public final class ApplyStep {
     }
 
     private ObjectChange apply(ManifestObject obj, boolean force) {
+        AppliedVersion last = lastApplied.get(obj.id());
+        if (last != null && last.judges(obj, wall.instant())) {
+            // What the last deploy applied, sent again: the answer alone says whether anything changed.
+            return last.judge(obj.id(), cluster.apply(obj, force, false));
+        }
+        // New content (or no record of it): read it first, so a change shows its fields.
         Optional<Map<String, Object>> live = cluster.get(obj.apiVersion(), obj.kind(), obj.namespace(), obj.name());
         Map<String, Object> applied = cluster.apply(obj, force, false);
         if (live.isEmpty()) {
-            return new ObjectChange(obj.id(), ObjectChange.Action.CREATED, List.of());
+            return new ObjectChange(obj.id(), ObjectChange.Action.CREATED, List.of(), applied);
         }
         String before = Trees.text(live.get(), "metadata", "resourceVersion");
         String after = Trees.text(applied, "metadata", "resourceVersion");
         if (!before.isEmpty() && before.equals(after)) {
-            return new ObjectChange(obj.id(), ObjectChange.Action.UNCHANGED, List.of());
+            return new ObjectChange(obj.id(), ObjectChange.Action.UNCHANGED, List.of(), applied);
         }
         // Some API servers still write on a no-op apply (a new managedFields timestamp, kubernetes#124605),
         // which moves resourceVersion; the content is what says whether anything changed.
         List<String> lines = ObjectDiff.between(live.get(), applied);
-        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.Action.UNCHANGED : ObjectChange.Action.CONFIGURED, lines);
+        return new ObjectChange(obj.id(), lines.isEmpty() ? ObjectChange.Action.UNCHANGED : ObjectChange.Action.CONFIGURED,
+                lines, applied);
     }
 
     private ObjectChange diff(ManifestObject obj, boolean force) {

@@ -39,6 +39,8 @@ public final class DeployRunner {
     private final Sleeper sleeper;
     private final ProgressSink progress;
     private final Preflight preflight;
+    /** The real clock, whatever {@code clock} the waits run on: the API server stamps its answers with real time. */
+    private final Clock wall;
 
     /** @param progress the plan, check results, per-object actions and the summary; heartbeats while waiting */
     public DeployRunner(Clock clock, Sleeper sleeper, ProgressSink progress) {
@@ -46,15 +48,24 @@ public final class DeployRunner {
     }
 
     DeployRunner(Clock clock, Sleeper sleeper, ProgressSink progress, Preflight preflight) {
+        this(clock, sleeper, progress, preflight, Clock.systemUTC());
+    }
+
+    DeployRunner(Clock clock, Sleeper sleeper, ProgressSink progress, Preflight preflight, Clock wall) {
         this.clock = clock;
         this.sleeper = sleeper;
         this.progress = progress;
         this.preflight = preflight;
+        this.wall = wall;
     }
 
-    /** One run's inputs, fixed once the plan is made. */
+    /**
+     * One run's inputs, fixed once the plan is made.
+     *
+     * @param lastApplied what the last deploy to this cluster and namespace recorded of its applies (none for --diff)
+     */
     private record Run(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster, Instant started,
-                       DeployPlan plan) {
+                       DeployPlan plan, Map<String, AppliedVersion> lastApplied) {
     }
 
     /** What has run so far: the preflight results, what the apply did, the waits' results. */
@@ -113,10 +124,28 @@ public final class DeployRunner {
     public DeployResult run(Settings settings, Bundle bundle, DeployOptions options, Cluster cluster) {
         preflight.validateSkips(options.skipChecks());
         cluster.onUnavailable(progress::waiting);
-        Run run = new Run(settings, bundle, options, cluster, clock.instant(), plan(settings, bundle, options, cluster));
+        Run run = new Run(settings, bundle, options, cluster, clock.instant(), plan(settings, bundle, options, cluster),
+                options.diffOnly() ? Map.of() : lastApplied(settings, cluster));
         progress.line(run.plan().render());
         progress.line("");
         return execute(run);
+    }
+
+    /**
+     * What the last deploy recorded of its applies, when it went to the same server, context and
+     * namespace; none when the ledger cannot say (every object is then read before its apply).
+     */
+    private static Map<String, AppliedVersion> lastApplied(Settings settings, Cluster cluster) {
+        try {
+            return new Ledger(settings.stateDir()).latest("deploy")
+                    .filter(r -> cluster.context().equals(r.details().get("context"))
+                            && cluster.serverUrl().equals(r.details().get("server"))
+                            && settings.namespace().equals(r.details().get("namespace")))
+                    .map(r -> AppliedVersion.parse(r.details().getOrDefault(AppliedVersion.LEDGER_KEY, "")))
+                    .orElse(Map.of());
+        } catch (UserError unreadable) {
+            return Map.of(); // the record at the end says what is wrong with the state directory
+        }
     }
 
     /** Each step that can be cut short (SIGINT, the server gone) records the run with what it had changed. */
@@ -151,7 +180,8 @@ public final class DeployRunner {
         progress.line(options.diffOnly() ? "diff (server dry-run):" : "apply:");
         ApplyStep.Result applied;
         try {
-            applied = new ApplyStep(run.cluster(), progress).run(run.bundle().objects(), options.forceConflicts(), options.diffOnly());
+            applied = new ApplyStep(run.cluster(), progress, run.lastApplied(), wall).run(run.bundle().objects(),
+                    options.forceConflicts(), options.diffOnly());
         } catch (ApplyStep.Stopped s) {
             String inFlight = s.inFlight().isEmpty() ? "" : "; the apply of " + s.inFlight()
                     + " was cut short (it may or may not have reached the API server)";
@@ -171,7 +201,7 @@ public final class DeployRunner {
 
         List<CheckResult> waits;
         try {
-            waits = waitFor(run);
+            waits = waitFor(run, applied.changes());
         } catch (UserError e) {
             throw stopped(run, done, e, "while waiting", "",
                     "run 'migrate deploy' again to wait for the rollout");
@@ -184,8 +214,14 @@ public final class DeployRunner {
         return finish(run, new Done(checks, applied.changes(), waits), ok, summary);
     }
 
-    /** Walks the plan's waits in order: what was printed is what runs. */
-    private List<CheckResult> waitFor(Run run) {
+    /**
+     * Walks the plan's waits in order: what was printed is what runs. Each starts from the object
+     * as its apply was answered, so a Deployment already rolled out or a VIP already assigned needs
+     * no further read.
+     */
+    private List<CheckResult> waitFor(Run run, List<ObjectChange> applied) {
+        Map<String, Map<String, Object>> answers = new LinkedHashMap<>();
+        applied.forEach(c -> answers.put(c.id(), c.answer()));
         progress.line("wait:");
         Instant deadline = clock.instant().plus(run.options().timeout());
         Poller poller = new Poller(clock, sleeper, progress);
@@ -193,13 +229,15 @@ public final class DeployRunner {
         for (DeployPlan.Wait wait : run.plan().waits()) {
             CheckResult result;
             if (wait instanceof DeployPlan.Rollout r) {
-                result = new RolloutWaitStep(run.cluster(), poller).run(r.namespace(), r.name(), deadline);
+                result = new RolloutWaitStep(run.cluster(), poller).run(r.namespace(), r.name(), deadline,
+                        answers.getOrDefault("Deployment/" + r.namespace() + "/" + r.name(), Map.of()));
             } else if (wait instanceof DeployPlan.Vip v && results.stream().anyMatch(CheckResult::failed)) {
                 // After a definite rollout failure, waiting out the timeout for the VIP only delays the answer.
                 result = CheckResult.skipped("vip " + v.vip(), "not waited for: the rollout failed first");
             } else {
                 DeployPlan.Vip v = (DeployPlan.Vip) wait;
-                result = new VipWaitStep(run.cluster(), poller, clock).run(v.namespace(), v.service(), v.vip(), deadline);
+                result = new VipWaitStep(run.cluster(), poller, clock).run(v.namespace(), v.service(), v.vip(), deadline,
+                        answers.getOrDefault("Service/" + v.namespace() + "/" + v.service(), Map.of()));
             }
             results.add(print(result));
         }
@@ -299,6 +337,9 @@ public final class DeployRunner {
         }
         // What exactly was sent, so `migrate record` can state each object's digest without re-deriving it.
         details.put("objectDigests", String.join(",", run.bundle().objects().stream().map(o -> o.id() + "=" + o.digest()).toList()));
+        // What the server answered each apply, so the next deploy can judge its own applies without reading first.
+        details.put(AppliedVersion.LEDGER_KEY, AppliedVersion.format(AppliedVersion.after(run.bundle().objects(),
+                run.lastApplied(), changes, wall.instant())));
         new Ledger(settings.stateDir()).append(new StepRecord("deploy", run.started(), clock.instant(), settings.digest(),
                 outcome, summary, "", details));
     }

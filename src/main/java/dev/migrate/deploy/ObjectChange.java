@@ -1,8 +1,10 @@
 package dev.migrate.deploy;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What applying one object did (or, with --diff, would do).
@@ -10,8 +12,11 @@ import java.util.List;
  * @param id     Kind/namespace/name
  * @param action what happened to it
  * @param diff   changed fields (diff mode, or configured objects when known)
+ * @param answer the object as the server answered the apply (status included, so the waits start from it);
+ *               empty for a dry run
  */
-public record ObjectChange(String id, Action action, List<String> diff) {
+public record ObjectChange(String id, Action action, List<String> diff,
+                           @JsonIgnore Map<String, Object> answer) {
     /** What an apply did to one object; the label is what the operator reads (as kubectl prints it). */
     public enum Action {
         CREATED("created"),
@@ -39,6 +44,11 @@ public record ObjectChange(String id, Action action, List<String> diff) {
 
     public ObjectChange {
         diff = List.copyOf(diff);
+        answer = answer == null ? Map.of() : answer;
+    }
+
+    public ObjectChange(String id, Action action, List<String> diff) {
+        this(id, action, diff, Map.of());
     }
 
     public boolean changed() {

@@ -6,7 +6,9 @@ import dev.migrate.cluster.Condition;
 import dev.migrate.cluster.DeploymentStatus;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Waits for a Deployment the way {@code kubectl rollout status} does: the controller has observed
@@ -25,10 +27,20 @@ public final class RolloutWaitStep {
         this.poller = poller;
     }
 
-    public CheckResult run(String namespace, String name, Instant deadline) {
+    /**
+     * @param applied the Deployment as its apply was answered (empty: none): the first look, so one
+     *                that is already rolled out needs no read. A changed spec is answered with a new
+     *                generation the controller has not observed yet, so that look says wait.
+     */
+    public CheckResult run(String namespace, String name, Instant deadline, Map<String, Object> applied) {
         String id = "Deployment/" + namespace + "/" + name;
         String check = "rollout " + id;
-        return poller.poll("rollout of " + id, deadline, () -> look(check, namespace, name), lastState -> {
+        AtomicReference<Map<String, Object>> first = new AtomicReference<>(applied.isEmpty() ? null : applied);
+        return poller.poll("rollout of " + id, deadline, () -> {
+            Map<String, Object> given = first.getAndSet(null);
+            return look(check, namespace, name, given != null ? Optional.of(DeploymentStatus.fromTree(given))
+                    : cluster.deploymentStatus(namespace, name));
+        }, lastState -> {
             Optional<PodTrouble> pod = podTrouble(namespace, name);
             return CheckResult.fail(check, "not rolled out before the timeout: " + lastState
                             + pod.map(p -> "; " + p.describe()).orElse(""),
@@ -47,8 +59,7 @@ public final class RolloutWaitStep {
         }
     }
 
-    private Poller.Look look(String check, String namespace, String name) {
-        Optional<DeploymentStatus> found = cluster.deploymentStatus(namespace, name);
+    private Poller.Look look(String check, String namespace, String name, Optional<DeploymentStatus> found) {
         if (found.isEmpty()) {
             return Poller.Look.waiting("Deployment not found yet");
         }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Waits until the Service's {@code .status.loadBalancer.ingress} holds the VIP. While it does not,
@@ -38,12 +39,16 @@ public final class VipWaitStep {
         this.clock = clock;
     }
 
-    public CheckResult run(String namespace, String service, String vip, Instant deadline) {
+    /** @param applied the Service as its apply was answered (empty: none): the first look, so a VIP already held needs no read */
+    public CheckResult run(String namespace, String service, String vip, Instant deadline, Map<String, Object> applied) {
         String check = "vip " + vip;
         Instant[] refusedSince = {null};
         String[] lastReason = {""};
+        AtomicReference<Map<String, Object>> first = new AtomicReference<>(applied.isEmpty() ? null : applied);
         return poller.poll("VIP " + vip + " on Service/" + namespace + "/" + service, deadline, () -> {
-            Optional<ServiceLb> svc = cluster.get("v1", "Service", namespace, service).map(ServiceLb::fromTree);
+            Map<String, Object> given = first.getAndSet(null);
+            Optional<ServiceLb> svc = (given != null ? Optional.of(given) : cluster.get("v1", "Service", namespace, service))
+                    .map(ServiceLb::fromTree);
             if (svc.isEmpty()) {
                 return Poller.Look.waiting("Service not found yet");
             }

@@ -56,12 +56,17 @@ class DeployOnOlderApiServersTest {
         });
     }
 
+    /** This machine's clock as deploy reads it to time the server's stamps: fixed, moved by the tests. */
+    java.time.Instant wallNow = java.time.Instant.parse("2026-12-07T06:00:00Z");
+
     DeployResult deploy(FakeTime time) {
-        return new DeployRunner(time, time, dev.migrate.io.ProgressSink.NONE).run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
+        java.time.Clock wall = java.time.Clock.fixed(wallNow, java.time.ZoneOffset.UTC);
+        return new DeployRunner(time, time, dev.migrate.io.ProgressSink.NONE, dev.migrate.cluster.preflight.Preflight.standard(),
+                wall).run(settings, Homelab.bundle(), DeployOptions.defaults(), cluster);
     }
 
     @Test
-    void aNoOpApplyThatStillBumpsTheResourceVersionIsReportedUnchanged() {
+    void aNoOpApplyThatStillBumpsTheResourceVersionIsReportedUnchangedWhenTheObjectWasReadFirst() {
         FakeTime time = healthy();
         DeployResult first0 = deploy(time);
         assertEquals(ExitCodes.OK, first0.exitCode(), first0.summary() + first0.preflight());
@@ -69,12 +74,28 @@ class DeployOnOlderApiServersTest {
         String rvBefore = api.client().configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get()
                 .getMetadata().getResourceVersion();
 
+        // Within seconds of the deploy that created them, each object is read before its apply; the content says.
         DeployResult again = deploy(time);
 
         assertFalse(rvBefore.equals(api.client().configMaps().inNamespace(Homelab.NS).withName("otel-collector-config").get()
                 .getMetadata().getResourceVersion()), "the double really wrote");
         assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.UNCHANGED)), again.changes().toString());
         assertTrue(again.summary().startsWith("unchanged"), again.summary());
+    }
+
+    @Test
+    void aNoOpApplyThatStillWritesIsNeverCalledUnchangedWhenJudgedFromItsAnswer() {
+        FakeTime time = healthy();
+        assertEquals(ExitCodes.OK, deploy(time).exitCode());
+        api.noOpApplyWrites(true);
+        wallNow = wallNow.plus(AppliedVersion.SETTLE); // later: judged from the answer, not read first
+
+        DeployResult again = deploy(time);
+
+        // The server wrote each object again; without the state before the apply, deploy cannot tell that
+        // from a change outside migrate that this apply set back, so it says what it knows.
+        assertTrue(again.changes().stream().allMatch(c -> c.action().equals(ObjectChange.Action.CONFIGURED)
+                && c.diff().equals(java.util.List.of(AppliedVersion.WRITTEN_AGAIN))), again.changes().toString());
     }
 
     @Test

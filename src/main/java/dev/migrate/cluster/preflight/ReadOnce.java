@@ -3,7 +3,6 @@ package dev.migrate.cluster.preflight;
 import dev.migrate.bundle.ManifestObject;
 import dev.migrate.cluster.Cluster;
 import dev.migrate.cluster.DeploymentStatus;
-import dev.migrate.cluster.IpPool;
 import dev.migrate.cluster.PrometheusSelectors;
 import dev.migrate.cluster.RulesReview;
 import dev.migrate.cluster.ServiceLb;
@@ -13,13 +12,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The cluster as one preflight run reads it: each read is sent once and its answer reused by the
  * checks that ask again (the namespace is read by the namespace check and by prometheus-selects for
- * its labels; a CRD by crds and vip-in-pool). The checks run within a second, so an answer is as
- * fresh for the second reader as for the first. Writes, access reviews and the service proxy go
+ * its labels; Cilium's discovery document by vip-in-pool and by the pool list that picks its
+ * version). The checks run within a second, so an answer is as fresh for the second reader as for
+ * the first. Writes, access reviews and the service proxy go
  * straight through; a read that failed is not kept, so the next check asks again and says so itself.
  * It does not own the cluster: close() leaves it open.
  */
@@ -73,8 +74,8 @@ final class ReadOnce implements Cluster {
     }
 
     @Override
-    public List<IpPool> ipPools() {
-        return once(cluster::ipPools, "ipPools");
+    public Set<String> servedResources(String groupVersion) {
+        return once(() -> cluster.servedResources(groupVersion), "servedResources", groupVersion);
     }
 
     @Override

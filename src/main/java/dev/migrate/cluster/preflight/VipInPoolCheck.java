@@ -9,7 +9,7 @@ import java.util.List;
 
 /** When Cilium LB IPAM is installed, some enabled CiliumLoadBalancerIPPool block covers the VIP. */
 public final class VipInPoolCheck implements PreflightCheck {
-    static final String CRD = "ciliumloadbalancerippools.cilium.io";
+    static final String CRD = IpPool.CRD;
 
     @Override
     public String name() {
@@ -24,7 +24,7 @@ public final class VipInPoolCheck implements PreflightCheck {
     @Override
     public CheckResult run(PreflightContext ctx) {
         String vip = ctx.settings().vip();
-        if (!ctx.cluster().crdExists(CRD)) {
+        if (ctx.cluster().ipPoolVersion().isEmpty()) {
             return new CheckResult(name(), Status.SKIPPED, "CRD " + CRD + " not installed",
                     "this cluster does not use Cilium LB IPAM, so there is no pool to check", "", Duration.ZERO);
         }
