@@ -444,8 +444,12 @@ final class HostileInputs {
         // Credentials in a URL setting: refused by every command, naming the real source, never echoed.
         c(out, "config/prometheus-url-password-in-file", "config", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
                 .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
-        c(out, "verify/grafana-url-password-in-file", "verify", USAGE, "do not put credentials in the URL")
+        c(out, "verify/grafana-url-password-in-file", "verify", USAGE, "file {cfg}:1: grafana-url 'http://***@127.0.0.1:9/'")
                 .yaml("grafana-url: http://admin:hunter2@127.0.0.1:9/\n").hides("hunter2");
+        c(out, "verify/prometheus-url-password-in-file", "verify", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
+                .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
+        c(out, "soak/prometheus-url-password-in-file", "soak", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
+                .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
         c(out, "env/loki-url-password", "config", USAGE, "env MIGRATE_LOKI_URL: loki-url 'http://***@127.0.0.1:3100'")
                 .env("MIGRATE_LOKI_URL", "http://admin:hunter2@127.0.0.1:3100").hides("hunter2");
         c(out, "env/verify-loki-url-password", "verify", USAGE, "env MIGRATE_LOKI_URL")
@@ -510,6 +514,15 @@ final class HostileInputs {
         c(out, "soak/interval-one-millisecond", "soak", USAGE, "--interval 1ms is shorter than 1s", "--interval", "1ms");
         c(out, "soak/interval-from-file-not-shorter", "soak", USAGE, "soak-interval (file {cfg}) 2h must be shorter than soak-duration"
                 + " (file {cfg}) 1h").yaml("soak-duration: 1h\nsoak-interval: 2h\n");
+        // Settings valid alone that contradict each other: refused by every command that loads them, naming both sources.
+        c(out, "deploy/spend-warning-above-critical", "deploy", USAGE, "daily-spend-alert-usd (file {cfg}) 30 is above"
+                + " daily-spend-critical-usd (default) 25: the critical alert would fire before the warning", "--dry-run")
+                .yaml("daily-spend-alert-usd: 30\n");
+        c(out, "env/spend-critical-below-warning", "config", USAGE, "daily-spend-alert-usd (default) 10 is above"
+                + " daily-spend-critical-usd (env MIGRATE_DAILY_SPEND_CRITICAL_USD) 5")
+                .env("MIGRATE_DAILY_SPEND_CRITICAL_USD", "5");
+        c(out, "backport/spend-warning-above-critical", "backport", USAGE, "daily-spend-alert-usd (file {cfg}) 12.5 is above"
+                + " daily-spend-critical-usd (file {cfg}) 12.25").yaml("daily-spend-alert-usd: 12.5\ndaily-spend-critical-usd: 12.25\n");
         c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
                 .env("MIGRATE_SOAK_INTERVAL", "500ms");
         // LANG=C: non-ASCII file names cannot be encoded; named with the fix, not an InvalidPathException.
@@ -522,6 +535,13 @@ final class HostileInputs {
                 .setup(d -> {
                     Files.delete(d.resolve("state/ledger.jsonl"));
                     Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), d.resolve("elsewhere.jsonl"));
+                });
+        c(out, "soak/journal-is-a-symlink", "soak", USAGE,
+                "cannot read the soak journal {state}/soak/journal.jsonl (is a symbolic link, not a file migrate wrote)", "--report")
+                .file("elsewhere.jsonl", "{\"type\":\"header\",\"version\":1}\n")
+                .setup(d -> {
+                    Files.createDirectories(d.resolve("state/soak"));
+                    Files.createSymbolicLink(d.resolve("state/soak/journal.jsonl"), d.resolve("elsewhere.jsonl"));
                 });
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
