@@ -523,6 +523,11 @@ final class HostileInputs {
                 .env("MIGRATE_DAILY_SPEND_CRITICAL_USD", "5");
         c(out, "backport/spend-warning-above-critical", "backport", USAGE, "daily-spend-alert-usd (file {cfg}) 12.5 is above"
                 + " daily-spend-critical-usd (file {cfg}) 12.25").yaml("daily-spend-alert-usd: 12.5\ndaily-spend-critical-usd: 12.25\n");
+        // client-env hands the VIP to every client: checked as deploy's rule checks it.
+        c(out, "client-env/vip-outside-the-pool", "client-env", USAGE, "vip (file {cfg}) 10.10.31.22 is outside lb-pool (default)"
+                + " 10.10.30.20-10.10.30.99: deploy refuses it", "--machine-name", "laptop").yaml("vip: 10.10.31.22\n");
+        c(out, "env/client-env-vip-reserved", "client-env", USAGE, "vip (env MIGRATE_VIP) 10.10.30.21 is one of reserved-ips (default)",
+                "--machine-name", "laptop").env("MIGRATE_VIP", "10.10.30.21");
         c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
                 .env("MIGRATE_SOAK_INTERVAL", "500ms");
         // LANG=C: non-ASCII file names cannot be encoded; named with the fix, not an InvalidPathException.
