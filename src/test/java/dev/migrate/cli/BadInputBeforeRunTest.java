@@ -54,13 +54,22 @@ class BadInputBeforeRunTest {
             queries.incrementAndGet();
             return FakePrometheus.healthy().query(q, at);
         });
-        SoakCommand.Wiring wiring = new SoakCommand.Wiring(new SimulatedClock(SoakCommandTest.T0),
-                (o, s) -> SoakCommandTest.edges(counting, new ArrayList<>()), InCluster.FABRIC8);
         Path state = dir.resolve("state");
         Files.createDirectories(state.resolve("soak/report.html"));
+        CliRun run = soakOneHour(counting, state);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.out() + run.err());
+        assertTrue(run.errorLine().contains("report.html is not a regular file"), run.err());
+        assertEquals(0, queries.get(), "no cycle may run before bad input is refused");
+        assertFalse(Files.exists(state.resolve("soak/journal.jsonl")));
+    }
+
+    /** `migrate soak --duration 1h` on a simulated clock against {@code prometheus}, with the test catalogue. */
+    private CliRun soakOneHour(FakePrometheus prometheus, Path state) throws Exception {
+        SoakCommand.Wiring wiring = new SoakCommand.Wiring(new SimulatedClock(SoakCommandTest.T0),
+                (o, s) -> SoakCommandTest.edges(prometheus, new ArrayList<>()), InCluster.FABRIC8);
         Path checks = Files.createDirectories(dir.resolve("checks"));
         Files.writeString(checks.resolve("soak.yaml"), dev.migrate.soak.SoakTestCatalogue.YAML);
-        CliRun run = CliRun.of(new CommandLine.IFactory() {
+        return CliRun.of(new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
                 return type == SoakCommand.class ? type.cast(new SoakCommand(wiring)) : CommandLine.defaultFactory().create(type);
@@ -68,10 +77,6 @@ class BadInputBeforeRunTest {
         }, "soak", "--config", Files.writeString(dir.resolve("migrate.yaml"), "checks-dir: " + checks + "\n").toString(),
                 "--state-dir", state.toString(), "--prometheus-url", "http://127.0.0.1:9", "--otlp-endpoint", "http://127.0.0.1:9",
                 "--duration", "1h");
-        assertEquals(ExitCodes.USAGE, run.exitCode(), run.out() + run.err());
-        assertTrue(run.errorLine().contains("report.html is not a regular file"), run.err());
-        assertEquals(0, queries.get(), "no cycle may run before bad input is refused");
-        assertFalse(Files.exists(state.resolve("soak/journal.jsonl")));
     }
 
     /** Puts a file where the step writes its report once it has begun (as a full disk or another hand would). */
@@ -129,18 +134,7 @@ class BadInputBeforeRunTest {
             }
             return FakePrometheus.healthy().query(q, at);
         });
-        SoakCommand.Wiring wiring = new SoakCommand.Wiring(new SimulatedClock(SoakCommandTest.T0),
-                (o, s) -> SoakCommandTest.edges(healthy, new ArrayList<>()), InCluster.FABRIC8);
-        Path checks = Files.createDirectories(dir.resolve("checks"));
-        Files.writeString(checks.resolve("soak.yaml"), dev.migrate.soak.SoakTestCatalogue.YAML);
-        CliRun run = CliRun.of(new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                return type == SoakCommand.class ? type.cast(new SoakCommand(wiring)) : CommandLine.defaultFactory().create(type);
-            }
-        }, "soak", "--config", Files.writeString(dir.resolve("migrate.yaml"), "checks-dir: " + checks + "\n").toString(),
-                "--state-dir", state.toString(), "--prometheus-url", "http://127.0.0.1:9", "--otlp-endpoint", "http://127.0.0.1:9",
-                "--duration", "1h");
+        CliRun run = soakOneHour(healthy, state);
         assertEquals(ExitCodes.FAILED, run.exitCode(), run.out() + run.err());
         assertTrue(run.errorLine().contains("report.txt") && run.errorLine().contains("(the soak's verdict, passed, is in the ledger)"),
                 run.err());
