@@ -548,6 +548,11 @@ final class HostileInputs {
                     Files.createDirectories(d.resolve("state/soak"));
                     Files.createSymbolicLink(d.resolve("state/soak/journal.jsonl"), d.resolve("elsewhere.jsonl"));
                 });
+        // Alias expansion bounded in every YAML a user gives, not only migrate.yaml (a billion laughs).
+        c(out, "deploy/kubeconfig-billion-laughs", "deploy", USAGE, "kubeconfig {d}/k.yaml:3: a YAML alias", "--context", "homelab", "--kubeconfig", "{d}/k.yaml")
+                .file("k.yaml", LAUGHS + kubeconfig("http://127.0.0.1:1").replace("apiVersion: v1\n", ""));
+        c(out, "deploy/collector-config-billion-laughs", "deploy", USAGE, "laughs.yaml:3: a YAML alias, which migrate's rules cannot follow", "--dry-run", "--collector-config", "{d}/laughs.yaml")
+                .file("laughs.yaml", LAUGHS + "receivers: {}\n");
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
@@ -613,6 +618,21 @@ final class HostileInputs {
         // A 429 is asked again for read-timeout (an API server restarting answers it for a while): keep the case short.
         c(out, "deploy/api-server-429", "deploy", FAILED, "HTTP 429 Too Many Requests", "--context", "homelab", "--kubeconfig", "{kube:429}")
                 .yaml("read-timeout: 2s\n").records("failed");
+    }
+
+    /** Nine levels of nine aliases: 387 million strings once expanded, 1 KiB as text. */
+    static final String LAUGHS;
+
+    static {
+        StringBuilder b = new StringBuilder("apiVersion: v1\nlol0: &l0 [lol]\n");
+        for (int i = 1; i <= 9; i++) {
+            b.append("lol").append(i).append(": &l").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                b.append(j == 0 ? "" : ", ").append("*l").append(i - 1);
+            }
+            b.append("]\n");
+        }
+        LAUGHS = b.toString();
     }
 
     /** A self-signed certificate's PEM, base64: data fabric8 can parse as a certificate but not as a key. */
