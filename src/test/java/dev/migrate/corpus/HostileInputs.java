@@ -553,6 +553,10 @@ final class HostileInputs {
                 .file("k.yaml", LAUGHS + kubeconfig("http://127.0.0.1:1").replace("apiVersion: v1\n", ""));
         c(out, "deploy/collector-config-billion-laughs", "deploy", USAGE, "laughs.yaml:3: a YAML alias, which migrate's rules cannot follow", "--dry-run", "--collector-config", "{d}/laughs.yaml")
                 .file("laughs.yaml", LAUGHS + "receivers: {}\n");
+        c(out, "verify/checks-file-alias", "verify", USAGE, "{d}/checks/verify.yaml:7: a YAML alias").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "verify.yaml", "version: 1", "version: 1\nx-defaults: &t 5s\nx-used: *t"));
+        c(out, "soak/checks-file-alias", "soak", USAGE, "{d}/checks/soak.yaml:26: a YAML alias", "--report").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "soak.yaml", "checks:", "x-laughs: &l [a]\nx-more: [*l, *l]\nchecks:"));
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
