@@ -32,6 +32,25 @@ public final class Json {
     }
 
     /**
+     * The line of the first alias ({@code *name}) in a YAML text, if any. Jackson reads an alias
+     * as the anchor's name, while the collector, kubectl and fabric8 expand it (a billion laughs
+     * included): what migrate checks would not be what they use. Empty for text that does not parse.
+     */
+    public static java.util.OptionalInt yamlAliasLine(String text) {
+        try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
+                     (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (p.isCurrentAlias()) {
+                    return java.util.OptionalInt.of(p.currentLocation().getLineNr());
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not YAML: the caller's parser says so
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
      * JSON output is also read in a terminal: besides the C0 controls JSON always escapes, DEL, the
      * C1 controls (U+009B starts an escape sequence on many terminals), the line separators and the
      * bidirectional controls (U+202E reverses what follows) are written as \\uXXXX. A JSON reader

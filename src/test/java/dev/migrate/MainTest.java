@@ -61,6 +61,22 @@ class MainTest {
         assertTrue(out.matches("(?s).*vip\\s+10\\.10\\.30\\.22\\s+default.*"), out);
     }
 
+    /** The example docs/config.md gives (it was refused as an unknown option): the flag's value, shown as a flag's. */
+    @Test
+    void configTakesTheVipFlagAsTheDocumentedExampleDoes() throws Exception {
+        CliRun r = CliRun.of("config", "--vip", "10.10.30.23", "-o", "json", "--state-dir", "target/x");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        com.fasterxml.jackson.databind.JsonNode vip = null;
+        for (com.fasterxml.jackson.databind.JsonNode row : dev.migrate.Json.MAPPER.readTree(r.out()).path("settings")) {
+            if (row.path("key").asText().equals("vip")) {
+                vip = row;
+            }
+        }
+        assertTrue(vip != null, r.out());
+        assertEquals("10.10.30.23", vip.path("value").asText(), r.out());
+        assertEquals("flag --vip", vip.path("source").asText(), r.out());
+    }
+
     @Test
     void aBadSettingIsOneLineAndExitTwo() {
         CliRun r = CliRun.of("config", "--state-dir", "target/x", "--namespace", "Not_A_Namespace");

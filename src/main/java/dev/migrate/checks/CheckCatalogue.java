@@ -45,6 +45,14 @@ public final class CheckCatalogue {
         return parse(loaded.origin(), loaded.text());
     }
 
+    /** A checks file read with an alias would be read as the anchor's name (Json.yamlAliasLine): refused, by line. */
+    public static void refuseAliases(String origin, String yaml) {
+        Json.yamlAliasLine(yaml).ifPresent(line -> {
+            throw new UserError(origin + ":" + line + ": a YAML alias, which migrate reads as the anchor's name, not"
+                    + " its value; write the aliased value out at each place it is used");
+        });
+    }
+
     public static List<CheckSpec> parse(String origin, String yaml) {
         JsonNode root;
         try {
@@ -54,6 +62,7 @@ public final class CheckCatalogue {
             throw new UserError(origin + (at == null ? "" : ":" + at.getLineNr()) + ": not valid YAML ("
                     + e.getOriginalMessage().lines().findFirst().orElse("") + "); fix the syntax");
         }
+        refuseAliases(origin, yaml);
         if (root == null || !root.isObject()) {
             throw new UserError(origin + ": expected a mapping with 'version: 1' and a 'checks:' list");
         }

@@ -114,6 +114,13 @@ public final class ClientEnvCommand implements Callable<Integer> {
         String endpoint = otlpEndpoint == null ? null
                 : dev.migrate.endpoints.HttpEndpoint.parseUrl("--otlp-endpoint", otlpEndpoint).toString().replaceAll("/$", "");
         Settings settings = settingsOptions.load();
+        if (endpoint == null) {
+            // Checked as deploy checks it: clients must not be pointed at an address no collector will get.
+            settings.vipProblem().ifPresent(p -> {
+                throw new UserError(p + ": deploy refuses it, so no collector would answer there; fix vip, or give"
+                        + " --otlp-endpoint");
+            });
+        }
         Map<String, Line> env = env(settings.vip(), machineName, protocol, endpoint);
         if (toolDetails) {
             env.put("OTEL_LOG_TOOL_DETAILS", new Line("1", "WARNING: " + TOOL_DETAILS_WARNING));

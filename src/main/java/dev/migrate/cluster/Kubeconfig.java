@@ -181,6 +181,11 @@ public record Kubeconfig(Path path, String text, String context, String serverUr
     private static Map<String, Object> parse(Path path, String text) {
         try {
             Object tree = Json.YAML.readValue(text, Object.class);
+            java.util.OptionalInt alias = Json.yamlAliasLine(text);
+            if (alias.isPresent()) {
+                throw new UserError("kubeconfig " + path + ":" + alias.getAsInt() + ": a YAML alias, which migrate reads"
+                        + " differently from kubectl; write the aliased value out at each place it is used");
+            }
             if (tree instanceof Map<?, ?> m) {
                 return (Map<String, Object>) m;
             }

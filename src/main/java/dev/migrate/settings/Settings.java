@@ -73,6 +73,25 @@ public final class Settings {
         return raw(SettingKeys.VIP);
     }
 
+    /**
+     * Why the VIP cannot be the collector's address, or empty: outside lb-pool (Cilium never assigns
+     * it) or one of reserved-ips (already in use on the LAN). Deploy fails its bundle rule on it; a
+     * command that hands the VIP to someone else (client-env) refuses it the same way.
+     */
+    public Optional<String> vipProblem() {
+        String vip = vip();
+        String named = SettingKeys.VIP.name() + " (" + provenance(SettingKeys.VIP).describe() + ") " + vip;
+        if (!lbPool().contains(vip)) {
+            return Optional.of(named + " is outside " + SettingKeys.LB_POOL.name() + " ("
+                    + provenance(SettingKeys.LB_POOL).describe() + ") " + lbPool());
+        }
+        if (reservedIps().contains(vip)) {
+            return Optional.of(named + " is one of " + SettingKeys.RESERVED_IPS.name() + " ("
+                    + provenance(SettingKeys.RESERVED_IPS).describe() + ")");
+        }
+        return Optional.empty();
+    }
+
     public Values.IpRange lbPool() {
         return Values.range(raw(SettingKeys.LB_POOL));
     }

@@ -75,7 +75,25 @@ public final class SettingsLoader {
             }
         }
         applyFlags(values, provenance, flags);
+        checkTogether(values, provenance);
         return new Settings(values, provenance, file);
+    }
+
+    /**
+     * Values that are each valid but contradict each other, refused as one would be, naming both
+     * and where each came from: a critical spend alert below its warning fires first, and the
+     * warning never says anything the critical did not.
+     */
+    private static void checkTogether(Map<String, String> values, Map<String, Provenance> provenance) {
+        SettingKey warn = SettingKeys.DAILY_SPEND_ALERT_USD;
+        SettingKey critical = SettingKeys.DAILY_SPEND_CRITICAL_USD;
+        String w = values.get(warn.name());
+        String c = values.get(critical.name());
+        if (new java.math.BigDecimal(w).compareTo(new java.math.BigDecimal(c)) > 0) {
+            throw new UserError(warn.name() + " (" + provenance.get(warn.name()).describe() + ") " + w + " is above "
+                    + critical.name() + " (" + provenance.get(critical.name()).describe() + ") " + c
+                    + ": the critical alert would fire before the warning; raise " + critical.name() + " or lower " + warn.name());
+        }
     }
 
     static Settings overlay(Settings base, Map<String, String> flags) {

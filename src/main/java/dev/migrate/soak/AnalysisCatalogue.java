@@ -56,6 +56,7 @@ public record AnalysisCatalogue(String origin, String digest, List<AnalysisCheck
         } catch (IOException e) {
             throw new UserError(origin + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + "); fix the syntax");
         }
+        dev.migrate.checks.CheckCatalogue.refuseAliases(origin, text);
         if (root == null || !root.path("checks").isArray() || root.path("checks").isEmpty()) {
             throw new UserError(origin + ": expected a non-empty 'checks:' list; see the built-in checks/soak.yaml");
         }

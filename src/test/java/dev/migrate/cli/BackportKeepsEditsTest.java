@@ -96,4 +96,22 @@ class BackportKeepsEditsTest {
         assertEquals("groups: []  # mine\n", Files.readString(out.resolve(StackFiles.PROMETHEUS_RULES + BackportPlan.PREVIOUS_SUFFIX)));
         assertFalse(Files.exists(out.resolve(StackFiles.PROMETHEUS_CONFIG + BackportPlan.PREVIOUS_SUFFIX)), "unchanged files need no copy");
     }
+
+    /** A 3 GB compose file in --out (sparse: no disk used) ran the JVM out of memory; it is refused by its size, unread. */
+    @Test
+    void anOversizedComposeFileInOutIsRefusedByItsSizeAndKept() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("claude-monitoring"));
+        Path compose = out.resolve("docker-compose.yml");
+        long size = 3L << 30;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(compose.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        CliRun run = backport("--out", out.toString());
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.out() + run.err());
+        assertTrue(run.errorLine().contains(compose + " is " + size + " bytes, over the 16MiB limit"), run.err());
+        assertEquals(size, Files.size(compose), "the file is kept as it was");
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            assertEquals(List.of(compose), files.toList(), "nothing else was written");
+        }
+    }
 }

@@ -444,8 +444,12 @@ final class HostileInputs {
         // Credentials in a URL setting: refused by every command, naming the real source, never echoed.
         c(out, "config/prometheus-url-password-in-file", "config", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
                 .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
-        c(out, "verify/grafana-url-password-in-file", "verify", USAGE, "do not put credentials in the URL")
+        c(out, "verify/grafana-url-password-in-file", "verify", USAGE, "file {cfg}:1: grafana-url 'http://***@127.0.0.1:9/'")
                 .yaml("grafana-url: http://admin:hunter2@127.0.0.1:9/\n").hides("hunter2");
+        c(out, "verify/prometheus-url-password-in-file", "verify", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
+                .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
+        c(out, "soak/prometheus-url-password-in-file", "soak", USAGE, "file {cfg}:1: prometheus-url 'http://***@127.0.0.1:9'")
+                .yaml("prometheus-url: http://admin:hunter2@127.0.0.1:9\n").hides("hunter2");
         c(out, "env/loki-url-password", "config", USAGE, "env MIGRATE_LOKI_URL: loki-url 'http://***@127.0.0.1:3100'")
                 .env("MIGRATE_LOKI_URL", "http://admin:hunter2@127.0.0.1:3100").hides("hunter2");
         c(out, "env/verify-loki-url-password", "verify", USAGE, "env MIGRATE_LOKI_URL")
@@ -510,6 +514,20 @@ final class HostileInputs {
         c(out, "soak/interval-one-millisecond", "soak", USAGE, "--interval 1ms is shorter than 1s", "--interval", "1ms");
         c(out, "soak/interval-from-file-not-shorter", "soak", USAGE, "soak-interval (file {cfg}) 2h must be shorter than soak-duration"
                 + " (file {cfg}) 1h").yaml("soak-duration: 1h\nsoak-interval: 2h\n");
+        // Settings valid alone that contradict each other: refused by every command that loads them, naming both sources.
+        c(out, "deploy/spend-warning-above-critical", "deploy", USAGE, "daily-spend-alert-usd (file {cfg}) 30 is above"
+                + " daily-spend-critical-usd (default) 25: the critical alert would fire before the warning", "--dry-run")
+                .yaml("daily-spend-alert-usd: 30\n");
+        c(out, "env/spend-critical-below-warning", "config", USAGE, "daily-spend-alert-usd (default) 10 is above"
+                + " daily-spend-critical-usd (env MIGRATE_DAILY_SPEND_CRITICAL_USD) 5")
+                .env("MIGRATE_DAILY_SPEND_CRITICAL_USD", "5");
+        c(out, "backport/spend-warning-above-critical", "backport", USAGE, "daily-spend-alert-usd (file {cfg}) 12.5 is above"
+                + " daily-spend-critical-usd (file {cfg}) 12.25").yaml("daily-spend-alert-usd: 12.5\ndaily-spend-critical-usd: 12.25\n");
+        // client-env hands the VIP to every client: checked as deploy's rule checks it.
+        c(out, "client-env/vip-outside-the-pool", "client-env", USAGE, "vip (file {cfg}) 10.10.31.22 is outside lb-pool (default)"
+                + " 10.10.30.20-10.10.30.99: deploy refuses it", "--machine-name", "laptop").yaml("vip: 10.10.31.22\n");
+        c(out, "env/client-env-vip-reserved", "client-env", USAGE, "vip (env MIGRATE_VIP) 10.10.30.21 is one of reserved-ips (default)",
+                "--machine-name", "laptop").env("MIGRATE_VIP", "10.10.30.21");
         c(out, "env/soak-interval-one-millisecond", "soak", USAGE, "soak-interval (env MIGRATE_SOAK_INTERVAL) 500ms is shorter than 1s")
                 .env("MIGRATE_SOAK_INTERVAL", "500ms");
         // LANG=C: non-ASCII file names cannot be encoded; named with the fix, not an InvalidPathException.
@@ -523,6 +541,22 @@ final class HostileInputs {
                     Files.delete(d.resolve("state/ledger.jsonl"));
                     Files.createSymbolicLink(d.resolve("state/ledger.jsonl"), d.resolve("elsewhere.jsonl"));
                 });
+        c(out, "soak/journal-is-a-symlink", "soak", USAGE,
+                "cannot read the soak journal {state}/soak/journal.jsonl (is a symbolic link, not a file migrate wrote)", "--report")
+                .file("elsewhere.jsonl", "{\"type\":\"header\",\"version\":1}\n")
+                .setup(d -> {
+                    Files.createDirectories(d.resolve("state/soak"));
+                    Files.createSymbolicLink(d.resolve("state/soak/journal.jsonl"), d.resolve("elsewhere.jsonl"));
+                });
+        // Alias expansion bounded in every YAML a user gives, not only migrate.yaml (a billion laughs).
+        c(out, "deploy/kubeconfig-billion-laughs", "deploy", USAGE, "kubeconfig {d}/k.yaml:3: a YAML alias", "--context", "homelab", "--kubeconfig", "{d}/k.yaml")
+                .file("k.yaml", LAUGHS + kubeconfig("http://127.0.0.1:1").replace("apiVersion: v1\n", ""));
+        c(out, "deploy/collector-config-billion-laughs", "deploy", USAGE, "laughs.yaml:3: a YAML alias, which migrate's rules cannot follow", "--dry-run", "--collector-config", "{d}/laughs.yaml")
+                .file("laughs.yaml", LAUGHS + "receivers: {}\n");
+        c(out, "verify/checks-file-alias", "verify", USAGE, "{d}/checks/verify.yaml:7: a YAML alias").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "verify.yaml", "version: 1", "version: 1\nx-defaults: &t 5s\nx-used: *t"));
+        c(out, "soak/checks-file-alias", "soak", USAGE, "{d}/checks/soak.yaml:26: a YAML alias", "--report").yaml("checks-dir: {d}/checks\n")
+                .setup(d -> checks(d, "soak.yaml", "checks:", "x-laughs: &l [a]\nx-more: [*l, *l]\nchecks:"));
         kubeconfigCredentials(out);
         // The README's example: config takes the flags that change the bundle, and shows them as flags.
         c(out, "config/vip-flag-bad", "config", USAGE, "flag --vip: vip '10.10.30.300'", "--vip", "10.10.30.300");
@@ -588,6 +622,21 @@ final class HostileInputs {
         // A 429 is asked again for read-timeout (an API server restarting answers it for a while): keep the case short.
         c(out, "deploy/api-server-429", "deploy", FAILED, "HTTP 429 Too Many Requests", "--context", "homelab", "--kubeconfig", "{kube:429}")
                 .yaml("read-timeout: 2s\n").records("failed");
+    }
+
+    /** Nine levels of nine aliases: 387 million strings once expanded, 1 KiB as text. */
+    static final String LAUGHS;
+
+    static {
+        StringBuilder b = new StringBuilder("apiVersion: v1\nlol0: &l0 [lol]\n");
+        for (int i = 1; i <= 9; i++) {
+            b.append("lol").append(i).append(": &l").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                b.append(j == 0 ? "" : ", ").append("*l").append(i - 1);
+            }
+            b.append("]\n");
+        }
+        LAUGHS = b.toString();
     }
 
     /** A self-signed certificate's PEM, base64: data fabric8 can parse as a certificate but not as a key. */

@@ -203,6 +203,21 @@ class DeployRunnerTest {
         assertFalse(out().contains("wait:"), out());
     }
 
+    /** Issue 19: every step that changes something holds the state directory's lock (two retires at once lost data). */
+    @Test
+    void aDeployWhileAnotherStepHoldsTheStateDirectoryIsRefusedAndAppliesNothing() {
+        FakeTime time = healthyCluster();
+        try (dev.migrate.io.StateLock held = dev.migrate.io.StateLock.acquire(settings.stateDir(), "migrate retire --yes")) {
+            int mark = api.mark();
+            UserError e = assertThrows(UserError.class, () -> deploy(time, Homelab.bundle(), DeployOptions.defaults()));
+            assertEquals(ExitCodes.REFUSED, e.exitCode(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("another migrate step holds the state directory " + settings.stateDir()
+                    + ": migrate retire --yes (pid "), e.getMessage());
+            assertEquals(List.of(), applies(mark), "nothing was applied");
+        }
+        assertEquals(ExitCodes.OK, deploy(time, Homelab.bundle(), DeployOptions.defaults()).exitCode(), "once it is free: " + out());
+    }
+
     @Test
     void aFieldManagerConflictStopsTheApplyNamesTheManagerAndWhatWasAlreadyApplied() {
         FakeTime time = healthyCluster();

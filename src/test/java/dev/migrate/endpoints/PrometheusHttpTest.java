@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,9 +111,36 @@ class PrometheusHttpTest {
                         () -> client(fake.url() + "/" + prefix, Duration.ofMillis(500)).ruleGroups(), prefix);
                 assertEquals(kind, e.kind(), prefix + ": " + e.getMessage());
                 assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+                assertFalse(JAVA_CLASS.matcher(e.getMessage()).find(), "in words, not a Java class name: " + e.getMessage());
             });
             assertTrue(assertThrows(EndpointException.class, () -> client(fake.url() + "/error", Duration.ofSeconds(1))
                     .ruleGroups()).getMessage().contains("query timed out"));
+        }
+    }
+
+    /** A Java class name, as Throwable.toString() puts it in front of the message (verify's report must not show one). */
+    private static final java.util.regex.Pattern JAVA_CLASS = java.util.regex.Pattern.compile("\\b(java|javax|okhttp3|okio)\\.[\\w.]*[A-Z]\\w*");
+
+    /** A server (or a proxy) that accepts and hangs up without an answer: said in words, without the exception's class. */
+    @Test
+    void aConnectionClosedWithoutAnAnswerIsSaidInWords() throws Exception {
+        try (java.net.ServerSocket hangsUp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!hangsUp.isClosed()) {
+                    try (java.net.Socket s = hangsUp.accept()) {
+                        s.getInputStream().read(new byte[4096]);
+                    } catch (java.io.IOException closed) {
+                        // the test ended, or the client gave up
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            EndpointException e = assertThrows(EndpointException.class,
+                    () -> client("http://127.0.0.1:" + hangsUp.getLocalPort(), Duration.ofSeconds(2)).activeTargets());
+            assertEquals(Kind.UNREACHABLE, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("connection failed: "), e.getMessage());
+            assertFalse(JAVA_CLASS.matcher(e.getMessage()).find(), "in words, not a Java class name: " + e.getMessage());
         }
     }
 

@@ -173,12 +173,7 @@ class RetireWorldTest extends EngineTestBase {
         Path runDir = Files.createDirectories(backups.resolve("w5-mon-20260101T000000Z-abcdef"));
         Path state = tmp.resolve("state");
         // a valid archive, but outside --backup-dir
-        Path src = Files.createDirectories(tmp.resolve("src/volume"));
-        Files.writeString(src.resolve("secret"), "loot\n");
-        Path loot = tmp.resolve("loot.tar.gz");
-        Process tar = new ProcessBuilder("tar", "-C", tmp.resolve("src").toString(), "-czf", loot.toString(), "volume")
-                .inheritIO().start();
-        assertEquals(0, tar.waitFor());
+        Path loot = volumeTar(tmp.resolve("loot.tar.gz"), "secret", "loot\n");
         String sha = RetireEngineTest.sha256(loot);
         TarContent content = VolumeArchiver.check(loot, sha, true);
         String volume = "w5-mon_claude_grafana_data";
@@ -195,6 +190,41 @@ class RetireWorldTest extends EngineTestBase {
                     + "' cannot be a file in " + runDir), r.err());
             assertFalse(volumeNames(dockerd).contains(volume), named + ": nothing was restored");
         }
+    }
+
+    @Test
+    void aRestoreWhileAnotherStepHoldsTheStateDirectoryIsRefusedAndRestoresNothing() throws Exception {
+        Path backups = Files.createDirectories(tmp.resolve("backups"));
+        Path runDir = Files.createDirectories(backups.resolve("w6-mon-20260101T000000Z-abcdef"));
+        Path state = tmp.resolve("state");
+        String volume = "w6-mon_claude_grafana_data";
+        Path archive = volumeTar(runDir.resolve(volume + ".tar.gz"), "dashboards.db", "grafana's data\n");
+        String sha = RetireEngineTest.sha256(archive);
+        TarContent content = VolumeArchiver.check(archive, sha, true);
+        ArchiveManifest m = new ArchiveManifest(volume, "w6-mon", Map.of(DockerEngine.PROJECT_LABEL, "w6-mon"), 15,
+                archive.getFileName().toString(), sha, Files.size(archive), content.files(), content.contentBytes(), IMAGE, Instant.now());
+        Files.write(runDir.resolve(volume + ArchiveManifest.SUFFIX), Json.MAPPER.writeValueAsBytes(m));
+
+        try (dev.migrate.io.StateLock held = dev.migrate.io.StateLock.acquire(state, "migrate retire --yes")) {
+            Run r = restore(dockerd, "w6-mon", state, backups);
+            assertEquals(ExitCodes.REFUSED, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("another migrate step holds the state directory " + state + ": migrate retire --yes (pid "
+                    + ProcessHandle.current().pid() + ", since "), r.err());
+            assertFalse(volumeNames(dockerd).contains(volume), "nothing was restored while the other step ran");
+        }
+        Run r = restore(dockerd, "w6-mon", state, backups);
+        assertEquals(ExitCodes.OK, r.code(), "once the state directory is free: " + r.out() + r.err());
+        assertTrue(volumeNames(dockerd).contains(volume));
+    }
+
+    /** {@code archive}: a gzipped tar of a directory 'volume' holding one file, as retire archives a volume. */
+    private Path volumeTar(Path archive, String file, String text) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/volume"));
+        Files.writeString(src.resolve(file), text);
+        Process tar = new ProcessBuilder("tar", "-C", tmp.resolve("src").toString(), "-czf", archive.toString(), "volume")
+                .inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        return archive;
     }
 
     /** How the refusal names an engine: its ID (two engines on one host may share it) and its data root. */

@@ -20,6 +20,7 @@ public final class CollectorYamlWellFormed extends NamedRule {
                     + bundle.collectorConfig().lines().count() + " lines)");
         }
         return CheckResult.fail(NAME, r.error(), "the collector would refuse to start with this config",
-                "fix the YAML at the line and column shown (indentation, a missing ':' or an unclosed quote)");
+                r.error().contains("a YAML alias") ? "write the aliased value out at each place it is used"
+                        : "fix the YAML at the line and column shown (indentation, a missing ':' or an unclosed quote)");
     }
 }

@@ -33,6 +33,11 @@ final class Parsed {
             return new Result(null, bundle.collectorOrigin() + ": not a collector config (expected a mapping with "
                     + "receivers, processors, exporters and service)");
         }
+        java.util.OptionalInt alias = r.ok() ? Json.yamlAliasLine(bundle.collectorConfig()) : java.util.OptionalInt.empty();
+        if (alias.isPresent()) {
+            return new Result(null, bundle.collectorOrigin() + ":" + alias.getAsInt() + ": a YAML alias, which migrate's rules"
+                    + " cannot follow (the collector would expand it)");
+        }
         return r;
     }
 
