@@ -28,6 +28,10 @@ public final class VerifyBench {
             dashboard(jar, runs);
             return;
         }
+        if (args.length > 2 && args[2].equals("scale")) {
+            scale(jar, runs);
+            return;
+        }
         Path state = Files.createTempDirectory("verify-bench");
         try (PipelineWorld world = new PipelineWorld(9)) { // 6 names x 2 services x 9 = 108 claude_code_* series: "100"
             world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 108", Duration.ofSeconds(30));
@@ -133,6 +137,55 @@ public final class VerifyBench {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Issue 20's goal alone: full verify as a user runs it (every check, no --test-alert) at ~100 and at ~100,000
+     * claude_code_* series, median of {@code runs} cold runs each, and each check's own time inside one run
+     * ({@code -o json}) at both sizes, so the check that grows shows by name. Prometheus runs the bundle's rules on
+     * default settings.
+     */
+    private static void scale(Path jar, int runs) throws Exception {
+        Path state = Files.createTempDirectory("verify-bench");
+        // the rules as deployed on default settings (recording every 1m, 30s behind), not the test worlds' 5 s: at
+        // 100,000 series each evaluation reads every series, and 12 times as many would load Prometheus as no cluster does
+        String rules = dev.migrate.testsupport.Rendered.prometheusRules(dev.migrate.bundle.BundleRenderer.render(
+                dev.migrate.settings.Settings.defaults()));
+        try (PipelineWorld world = new PipelineWorld(9, rules)) {
+            world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 108", Duration.ofSeconds(30));
+            List<String> base = List.of("java", "-jar", jar.toString(), "verify", "--state-dir", state.toString(),
+                    "--prometheus-url", world.prometheus.url(), "--loki-url", world.loki.url(),
+                    "--grafana-url", world.grafana.url(), "--alertmanager-url", world.alertmanager.url(),
+                    "--otlp-grpc-endpoint", world.collector.grpcEndpoint(),
+                    "--otlp-http-endpoint", world.collector.httpEndpoint());
+            Map<String, Long> small = perCheck(base);
+            long full100 = median(runs, base);
+            // 100,000 series through the real collector; they stay on its exporter page (metric_expiration 2h),
+            // so every scrape is that large too, as in a cluster with that many sessions
+            world.sessions(8334); // 6 x 2 x 8334 = 100,008
+            world.prometheus.awaitQuery("count({__name__=~\"claude_code_.+\"}) >= 100000", Duration.ofMinutes(5));
+            Thread.sleep(30_000); // let Prometheus settle (GC, head series churn, the recording rules' catch-up)
+            Map<String, Long> large = perCheck(base);
+            long full100k = median(runs, base);
+            System.out.println("per check inside one full run (in-process ms): ~100 | ~100,000 series");
+            small.forEach((k, v) -> System.out.printf("  %-22s %7d %9d%n", k, v, large.getOrDefault(k, -1L)));
+            System.out.printf("full verify (median of %d cold runs): ~100 series %d ms, ~100,000 series %d ms: %.2fx;"
+                    + " goal within 1.5x%n", runs, full100, full100k, full100k / (double) full100);
+        } finally {
+            try (var walk = Files.walk(state)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** One verify run with {@code -o json}: each check's elapsed ms, by name. */
+    private static Map<String, Long> perCheck(List<String> base) throws IOException, InterruptedException {
+        Process json = new ProcessBuilder(with(base, "-o", "json")).start();
+        var doc = dev.migrate.Json.MAPPER.readTree(json.getInputStream());
+        json.waitFor();
+        Map<String, Long> out = new LinkedHashMap<>();
+        doc.get("results").forEach(r -> out.put(r.get("name").asText(), r.get("elapsedMs").asLong()));
+        return out;
     }
 
     static List<String> with(List<String> base, String... extra) {

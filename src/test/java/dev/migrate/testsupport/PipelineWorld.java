@@ -43,6 +43,14 @@ public final class PipelineWorld implements AutoCloseable {
 
     /** @param sessions sessions per service (claude-code and claude-code-desktop), each with the six session metrics */
     public PipelineWorld(int sessions) {
+        this(sessions, RULES);
+    }
+
+    /**
+     * @param rules the rule file Prometheus loads instead of {@link #RULES} (e.g. the bundle on default settings,
+     *              whose recording rules run every minute rather than every 5 s, for a benchmark at team scale)
+     */
+    public PipelineWorld(int sessions, String rules) {
         try {
             broken = started(FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error")));
             unsuffixed = started(FakeHttpServer.start());
@@ -63,7 +71,7 @@ public final class PipelineWorld implements AutoCloseable {
             String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
                     + "scrape_configs:\n" + collectorJob(collector)
                     + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
-            prometheus = started(PrometheusProcess.start(config, Map.of("rules.yml", RULES)));
+            prometheus = started(PrometheusProcess.start(config, Map.of("rules.yml", rules)));
             alertmanager = started(AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE));
             sessions(sessions);
             // The five classic events from the CLI, one from Desktop.
