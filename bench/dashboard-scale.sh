@@ -10,10 +10,19 @@
 #     does not ship: Total cost read from a recorded running total per label combination (two samples each)
 #   - the queries of verify's dashboard check (its queryRange, 1h) at both sizes (goal: verify within 1.5x)
 #   - with "raw": the raw expressions the panels read before the recording rules, at ~100,000 (1 run each, ~6 min)
-# Usage: bench/dashboard-scale.sh [RUNS] [raw]   (default 3). Needs ~2 GB free in /tmp while it backfills.
+#   - with before=REV: each panel query that revision's dashboard wrote differently, timed beside today's
+# Usage: bench/dashboard-scale.sh [RUNS] [raw] [before=REV]   (default 3). Needs ~2 GB free in /tmp while it backfills.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
 . bench/lib.sh
 cp="$(bench_classpath)"
-exec nice java -cp "$cp" dev.migrate.bench.DashboardScaleBench "$runs" "${2:-}"
+args=()
+for a in "${@:2}"; do
+  case "$a" in
+    before=*) git show "${a#before=}:manifests/dashboard/claude-code.json" > target/dashboard-before.json
+              args+=("before=$PWD/target/dashboard-before.json") ;;
+    *) args+=("$a") ;;
+  esac
+done
+exec nice java -cp "$cp" dev.migrate.bench.DashboardScaleBench "$runs" "${args[@]}"

@@ -66,20 +66,31 @@ public final class DashboardScaleBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         boolean withRaw = List.of(args).contains("raw");
+        // before=FILE: a previous dashboard (bench/dashboard-scale.sh before=REV writes that revision's): each panel query
+        // that differs from the current one is timed beside it, at both sizes, in the same run
+        String before = List.of(args).stream().filter(a -> a.startsWith("before=")).map(a -> a.substring(7)).findFirst().orElse(null);
         long end = Instant.now().getEpochSecond() / 60 * 60 - 1200; // the backfill ends 20 min before the start
         JsonNode model = Json.MAPPER.readTree(Rendered.bundle(Map.of("recording-interval", "1m")).dashboardJson());
         List<Opened> opened = asOpened(model, Duration.ofDays(30));
         List<DashboardQueries.Query> panels = opened.stream().map(Opened::query).toList();
         List<DashboardQueries.Query> verify = DashboardQueries.prometheusQueries(model, "loki", Duration.ofHours(1)); // checks/verify.yaml queryRange
         List<String[]> variables = variables(model);
+        List<DashboardQueries.Query> previous = new ArrayList<>();
+        if (before != null) {
+            Map<String, String> now = new LinkedHashMap<>();
+            panels.forEach(q -> now.put(key(q), q.expr()));
+            JsonNode old = Json.MAPPER.readTree(Rendered.bundle(Map.of("recording-interval", "1m", "dashboard", before)).dashboardJson());
+            asOpened(old, Duration.ofDays(30)).stream().map(Opened::query)
+                    .filter(q -> now.containsKey(key(q)) && !now.get(key(q)).equals(q.expr())).forEach(previous::add);
+        }
         Sized small;
         try (PrometheusProcess p = backfilled(20, end)) {
             System.out.printf("~100 series: %s claude_code_* series in the TSDB%n", count(p, end));
-            small = Sized.measure(p, panels, verify, variables, end, runs);
+            small = Sized.measure(p, panels, verify, variables, previous, end, runs);
         }
         try (PrometheusProcess p = backfilled(20_000, end)) {
             System.out.printf("~100,000 series: %s claude_code_* series in the TSDB%n", count(p, end));
-            Sized large = Sized.measure(p, panels, verify, variables, end, runs);
+            Sized large = Sized.measure(p, panels, verify, variables, previous, end, runs);
             Map<String, Double> raw = withRaw ? timeAll(p, panels, end, 1, true) : Map.of();
             report(opened, variables, small, large, raw, runs);
         }
@@ -88,9 +99,9 @@ public final class DashboardScaleBench {
     /** What one TSDB size measured: per panel query, verify's queries, the variables, the floor, what the recorded series hold. */
     record Sized(Map<String, Double> panels, Map<String, Double> verify, Map<String, Double> variables,
                  Map<String, Double> rawVariables, double floor, Map<String, String> holdings, double runningTotal,
-                 String runningTotalValue, String totalCostValue) {
+                 String runningTotalValue, String totalCostValue, Map<String, Double> previous) {
         static Sized measure(PrometheusProcess p, List<DashboardQueries.Query> panels, List<DashboardQueries.Query> verify,
-                             List<String[]> variables, long end, int runs) {
+                             List<String[]> variables, List<DashboardQueries.Query> previous, long end, int runs) {
             Map<String, Double> vars = new LinkedHashMap<>();
             Map<String, Double> rawVars = new LinkedHashMap<>();
             for (String[] v : variables) {
@@ -100,7 +111,8 @@ public final class DashboardScaleBench {
             String totalCost = panels.stream().filter(q -> q.panel().equals("Total cost")).findFirst().orElseThrow().expr();
             return new Sized(timeAll(p, panels, end, runs, false), timeAll(p, verify, end, runs, false), vars, rawVars,
                     median(Math.max(runs, 5), () -> instant(p, "vector(1)", end)), holdingsOf(p, end),
-                    median(runs, () -> instant(p, RUNNING_TOTAL_READ, end)), value(p, RUNNING_TOTAL_READ, end), value(p, totalCost, end));
+                    median(runs, () -> instant(p, RUNNING_TOTAL_READ, end)), value(p, RUNNING_TOTAL_READ, end), value(p, totalCost, end),
+                    timeAll(p, previous, end, runs, false));
         }
     }
 
@@ -150,6 +162,9 @@ public final class DashboardScaleBench {
                 small.runningTotal(), large.runningTotal(), ratio(large.runningTotal(), small.runningTotal()),
                 ratio(large.panels().get("Total cost A"), small.panels().get("Total cost A")),
                 small.runningTotalValue(), large.runningTotalValue(), small.totalCostValue(), large.totalCostValue());
+        small.previous().forEach((k, v) -> System.out.printf(Locale.ROOT, "changed panel %s: before ~100 %.1f ms, ~100,000 %.1f ms (%.2fx);"
+                + " now ~100 %.1f ms, ~100,000 %.1f ms (%.2fx)%n", k, v, large.previous().get(k), ratio(large.previous().get(k), v),
+                small.panels().get(k), large.panels().get(k), ratio(large.panels().get(k), small.panels().get(k))));
         System.out.println("template variables, label values over 30 days (median ms): ~100 | ~100,000 | ratio | the same over the raw series (before)");
         for (String[] v : variables) {
             System.out.printf(Locale.ROOT, "  $%-10s label_values(%s, %s) %8.1f %9.1f %7.2fx | raw %8.1f %9.1f %7.2fx%n", v[0], v[1], v[2],
