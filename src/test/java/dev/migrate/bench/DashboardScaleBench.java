@@ -299,6 +299,9 @@ public final class DashboardScaleBench {
                 Files.move(b, p.dir().resolve("data").resolve(b.getFileName()));
             }
         }
+        Files.delete(blocks);
+        Files.delete(work.resolve("promtool.log"));
+        Files.delete(work);
         return p.restart();
     }
 
