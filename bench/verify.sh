@@ -9,6 +9,8 @@
 # slower at 100,000 series. Usage: bench/verify.sh [RUNS] [dashboard]   (default 5 runs)
 # With "dashboard": only the dashboard check against `verify --skip dashboard` at ~100 and ~100,000 series,
 # with its variants (concurrency 1/2/4, evaluation range 30 s / 5 s) through a checks-dir copy of checks/.
+# With "scale": issue 20's goal alone, full verify (as a user runs it) at ~100 vs ~100,000 series, medians of RUNS,
+# and each check's time inside one run at both sizes.
 # With "profile": each distinct dashboard expression's cost at ~100,000 series, what the "All" matchers cost,
 # and the whole set with 1, 2 and 4 queries in flight (DashboardQueryProfile).
 set -euo pipefail
@@ -24,4 +26,4 @@ cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 if [ "${2:-}" = profile ]; then
   exec java -cp "$cp" dev.migrate.bench.DashboardQueryProfile
 fi
-exec java -cp "$cp" dev.migrate.bench.VerifyBench target/migrate.jar "$runs" "${2:-all}"
+exec nice java -cp "$cp" dev.migrate.bench.VerifyBench target/migrate.jar "$runs" "${2:-all}"

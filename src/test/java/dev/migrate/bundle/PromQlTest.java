@@ -141,7 +141,8 @@ class PromQlTest {
                 expect(cycle, "245h30m", 14730.0),                                        // day 1: every minute so far
                 expect(cycle.replace("< bool 1)", "< bool 5)"), "245h30m", 14730.0 - 5760), // from Jan 5 00:00
                 expect(cycle, "960h", 57600.0 - 44640),                                    // Feb 10: from Feb 1
-                expect(cycle.replace("< bool 1)", "< bool 3)"), "970h20m", 58220.0 - 47520))); // Feb 11: from Feb 3
+                expect(cycle.replace("< bool 1)", "< bool 3)"), "970h20m", 58220.0 - 47520), // Feb 11: from Feb 3
+                expect(cycle.replace("< bool 1)", "< bool 3)"), "50h10m", 130.0)));          // Jan 3, the cycle's first day
         Files.writeString(dir.resolve("cycle.yaml"), Json.YAML.writeValueAsString(Map.of("evaluation_interval", "5m",
                 "tests", List.of(test))));
         Promtool.Run run = Promtool.run(dir, "test", "rules", "cycle.yaml");

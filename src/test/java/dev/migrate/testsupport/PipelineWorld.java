@@ -43,6 +43,18 @@ public final class PipelineWorld implements AutoCloseable {
 
     /** @param sessions sessions per service (claude-code and claude-code-desktop), each with the six session metrics */
     public PipelineWorld(int sessions) {
+        this(sessions, Rendered.bundle(), "1s");
+    }
+
+    /**
+     * @param bundle         the rendered bundle whose collector config and rules the world runs instead of
+     *                       {@link Rendered#bundle()}'s (e.g. default settings, whose recording rules run every minute
+     *                       rather than every 5 s, for a benchmark at team scale)
+     * @param scrapeInterval how often Prometheus scrapes (1s in the tests; a benchmark with a 100,000-series exporter
+     *                       page takes longer, as the homelab's 15s does)
+     */
+    public PipelineWorld(int sessions, dev.migrate.bundle.Bundle bundle, String scrapeInterval) {
+        String rules = Rendered.prometheusRules(bundle);
         try {
             broken = started(FakeHttpServer.start().on("/metrics", Reply.text(500, "internal error")));
             unsuffixed = started(FakeHttpServer.start());
@@ -50,7 +62,7 @@ public final class PipelineWorld implements AutoCloseable {
             grafana = started(FakeHttpServer.start());
             unsuffixed.on("/metrics", Reply.text(200, ClaudeCodeExposition.text("other", ClaudeCodeExposition.unsuffixed(
                     ClaudeCodeExposition.SESSION_METRICS).stream().map(n -> n.replace("claude_code_", "other_code_")).toList(), 1)));
-            collector = CollectorProcess.startBundle(loki.url() + "/otlp");
+            collector = CollectorProcess.startBundle(bundle, loki.url() + "/otlp");
             started.add(() -> collector.close()); // the one running now, after a restart too
             cli = started(new ClaudeCodeClient(collector.grpcEndpoint(), "grpc", "claude-code", "laptop"));
             desktop = started(new ClaudeCodeClient(collector.httpEndpoint(), "http/protobuf", "claude-code-desktop", "laptop"));
@@ -60,10 +72,10 @@ public final class PipelineWorld implements AutoCloseable {
                             + "\"type\":\"prometheus\",\"url\":\"http://prometheus-kube-prometheus-prometheus.monitoring:9090/\"}"))
                     .on("/api/datasources/uid/loki", Reply.json("{\"id\":2,\"uid\":\"loki\",\"name\":\"Loki\",\"type\":\"loki\","
                             + "\"url\":\"http://loki.monitoring:3100\"}"));
-            String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
+            String config = "global:\n  scrape_interval: " + scrapeInterval + "\n  evaluation_interval: 1s\nrule_files:\n  - ${DIR}/rules.yml\n"
                     + "scrape_configs:\n" + collectorJob(collector)
                     + job("broken-collector", broken) + job("unsuffixed-exporter", unsuffixed);
-            prometheus = started(PrometheusProcess.start(config, Map.of("rules.yml", RULES)));
+            prometheus = started(PrometheusProcess.start(config, Map.of("rules.yml", rules)));
             alertmanager = started(AlertmanagerProcess.start(AlertmanagerProcess.NULL_ROUTE));
             sessions(sessions);
             // The five classic events from the CLI, one from Desktop.
