@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import dev.migrate.testsupport.Sigint;
 import dev.migrate.ExitCodes;
 import dev.migrate.cluster.FakeApiServer;
 import dev.migrate.cluster.Homelab;
@@ -136,7 +137,7 @@ class DeployInterruptAndPreconditionsTest {
             });
             waiting.get(60, TimeUnit.SECONDS);
             assertFalse(api.applies().isEmpty(), "the apply happened before the wait");
-            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            Sigint.send(p);
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "deploy stops on SIGINT");
             String rest = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             String all = err + rest;

@@ -1,5 +1,6 @@
 package dev.migrate.retire;
 
+import dev.migrate.testsupport.Sigint;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
@@ -238,7 +239,7 @@ class RetireEngineTest extends EngineTestBase {
         String port = String.valueOf(freePort());
 
         Process p = startPaused(retireArgs(dockerd, "t8-mon", state, backups, "--ports", port, "--yes"), "stop", 60);
-        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+        Sigint.send(p);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "retire stops on SIGINT");
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(ExitCodes.INTERRUPTED, p.exitValue(), err);

@@ -1,5 +1,6 @@
 package dev.migrate.soak;
 
+import dev.migrate.testsupport.Sigint;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.ExitCodes;
 import dev.migrate.Json;
@@ -82,7 +83,7 @@ class SoakProcessTest {
             Path log1 = dir.resolve("run1.log");
             Process first = start(args, log1);
             awaitCycles(3, first, log1);
-            new ProcessBuilder("kill", "-INT", String.valueOf(first.pid())).start().waitFor();
+            Sigint.send(first);
             assertTrue(first.waitFor(20, TimeUnit.SECONDS));
             String out1 = Files.readString(log1);
             assertEquals(ExitCodes.INTERRUPTED, first.exitValue(), out1);
