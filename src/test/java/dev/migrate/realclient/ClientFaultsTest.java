@@ -220,8 +220,11 @@ class ClientFaultsTest {
                     String session = result(run).path("session_id").asText();
                     double total = result(run).path("total_cost_usd").asDouble();
                     String q = "sum(claude_code_cost_usage_USD_total{session_id=\"" + session + "\"})";
-                    prometheus.awaitQuery(q, Duration.ofSeconds(30));
-                    Thread.sleep(3000); // the exit's export scraped, and a few scrapes more: what stays
+                    // the exit's export may wait for the batch's 5 s timeout: wait until the value each config
+                    // should end at shows (a timeout names the value it saw), then a few scrapes more: what stays
+                    double expected = bundle ? total : total / 3;
+                    prometheus.awaitValue("round(" + q + " * 1e9)", Math.round(expected * 1e9), Duration.ofSeconds(30));
+                    Thread.sleep(3000);
                     read.put(machine, prometheus.value(q));
                     cost.put(machine, total);
                 } finally {
