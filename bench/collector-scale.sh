@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the real collector at team scale (issue 20 item 3). Prints figures, asserts nothing.
+# Benchmark of the real collector at team scale. Prints figures, asserts nothing.
 # The real collector (scripts/real-components) runs the config deploy renders, with the Deployment's
 # environment; a client shaped like Claude Code sends one cost point per new session over OTLP/HTTP
 # (delta temporality, session_id on the point) up to MAX series. At each checkpoint it prints the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the dashboard at team scale (issue 20). Prints figures, asserts nothing.
+# Benchmark of the dashboard at team scale. Prints figures, asserts nothing.
 # Backfills a real Prometheus 3 TSDB (promtool tsdb create-blocks-from openmetrics) with 30 days of sessions,
 # once at ~100 and once at ~100,000 claude_code_* series plus what the recording rules write for them, then
 # times every Prometheus panel of the rendered dashboard as Grafana opens it on 30 days (a panel's own shorter

@@ -7,7 +7,7 @@
 #     MIGRATE_NO_CDS=1 (the same JVM options, no archive),
 #   - the same two as plain `java -jar target/migrate.jar` (the JVM's defaults, no launcher options),
 #     to show what the launcher's options buy.
-# Goals (issue 20): --help within 1.5x and deploy --dry-run within 4x of the bare start.
+# Goals: --help within 1.5x and deploy --dry-run within 4x of the bare start.
 # The variants run round-robin (one run of each per round, after one warm-up round that also lets
 # bin/migrate build the jar and train its archive), so load that drifts during the run slows all alike.
 # Usage: bench/deploy-dry-run.sh [RUNS]

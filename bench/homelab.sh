@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the homelab in a box (issue 16). Prints figures, asserts nothing.
+# Benchmark of the homelab in a box. Prints figures, asserts nothing.
 #   - the start-up of the whole world (HomelabWorld: etcd, kube-apiserver, kube-controller-manager,
 #     kube-scheduler, kwok, prometheus-operator, Prometheus 3 on the operator's config, Alertmanager,
 #     the Loki, Grafana and kube-state-metrics doubles) and of each component, in start order;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the real Claude Code client on the real chain (issue 15). Prints figures, asserts nothing.
+# Benchmark of the real Claude Code client on the real chain. Prints figures, asserts nothing.
 #   - a real session's round trip: `claude -p` exits -> its cost is visible in Prometheus 3, median and p95
 #     over SESSIONS sessions, beside the synthetic probe's round trip measured in the same run (the baseline)
 #   - the client's cold start: process start -> its first request at the Anthropic API double

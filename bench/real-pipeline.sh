@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the real telemetry pipeline (issue 8). Prints figures, asserts nothing.
+# Benchmark of the real telemetry pipeline. Prints figures, asserts nothing.
 #   - the warm build of scripts/real-components (everything cached), against a bare `bash -c true`
 #   - with --cold: a cold build into empty temporary Go module, build and component caches
 #     (downloads everything from the module proxy again; minutes on 2 cores)

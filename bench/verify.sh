@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of `migrate verify` on loopback (issue 3). Prints figures, asserts nothing.
+# Benchmark of `migrate verify` on loopback. Prints figures, asserts nothing.
 # Starts a real Prometheus and Alertmanager (Debian packages) and doubles of the collector, Loki and
 # Grafana on 127.0.0.1, then times `java -jar target/migrate.jar verify` in fresh JVMs (cold):
 #   - full verify wall time (median of RUNS), and without the scrape-bound round trip
@@ -9,7 +9,7 @@
 # slower at 100,000 series. Usage: bench/verify.sh [RUNS] [dashboard]   (default 5 runs)
 # With "dashboard": only the dashboard check against `verify --skip dashboard` at ~100 and ~100,000 series,
 # with its variants (concurrency 1/2/4, evaluation range 30 s / 5 s) through a checks-dir copy of checks/.
-# With "scale": issue 20's goal alone, full verify (as a user runs it) at ~100 vs ~100,000 series, medians of RUNS,
+# With "scale": the scale goal alone (within 1.5x), full verify (as a user runs it) at ~100 vs ~100,000 series, medians of RUNS,
 # and each check's time inside one run at both sizes.
 # With "profile": each distinct dashboard expression's cost at ~100,000 series, what the "All" matchers cost,
 # and the whole set with 1, 2 and 4 queries in flight (DashboardQueryProfile).

@@ -132,7 +132,7 @@ public final class VerifyBench {
     }
 
     /**
-     * Issue 20's goal alone: full verify as a user runs it (every check, no --test-alert) at ~100 and at ~100,000
+     * The scale goal alone (within 1.5x): full verify as a user runs it (every check, no --test-alert) at ~100 and at ~100,000
      * claude_code_* series, median of {@code runs} cold runs each, and each check's own time inside one run
      * ({@code -o json}) at both sizes, so the check that grows shows by name. Prometheus runs the bundle's rules on
      * default settings.

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * `backport --out` never loses what a person wrote (issue 19 findings 3 and 4): the v1.1.1
+ * `backport --out` never loses what a person wrote: the v1.1.1
  * docker-compose.yml with local edits next to an older docker-compose.yml.v1.1.1, and a generated
  * file edited after an earlier backport.
  */

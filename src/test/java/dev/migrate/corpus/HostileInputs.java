@@ -430,7 +430,7 @@ final class HostileInputs {
     }
 
     /**
-     * Issue 19 (second hardening round): secrets that must never be echoed, state files that are
+     * The second hardening round: secrets that must never be echoed, state files that are
      * not what migrate wrote, settings whose meaning depends on where they came from.
      */
     private static void secretsStateFilesAndSettingsRoundTwo(List<HostileCase> out) {
@@ -654,7 +654,7 @@ final class HostileInputs {
     // --- helpers ---
 
     /**
-     * Generated-file directories (issue 17 item 3, issue 19 findings 3-4): `deploy --dry-run --out`
+     * Generated-file directories (the seed's manifest files; edits a person made): `deploy --dry-run --out`
      * and `backport --out` never replace what a person wrote or edited without being told to.
      */
     private static void generatedFilesKeepWhatAPersonWrote(List<HostileCase> out) {
@@ -720,7 +720,7 @@ final class HostileInputs {
     }
 
     /**
-     * Issue 19 (data lost, untrusted names, Docker deadline): the one state-directory lock, the
+     * Data that was lost, untrusted names, Docker deadlines: the one state-directory lock, the
      * restore's path confinement (checked before the engine is contacted), a Docker engine that
      * trickles its answer. Retire's world identity, its empty-archive check, its plan's escaping,
      * hostile volume names and concurrent verify runs need an engine or several processes: they

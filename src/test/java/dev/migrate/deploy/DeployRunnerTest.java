@@ -203,7 +203,7 @@ class DeployRunnerTest {
         assertFalse(out().contains("wait:"), out());
     }
 
-    /** Issue 19: every step that changes something holds the state directory's lock (two retires at once lost data). */
+    /** Every step that changes something holds the state directory's lock (two retires at once lost data). */
     @Test
     void aDeployWhileAnotherStepHoldsTheStateDirectoryIsRefusedAndAppliesNothing() {
         FakeTime time = healthyCluster();
