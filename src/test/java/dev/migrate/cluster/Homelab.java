@@ -2,6 +2,7 @@ package dev.migrate.cluster;
 
 import dev.migrate.bundle.Bundle;
 import dev.migrate.bundle.ManifestObject;
+import dev.migrate.settings.Settings;
 import dev.migrate.testsupport.KubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,15 @@ public final class Homelab {
         crd(c, "cilium.io", "v2", "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false);
         objects(c);
         api.proxy(NS, "loki:3100", "/config", LOKI_CONFIG);
+    }
+
+    /**
+     * The settings of {@code user} on the seeded homelab: context {@link #CONTEXT} through a kubeconfig written
+     * into {@code dir}, the state directory {@code dir/state}; every other setting the default.
+     */
+    public static Settings settings(KubeApiServer api, Path dir, String user) {
+        return Settings.defaults().with(Map.of("context", CONTEXT, "kubeconfig", api.kubeconfig(dir, CONTEXT, user).toString(),
+                "state-dir", dir.resolve("state").toString()));
     }
 
     /**

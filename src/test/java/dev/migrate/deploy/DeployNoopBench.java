@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Benchmark run by bench/deploy-noop.sh (not a test): wall time of a no-op re-deploy (connect,
@@ -35,9 +34,7 @@ public final class DeployNoopBench {
             KubeApiServer api = KubeApiServer.shared();
             double startup = ms(System.nanoTime() - up);
             Homelab.seed(api);
-            Settings settings = Settings.defaults().with(Map.of("context", Homelab.CONTEXT,
-                    "kubeconfig", api.kubeconfig(tmp, Homelab.CONTEXT, KubeApiServer.OPERATOR).toString(),
-                    "state-dir", tmp.resolve("state").toString()));
+            Settings settings = Homelab.settings(api, tmp, KubeApiServer.OPERATOR);
             FakeTime time = new FakeTime().onSleep(() -> {
                 Homelab.rollOut(api.admin(), "otel-collector");
                 if (api.admin().leases().inNamespace("kube-system").withName("cilium-l2announce-monitoring-otel-collector").get() == null) {

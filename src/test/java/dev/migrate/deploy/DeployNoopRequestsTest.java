@@ -55,9 +55,7 @@ class DeployNoopRequestsTest {
         api = KubeApiServer.shared();
         c = api.admin();
         Homelab.seed(api);
-        settings = Settings.defaults().with(Map.of("context", Homelab.CONTEXT,
-                "kubeconfig", api.kubeconfig(tmp, Homelab.CONTEXT, KubeApiServer.OPERATOR).toString(),
-                "state-dir", tmp.resolve("state").toString()));
+        settings = Homelab.settings(api, tmp, KubeApiServer.OPERATOR);
         cluster = ClusterFactory.connect(settings);
     }
 

@@ -83,9 +83,7 @@ class DeployRunnerTest {
     }
 
     Settings settingsAs(String user) {
-        return Settings.defaults().with(Map.of("context", Homelab.CONTEXT,
-                "kubeconfig", api.kubeconfig(tmp, Homelab.CONTEXT, user).toString(),
-                "state-dir", tmp.resolve("state").toString()));
+        return Homelab.settings(api, tmp, user);
     }
 
     @AfterEach

@@ -64,8 +64,7 @@ class HomelabFailureModesTest {
     void aPrometheusSelectingAnotherReleaseGetsNoJobForTheCollector() {
         world.prometheusSelects(Map.of("release", "kps"), Map.of("release", "kps"));
         try {
-            Laptop laptop = new Laptop(tmp);
-            laptop.settings("kubeconfig: " + world.userKubeconfig(laptop.home()) + "\ncontext: " + HomelabWorld.CONTEXT + "\n");
+            Laptop laptop = defaults();
 
             Laptop.Run refused = laptop.migrate(5, "deploy");
             assertEquals(ExitCodes.FAILED, refused.exitCode(), refused.all()); // a failed preflight is exit 1 (docs/deploy.md)
@@ -277,7 +276,7 @@ class HomelabFailureModesTest {
         try {
             breakIt.run();
             try {
-                laptop.settings(settings(laptop) + setting + "\n");
+                laptop.settings(world.laptopSettings(laptop) + setting + "\n");
                 Laptop.Run run = laptop.migrate(5, "deploy");
                 System.out.println("deploy with " + setting + ":\n" + run.all());
                 assertEquals(ExitCodes.FAILED, run.exitCode(), run.all() + world.logs());
@@ -289,7 +288,7 @@ class HomelabFailureModesTest {
                 repair.run();
             }
         } finally {
-            laptop.settings(settings(laptop));
+            laptop.settings(world.laptopSettings(laptop));
             Laptop.Run fixed = laptop.migrate(5, "deploy");
             progressDeadline(600);
             assertEquals(ExitCodes.OK, fixed.exitCode(), fixed.all() + world.logs());
@@ -307,14 +306,10 @@ class HomelabFailureModesTest {
         return world.admin().apps().deployments().inNamespace(HomelabWorld.NS).withName("otel-collector");
     }
 
+    /** A laptop with the kubeconfig and the context, every other setting the default. */
     private Laptop defaults() {
         Laptop laptop = new Laptop(tmp);
-        return laptop.settings(settings(laptop));
-    }
-
-    /** The kubeconfig and the context, every other setting the default. */
-    private static String settings(Laptop laptop) {
-        return "kubeconfig: " + world.userKubeconfig(laptop.home()) + "\ncontext: " + HomelabWorld.CONTEXT + "\n";
+        return laptop.settings(world.laptopSettings(laptop));
     }
 
     /** A --out file edited by hand, applied as {@code kubectl apply --server-side --field-manager=migrate} would. */
@@ -344,7 +339,6 @@ class HomelabFailureModesTest {
         return world.prometheus().process().get(path);
     }
 
-    /** Prometheus scrapes {@code n} collector targets, all up. */
     /** {@code n} active targets of the collector's job, each scraped and up (a new target is "unknown" until its first scrape). */
     private static void awaitTargetsUp(int n) {
         SeedPlanEndToEndTest.awaitTrue(Duration.ofSeconds(90), () -> {

@@ -56,7 +56,7 @@ class HomelabFaultsTest {
     static void start() {
         world = HomelabWorld.start();
         laptop = new Laptop(tmp);
-        laptop.settings("kubeconfig: " + world.userKubeconfig(laptop.home()) + "\ncontext: " + HomelabWorld.CONTEXT + "\n");
+        laptop.settings(world.laptopSettings(laptop));
     }
 
     @AfterAll

@@ -79,9 +79,7 @@ class SeedPlanEndToEndTest {
     void theSeedsPlanFromDeployToACompleteMigration() throws Exception {
         long started = System.nanoTime();
         Laptop laptop = new Laptop(tmp).env("DOCKER_HOST", dockerd.host());
-        Path kubeconfig = world.userKubeconfig(laptop.home());
-        laptop.settings("kubeconfig: " + kubeconfig + "\ncontext: " + HomelabWorld.CONTEXT + "\n"
-                + "soak-duration: 1m\nsoak-interval: 10s\n");
+        laptop.settings(world.laptopSettings(laptop) + "soak-duration: 1m\nsoak-interval: 10s\n");
         // The old stack on the laptop: the compose project claude-monitoring with its two named volumes.
         Path compose = ComposeFixture.up(dockerd, tmp, "claude-monitoring", ComposeFixture.stack());
         ComposeFixture.writeFiles(dockerd, compose, "claude-prometheus", "/prometheus", 64);

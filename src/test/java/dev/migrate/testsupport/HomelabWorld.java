@@ -254,6 +254,14 @@ public final class HomelabWorld implements AutoCloseable {
         return api.kubeconfig(dir, CONTEXT, KubeApiServer.ADMIN);
     }
 
+    /**
+     * The migrate.yaml lines of a user of this cluster on {@code laptop}: its {@link #userKubeconfig} (written into the
+     * laptop's home) and the context; every other setting is the default.
+     */
+    public String laptopSettings(Laptop laptop) {
+        return "kubeconfig: " + userKubeconfig(laptop.home()) + "\ncontext: " + CONTEXT + "\n";
+    }
+
     /** How long each part took to start, in start order, and the whole world. */
     public Map<String, Duration> startup() {
         return Map.copyOf(startup);
