@@ -25,9 +25,7 @@ class BuiltInDashboardTest {
         world.prometheus.awaitQuery("count(claude_code_commit_count_total) > 4", java.time.Duration.ofSeconds(30));
         world.prometheus.awaitQuery("resets(claude_code_cost_usage_USD_total{session_id=\"collide\"}[30s]) > 0",
                 java.time.Duration.ofSeconds(30));
-        // the recorded panels read what the recording group wrote: wait for an evaluation that covers the data above
-        world.prometheus.awaitGroupEvaluated(dev.migrate.testsupport.DashboardPanels.RECORDING_GROUP,
-                dev.migrate.testsupport.Rendered.WORLD_QUERY_OFFSET, java.time.Duration.ofSeconds(60));
+        world.awaitRecorded(); // the recorded panels read only what the recording group wrote
     }
 
     @AfterAll

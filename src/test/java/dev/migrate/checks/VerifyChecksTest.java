@@ -299,9 +299,7 @@ class VerifyChecksTest {
     @Test
     void theRenderedDashboardPassesOnTheRealChain() {
         // its edit panels read {__name__=~"claude_code_code_edit_tool_decision(_count)?_total"}: either name will do
-        // its recorded panels read what the recording group wrote since the world started
-        world.prometheus.awaitGroupEvaluated(dev.migrate.testsupport.DashboardPanels.RECORDING_GROUP,
-                dev.migrate.testsupport.Rendered.WORLD_QUERY_OFFSET, java.time.Duration.ofSeconds(60));
+        world.awaitRecorded(); // the recorded panels read only what the recording group wrote
         CheckResult r = run(bundled("dashboard"), Contexts.of(world).dashboard(dev.migrate.testsupport.Rendered.bundle().dashboardJson()).build());
         // the check's wording since the LogQL panels are run too: "N/N queries of test dashboard run (P PromQL, L LogQL)"
         assertStatus(Status.PASS, r, "every panel returned data");

@@ -115,6 +115,14 @@ public final class PipelineWorld implements AutoCloseable {
     }
 
     /**
+     * Waits for an evaluation of the recording group that covers what the world has sent so far, on the tests'
+     * recording settings ({@link Rendered#WORLD}): the recorded panels read only what it wrote.
+     */
+    public void awaitRecorded() {
+        prometheus.awaitGroupEvaluated(DashboardPanels.RECORDING_GROUP, Rendered.WORLD_QUERY_OFFSET, Duration.ofSeconds(60));
+    }
+
+    /**
      * Sends sessions up to {@code sessions} per service through the real collector (those already sent
      * stay: the collector keeps a series for metric_expiration, as in the cluster), six metrics each.
      */
