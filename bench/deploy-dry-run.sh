@@ -13,14 +13,12 @@
 # Usage: bench/deploy-dry-run.sh [RUNS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/lib.sh"
 runs="${1:-${RUNS:-7}}"
 jar="$root/target/migrate.jar"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cat > "$work/Hello.java" <<'JAVA'
-public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
-JAVA
-javac -d "$work" "$work/Hello.java"
+bench_hello "$work"
 : > "$work/empty.yaml"   # no migrate.yaml from the current directory: built-in defaults only
 "$root/bin/migrate" --version >/dev/null   # builds the jar if sources changed, before anything is timed
 
@@ -38,31 +36,21 @@ cmds=(
   "java -jar $jar deploy --dry-run --config $work/empty.yaml"
 )
 cd "$work"
-declare -A samples
-for round in $(seq 0 "$runs"); do
-  for i in "${!cmds[@]}"; do
-    t0=$(date +%s%N)
-    ${cmds[$i]} >/dev/null 2>&1 || true
-    t1=$(date +%s%N)
-    [ "$round" = 0 ] || samples[${names[$i]}]+="$(( (t1 - t0) / 1000000 )) "
-  done
-done
-median() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
-bare=$(median bare)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+bench_round_robin "$runs"
+bare=$(bench_median bare)
 # goal NAME LIMIT: "goal 4x: met" or "goal 4x: missed by 1.3x".
 goal() {
-  awk -v a="$(median "$1")" -v b="$bare" -v g="$2" 'BEGIN { r = a / b; if (r <= g) printf "goal %sx: met", g;
+  awk -v a="$(bench_median "$1")" -v b="$bare" -v g="$2" 'BEGIN { r = a / b; if (r <= g) printf "goal %sx: met", g;
     else printf "goal %sx: missed by %.2fx", g, r / g }'
 }
 echo "deploy dry-run benchmark: median of $runs rounds (round-robin), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 for i in "${!names[@]}"; do
   n=${names[$i]}
-  m=$(median "$n")
+  m=$(bench_median "$n")
   case "$n" in
     bare) printf '  %-48s %6s ms\n' "${labels[$i]}" "$m" ;;
-    help|help_nocds) printf '  %-48s %6s ms   %s of baseline   %s\n' "${labels[$i]}" "$m" "$(ratio "$m" "$bare")" "$(goal "$n" 1.5)" ;;
-    dry|dry_nocds) printf '  %-48s %6s ms   %s of baseline   %s\n' "${labels[$i]}" "$m" "$(ratio "$m" "$bare")" "$(goal "$n" 4)" ;;
-    *) printf '  %-48s %6s ms   %s of baseline\n' "${labels[$i]}" "$m" "$(ratio "$m" "$bare")" ;;
+    help|help_nocds) printf '  %-48s %6s ms   %s of baseline   %s\n' "${labels[$i]}" "$m" "$(bench_ratio "$m" "$bare")" "$(goal "$n" 1.5)" ;;
+    dry|dry_nocds) printf '  %-48s %6s ms   %s of baseline   %s\n' "${labels[$i]}" "$m" "$(bench_ratio "$m" "$bare")" "$(goal "$n" 4)" ;;
+    *) printf '  %-48s %6s ms   %s of baseline\n' "${labels[$i]}" "$m" "$(bench_ratio "$m" "$bare")" ;;
   esac
 done

@@ -10,6 +10,7 @@
 # it again at the end. Usage: bench/package-startup.sh [RUNS]   (scripts/package builds the packages)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/lib.sh"
 runs="${1:-${RUNS:-5}}"
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -1)
 deb="$root/target/package/migrate_${version}_all.deb"
@@ -24,10 +25,7 @@ if ! dpkg-query -W -f='${Status}' migrate 2>/dev/null | grep -q 'ok installed'; 
 fi
 export HOME="$work/home"   # a fresh per-user AppCDS cache for the installed launcher
 mkdir -p "$HOME"
-cat > "$work/Hello.java" <<'JAVA'
-public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
-JAVA
-javac -d "$work" "$work/Hello.java"
+bench_hello "$work"
 : > "$work/empty.yaml"   # built-in defaults only
 
 # The variants run round-robin (one run of each per round, RUNS rounds, after one warm-up round that
@@ -43,26 +41,16 @@ cmds=(
   "$root/bin/migrate deploy --dry-run --config $work/empty.yaml"
 )
 cd "$work"
-declare -A samples
-for round in $(seq 0 "$runs"); do
-  for i in "${!cmds[@]}"; do
-    t0=$(date +%s%N)
-    ${cmds[$i]} >/dev/null 2>&1 || true
-    t1=$(date +%s%N)
-    [ "$round" = 0 ] || samples[${names[$i]}]+="$(( (t1 - t0) / 1000000 )) "
-  done
-done
-median() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
-bare=$(median bare) pkg_help=$(median pkg_help) pkg_dry=$(median pkg_dry) pkg_dry_nocds=$(median pkg_dry_nocds)
-src_help=$(median src_help) src_dry=$(median src_dry)
+bench_round_robin "$runs"
+bare=$(bench_median bare) pkg_help=$(bench_median pkg_help) pkg_dry=$(bench_median pkg_dry) pkg_dry_nocds=$(bench_median pkg_dry_nocds)
+src_help=$(bench_median src_help) src_dry=$(bench_median src_dry)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 echo "package start-up benchmark: median of $runs rounds (round-robin), $(nproc) cores, $(java -version 2>&1 | head -1)"
 printf '  %-52s %6s ms\n' "bare JVM (trivial class, baseline)" "$bare"
 for row in "installed: migrate --help|$pkg_help" "installed: migrate deploy --dry-run|$pkg_dry" \
            "installed: migrate deploy --dry-run (MIGRATE_NO_CDS)|$pkg_dry_nocds" \
            "bin/migrate --help|$src_help" "bin/migrate deploy --dry-run|$src_dry"; do
-  printf '  %-52s %6s ms   %s of baseline\n' "${row%|*}" "${row#*|}" "$(ratio "${row#*|}" "$bare")"
+  printf '  %-52s %6s ms   %s of baseline\n' "${row%|*}" "${row#*|}" "$(bench_ratio "${row#*|}" "$bare")"
 done
 printf '  %-52s %s (installed %s)\n' ".deb" "$(du -h "$deb" | cut -f1)" "$(dpkg-query -W -f='${Installed-Size} KiB' migrate)"
 printf '  %-52s %s\n' "tarball" "$(du -h "$tarball" | cut -f1)"
